@@ -1,0 +1,111 @@
+# Keel: build, ISO, run, test, bench.  One place for the flags.
+#
+#   make            build/keel.gz (multiboot image) and build/keel-syms (ELF with symbols)
+#   make iso        build/keel.iso, a GRUB2 rescue image with Keel
+#   make run        boot the ISO under QEMU (serial on stdio; Ctrl-A X quits)
+#   make test       unit tests + QEMU boot tests; ends with "N passed, N failed"
+#   make deps       install the Debian packages the above need (root)
+
+CC       ?= gcc
+LD       ?= ld
+OBJCOPY  ?= objcopy
+O        := build
+
+SRC_DIRS := arch/x86 arch/x86/boot arch/x86/mm common drivers/char drivers/acpi drivers/video xsm
+C_SRCS   := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+S_SRCS   := $(filter-out %.lds.S,$(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))))
+OBJS     := $(patsubst %.c,$(O)/%.o,$(C_SRCS)) $(patsubst %.S,$(O)/%.o,$(S_SRCS))
+
+KEEL_COMPILER     := $(shell $(CC) --version | head -n1)
+KEEL_COMPILE_DATE := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} '+%Y-%m-%d %H:%M:%S UTC')
+
+CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+            -Iinclude -Iarch/x86/include -include include/keel/config.h
+CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+            -ffreestanding -fno-builtin -fno-common -fno-strict-aliasing \
+            -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow \
+            -msoft-float -fpie -fno-stack-protector -fno-asynchronous-unwind-tables \
+            -fno-omit-frame-pointer -fcf-protection=none -fno-jump-tables \
+            -MMD -MP
+ASFLAGS  := -D__ASSEMBLER__ -MMD -MP
+LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+            --no-relax --build-id=none --no-warn-rwx-segments
+
+.PHONY: all iso run test check unit boottest bench deps clean
+all: $(O)/keel.gz
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) '-DKEEL_COMPILER="$(KEEL_COMPILER)"' \
+	    '-DKEEL_COMPILE_DATE="$(KEEL_COMPILE_DATE)"' -c $< -o $@
+
+$(O)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(CPPFLAGS) $(ASFLAGS) -c $< -o $@
+
+$(O)/keel.lds: arch/x86/keel.lds.S arch/x86/include/asm/config.h
+	@mkdir -p $(O)
+	@$(CC) -E -P -x c -D__ASSEMBLER__ -Iarch/x86/include $< -o $@
+
+# Two links: the first gives the addresses for the symbol table that the
+# second embeds.  The table sits after .data, so no code moves between them.
+$(O)/symbols-empty.S: tools/build/gen-symbols.sh
+	@mkdir -p $(O)
+	@printf '\t.section .symbols, "a", @progbits\n\t.balign 8\n\t.globl symbols_addresses, symbols_name_offsets, symbols_names, symbols_count\nsymbols_count:\n\t.quad 0\nsymbols_addresses:\nsymbols_name_offsets:\nsymbols_names:\n\t.byte 0\n' > $@
+
+$(O)/symbols-%.o: $(O)/symbols-%.S
+	@$(CC) -c $< -o $@
+
+$(O)/keel-pass1: $(OBJS) $(O)/symbols-empty.o $(O)/keel.lds
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -T $(O)/keel.lds -o $@ $(OBJS) $(O)/symbols-empty.o
+
+$(O)/symbols-final.S: $(O)/keel-pass1 tools/build/gen-symbols.sh
+	@sh tools/build/gen-symbols.sh $< > $@
+
+$(O)/keel-syms: $(OBJS) $(O)/symbols-final.o $(O)/keel.lds
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -T $(O)/keel.lds -o $@ $(OBJS) $(O)/symbols-final.o
+	@nm -n $(O)/keel-pass1 | grep -i ' t ' | cut -d' ' -f1 > $(O)/text1.txt
+	@nm -n $@ | grep -i ' t ' | cut -d' ' -f1 > $(O)/text2.txt
+	@cmp -s $(O)/text1.txt $(O)/text2.txt || { echo "symbol table moved code between links"; exit 1; }
+
+# The loaded image: a flat binary from the load address (the multiboot
+# headers' address fields describe it), compressed for GRUB.
+$(O)/keel.bin: $(O)/keel-syms
+	$(OBJCOPY) -O binary $< $@
+
+$(O)/keel.gz: $(O)/keel.bin
+	gzip -9nc $< > $@
+
+iso: $(O)/keel.iso
+$(O)/keel.iso: $(O)/keel.gz tests/boot/mkiso.sh
+	sh tests/boot/mkiso.sh $@ $(O)/keel.gz
+
+run: $(O)/keel.iso
+	sh tests/boot/deps.sh
+	sh tests/boot/run.sh $(O)/keel.iso
+
+unit:
+	$(MAKE) -C tests/unit check OUT=$(abspath $(O)/unit)
+
+boottest: $(O)/keel.gz
+	sh tests/boot/run-tests.sh $(O)
+
+test:
+	sh tests/boot/deps.sh
+	$(MAKE) all
+	sh tests/run-all.sh $(O)
+
+check: test
+
+deps:
+	sh tests/boot/deps.sh
+
+clean:
+	rm -rf $(O)
+	$(MAKE) -C tests/unit clean OUT=$(abspath $(O)/unit) 2>/dev/null || true
+
+-include $(OBJS:.o=.d)

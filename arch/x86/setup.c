@@ -1,0 +1,204 @@
+/*
+ * __start_keel(): the boot CPU's path from head.S to the idle loop.  The
+ * order matters: console before anything that may fail loudly, the heap
+ * before anything that allocates, time before timers, timers before SMP.
+ */
+#include <keel/lib.h>
+#include <keel/acpi.h>
+#include <keel/bootinfo.h>
+#include <keel/cmdline.h>
+#include <keel/console.h>
+#include <keel/mm.h>
+#include <keel/spinlock.h>
+#include <keel/panic.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/smp.h>
+#include <keel/time.h>
+#include <keel/timer.h>
+#include <keel/version.h>
+#include <public/errno.h>
+#include <asm/apic.h>
+#include <asm/current.h>
+#include <asm/mm.h>
+#include <asm/processor.h>
+#include <asm/time.h>
+#include <asm/traps.h>
+
+#define MAX_CMDLINE_PROBLEMS 16
+
+void io_apic_init(void);
+void timer_selftest(void);
+void __noreturn __start_keel(uint32_t magic, uint32_t info_pa);
+
+static char opt_console[64] = "com1,vga";
+string_param("console", opt_console);
+static char opt_com1[64];
+string_param("com1", opt_com1);
+static char opt_sched[16];
+string_param("sched", opt_sched);
+static uint64_t opt_dom0_mem;
+size_param("dom0_mem", opt_dom0_mem);
+static unsigned int opt_dom0_max_vcpus;
+integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
+static unsigned int opt_maxcpus = NR_CPUS;
+integer_param("maxcpus", opt_maxcpus);
+
+static int parse_loglvl(const char *s)
+{
+    return printk_set_loglvl(s);
+}
+custom_param("loglvl", parse_loglvl);
+
+/* Problems found before the console exists are kept and printed after. */
+static struct {
+    char text[64];
+    int err;
+} cmdline_problems[MAX_CMDLINE_PROBLEMS];
+static unsigned int nr_cmdline_problems;
+
+static struct boot_info boot_info;
+
+static void note_cmdline_problem(const char *opt, size_t len, int err)
+{
+    if ( nr_cmdline_problems == MAX_CMDLINE_PROBLEMS )
+        return;
+    snprintf(cmdline_problems[nr_cmdline_problems].text,
+             sizeof(cmdline_problems[0].text), "%.*s", (int)min(len, (size_t)60), opt);
+    cmdline_problems[nr_cmdline_problems++].err = err;
+}
+
+static void report_cmdline_problems(void)
+{
+    for ( unsigned int i = 0; i < nr_cmdline_problems; i++ )
+    {
+        const char *why = cmdline_problems[i].err == -ENOENT ? "unknown option" :
+                          cmdline_problems[i].err == -E2BIG ? "value too long" :
+                          "bad value";
+
+        printk(KLOG_WARNING "Command line: '%s' ignored (%s)\n",
+               cmdline_problems[i].text, why);
+    }
+}
+
+static void print_banner(const struct boot_info *bi)
+{
+    printk("Keel hypervisor %s, built %s with %s\n", keel_version_string(),
+           keel_compile_date(), keel_compiler());
+    printk("Boot loader: %s (%s)\n", bi->loader[0] ? bi->loader : "unknown",
+           bi->protocol);
+    printk("Command line: %s\n", bi->cmdline);
+}
+
+static void print_cpu(const struct cpu_features *c)
+{
+    printk("CPU: %s, %s (family %#x model %#x stepping %u)\n", c->vendor,
+           c->brand, c->family, c->model, c->stepping);
+    printk("CPU features:%s%s%s%s%s%s%s%s%s\n", c->x2apic ? " x2apic" : "",
+           c->tsc_deadline ? " tsc-deadline" : "",
+           c->invariant_tsc ? " invariant-tsc" : "", c->pdpe1gb ? " 1g-pages" : "",
+           c->svm ? " svm" : "", c->vmx ? " vmx" : "", c->smep ? " smep" : "",
+           c->smap ? " smap" : "", c->hypervisor ? " (under a hypervisor)" : "");
+}
+
+static void print_memory_map(const struct boot_info *bi)
+{
+    static const char *const names[] = {
+        [E820_RAM] = "RAM", [E820_RESERVED] = "reserved", [E820_ACPI] = "ACPI data",
+        [E820_NVS] = "ACPI NVS", [E820_UNUSABLE] = "unusable",
+    };
+
+    printk("Physical memory map (%s):\n", bi->protocol);
+    for ( unsigned int i = 0; i < bi->nr_memmap; i++ )
+    {
+        const struct boot_memrange *m = &bi->memmap[i];
+        const char *name = m->type < ARRAY_SIZE(names) && names[m->type]
+                           ? names[m->type] : "type?";
+
+        printk(" %016lx - %016lx (%s)\n", (unsigned long)m->addr,
+               (unsigned long)(m->addr + m->size), name);
+    }
+}
+
+static void print_modules(const struct boot_info *bi)
+{
+    for ( unsigned int i = 0; i < bi->nr_modules; i++ )
+        printk("Module %u: %#lx-%#lx (%lu KiB) '%s'\n", i,
+               (unsigned long)bi->modules[i].start,
+               (unsigned long)(bi->modules[i].start + bi->modules[i].size),
+               (unsigned long)(bi->modules[i].size >> 10), bi->modules[i].cmdline);
+}
+
+static void platform_init(void)
+{
+    uint32_t lapic_addr = 0;
+
+    if ( acpi_boot_init(&boot_info, cpu_initial_apic_id()) == 0 )
+        lapic_addr = acpi_platform.lapic_addr;
+    else
+    {
+        printk(KLOG_WARNING "ACPI: no usable MADT, running on the boot CPU only\n");
+        acpi_platform.nr_cpus = 1;
+    }
+    apic_init_bsp(lapic_addr);
+    get_cpu_info()->apic_id = apic_current_id();
+    cpu_to_apicid[0] = get_cpu_info()->apic_id;
+    io_apic_init();
+}
+
+static void start_dom0(const struct boot_info *bi)
+{
+    if ( bi->nr_modules == 0 )
+    {
+        printk("no dom0 kernel given\n");
+        return;
+    }
+    printk(KLOG_WARNING "dom0 kernel given (%lu KiB) but this Keel cannot build "
+           "PV domains yet: module ignored\n",
+           (unsigned long)(bi->modules[0].size >> 10));
+    if ( opt_dom0_mem || opt_dom0_max_vcpus )
+        printk("dom0 would get %lu MiB and %u vCPU(s)\n",
+               (unsigned long)(opt_dom0_mem >> 20), opt_dom0_max_vcpus);
+}
+
+void __start_keel(uint32_t magic, uint32_t info_pa)
+{
+    int rc;
+
+    rc = multiboot_parse(magic, info_pa, &boot_info);
+    cmdline_parse(boot_info.cmdline, __setup_start, __setup_end - __setup_start,
+                  note_cmdline_problem);
+    console_init_preirq(opt_console, opt_com1);
+    if ( rc )
+        panic("not started by a multiboot loader (magic %#x)", magic);
+    print_banner(&boot_info);
+    report_cmdline_problems();
+    cpu_identify(&boot_cpu);
+    print_cpu(&boot_cpu);
+    print_memory_map(&boot_info);
+    print_modules(&boot_info);
+
+    mm_init(&boot_info);
+    idt_init();
+    gdt_init_cpu(0);
+    cpu_init_features();
+    exception_selftest();
+
+    platform_init();
+    time_init();
+    timers_init();
+    apic_timer_calibrate();
+    smp_ipi_init();
+    scheduler_init(opt_sched);
+    for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
+        scheduler_init_cpu(cpu);
+    cpu_online_map = cpumask_of(0);
+    local_irq_enable();
+
+    smp_boot_cpus(opt_maxcpus ? min(opt_maxcpus, (unsigned int)NR_CPUS) : 1);
+    timer_selftest();
+    start_dom0(&boot_info);
+    printk("Boot complete: %u CPU(s) idle, %lu MiB free\n", num_online_cpus(),
+           avail_heap_pages() >> (20 - PAGE_SHIFT));
+    idle_loop();
+}

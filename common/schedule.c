@@ -1,0 +1,162 @@
+/*
+ * Scheduler core.  Every CPU has an idle vCPU of the idle domain; the
+ * active scheduler (chosen by `sched=`) decides which vCPU runs next from
+ * SCHEDULE_SOFTIRQ, and a per-CPU timer ends each time slice.
+ */
+#include <keel/lib.h>
+#include <keel/panic.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/smp.h>
+#include <keel/softirq.h>
+#include <keel/time.h>
+#include <keel/timer.h>
+#include <asm/processor.h>
+#include <public/errno.h>
+
+static const struct scheduler *const schedulers[] = {
+    &sched_rr_def,
+};
+
+static const struct scheduler *ops;
+static struct domain idle_domain = { .domain_id = DOMID_IDLE, .max_vcpus = NR_CPUS };
+static struct vcpu idle_vcpus[NR_CPUS];
+static struct vcpu *idle_vcpu_ptrs[NR_CPUS];
+static struct timer slice_timer[NR_CPUS];
+
+struct vcpu *idle_vcpu_of(unsigned int cpu)
+{
+    return &idle_vcpus[cpu];
+}
+
+bool is_idle_vcpu(const struct vcpu *v)
+{
+    return v->domain == &idle_domain;
+}
+
+void sched_kick(unsigned int cpu)
+{
+    cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
+}
+
+static void slice_timer_fn(void *data)
+{
+    (void)data;
+    raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+static void account_switch(struct vcpu *prev, struct vcpu *next, s_time_t now)
+{
+    prev->run_time += now - prev->runstate_entry;
+    prev->runstate_entry = now;
+    prev->is_running = false;
+    next->runstate_entry = now;
+    next->is_running = true;
+}
+
+static void schedule(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *prev = current;
+    s_time_t now = NOW();
+    struct task_slice next = ops->do_schedule(cpu, now);
+
+    if ( !next.task )
+        next.task = idle_vcpu_of(cpu);
+    if ( next.time >= 0 )
+        set_timer(&slice_timer[cpu], now + next.time);
+    else
+        stop_timer(&slice_timer[cpu]);
+    if ( next.task == prev )
+        return;
+    account_switch(prev, next.task, now);
+    next.task->processor = cpu;
+    current = next.task;
+    arch_context_switch(prev, next.task);
+}
+
+int sched_insert_vcpu(struct vcpu *v)
+{
+    v->sched_priv = ops->alloc_vdata(v);
+    if ( !v->sched_priv )
+        return -ENOMEM;
+    ops->insert_vcpu(v);
+    return 0;
+}
+
+void sched_remove_vcpu(struct vcpu *v)
+{
+    ops->remove_vcpu(v);
+    ops->free_vdata(v);
+    v->sched_priv = NULL;
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    v->runnable = true;
+    ops->wake(v);
+    sched_kick(v->processor);
+}
+
+void vcpu_sleep(struct vcpu *v)
+{
+    v->runnable = false;
+    ops->sleep(v);
+    sched_kick(v->processor);
+}
+
+void scheduler_init_cpu(unsigned int cpu)
+{
+    struct vcpu *idle = &idle_vcpus[cpu];
+
+    idle->vcpu_id = cpu;
+    idle->processor = cpu;
+    idle->domain = &idle_domain;
+    idle->is_running = true;
+    idle->runstate_entry = NOW();
+    idle_vcpu_ptrs[cpu] = idle;
+    init_timer(&slice_timer[cpu], slice_timer_fn, NULL, cpu);
+}
+
+static const struct scheduler *find_scheduler(const char *name)
+{
+    for ( size_t i = 0; i < ARRAY_SIZE(schedulers); i++ )
+        if ( !strcmp(schedulers[i]->opt_name, name) )
+            return schedulers[i];
+    return NULL;
+}
+
+void scheduler_init(const char *opt_sched)
+{
+    ops = opt_sched[0] ? find_scheduler(opt_sched) : NULL;
+    if ( !ops )
+    {
+        if ( opt_sched[0] )
+            printk(KLOG_WARNING "Scheduler '%s' is not available, using '%s'\n",
+                   opt_sched, schedulers[0]->opt_name);
+        ops = schedulers[0];
+    }
+    idle_domain.vcpu = idle_vcpu_ptrs;
+    if ( ops->init && ops->init() )
+        panic("scheduler '%s' failed to initialise", ops->opt_name);
+    open_softirq(SCHEDULE_SOFTIRQ, schedule);
+    printk("Using scheduler: %s (%s)\n", ops->name, ops->opt_name);
+}
+
+void idle_loop(void)
+{
+    unsigned int cpu = smp_processor_id();
+
+    current = idle_vcpu_of(cpu);
+    for ( ;; )
+    {
+        __asm__ __volatile__("cli" ::: "memory");
+        if ( softirq_pending(cpu) )
+        {
+            __asm__ __volatile__("sti" ::: "memory");
+            do_softirq();
+            continue;
+        }
+        safe_halt();              /* sti; hlt: an IPI or timer cannot slip by */
+    }
+}

@@ -1,0 +1,139 @@
+/*
+ * Software timers.  Each CPU keeps its timers in a min-heap ordered by
+ * expiry; the CPU's hardware timer is always armed for the earliest one.
+ * Expired timers run from TIMER_SOFTIRQ with the heap unlocked, so a
+ * handler may set its own timer again.
+ */
+#include <keel/lib.h>
+#include <keel/printk.h>
+#include <keel/smp.h>
+#include <keel/softirq.h>
+#include <keel/spinlock.h>
+#include <keel/time.h>
+#include <keel/timer.h>
+
+/* A deadline this close counts as expired: not worth an interrupt. */
+#define TIMER_SLOP MICROSECS(50)
+
+struct timers {
+    spinlock_t lock;
+    struct timer_heap heap;
+};
+
+static struct timers per_cpu_timers[NR_CPUS];
+
+static struct timers *timers_of(const struct timer *t)
+{
+    return &per_cpu_timers[t->cpu];
+}
+
+void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu)
+{
+    ASSERT(cpu < NR_CPUS);
+    memset(t, 0, sizeof(*t));
+    t->function = fn;
+    t->data = data;
+    t->cpu = cpu;
+    t->status = TIMER_STATUS_inactive;
+}
+
+/* Caller holds the lock.  True if t is now the earliest timer of its CPU. */
+static bool add_entry(struct timers *ts, struct timer *t)
+{
+    if ( timer_heap_add(&ts->heap, t) )
+    {
+        printk(KLOG_ERR "timer %pS lost: no memory for the timer heap\n",
+               (void *)t->function);
+        return false;
+    }
+    t->status = TIMER_STATUS_in_heap;
+    return timer_heap_peek(&ts->heap) == t;
+}
+
+static void remove_entry(struct timers *ts, struct timer *t)
+{
+    if ( t->status == TIMER_STATUS_in_heap )
+        timer_heap_remove(&ts->heap, t);
+    t->status = TIMER_STATUS_inactive;
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    struct timers *ts = timers_of(t);
+    unsigned long flags;
+    bool earliest;
+
+    spin_lock_irqsave(&ts->lock, flags);
+    ASSERT(t->status != TIMER_STATUS_killed);
+    remove_entry(ts, t);
+    t->expires = expires;
+    earliest = add_entry(ts, t);
+    spin_unlock_irqrestore(&ts->lock, flags);
+    /* The new head needs the hardware timer re-armed on its own CPU. */
+    if ( earliest )
+        cpu_raise_softirq(t->cpu, TIMER_SOFTIRQ);
+}
+
+void stop_timer(struct timer *t)
+{
+    struct timers *ts = timers_of(t);
+    unsigned long flags;
+
+    spin_lock_irqsave(&ts->lock, flags);
+    if ( t->status != TIMER_STATUS_killed )
+        remove_entry(ts, t);
+    spin_unlock_irqrestore(&ts->lock, flags);
+}
+
+void kill_timer(struct timer *t)
+{
+    struct timers *ts = timers_of(t);
+    unsigned long flags;
+
+    spin_lock_irqsave(&ts->lock, flags);
+    remove_entry(ts, t);
+    t->status = TIMER_STATUS_killed;
+    spin_unlock_irqrestore(&ts->lock, flags);
+}
+
+bool timer_is_active(const struct timer *t)
+{
+    return t->status == TIMER_STATUS_in_heap;
+}
+
+static void timer_softirq_action(void)
+{
+    struct timers *ts = &per_cpu_timers[smp_processor_id()];
+    struct timer *t;
+    unsigned long flags;
+
+    spin_lock_irqsave(&ts->lock, flags);
+    while ( (t = timer_heap_peek(&ts->heap)) && t->expires <= NOW() + TIMER_SLOP )
+    {
+        void (*fn)(void *) = t->function;
+        void *data = t->data;
+
+        timer_heap_pop(&ts->heap);
+        t->status = TIMER_STATUS_inactive;
+        spin_unlock_irqrestore(&ts->lock, flags);
+        fn(data);
+        spin_lock_irqsave(&ts->lock, flags);
+    }
+    reprogram_timer(t ? t->expires : 0);
+    spin_unlock_irqrestore(&ts->lock, flags);
+}
+
+void timer_interrupt_action(void)
+{
+    raise_softirq(TIMER_SOFTIRQ);
+}
+
+void timers_init(void)
+{
+    for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
+    {
+        spin_lock_init(&per_cpu_timers[cpu].lock);
+        timer_heap_init(&per_cpu_timers[cpu].heap);
+    }
+    open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
+}

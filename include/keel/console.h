@@ -1,0 +1,20 @@
+/* Keel's console: a ring buffer of everything printed plus live outputs. */
+#ifndef KEEL_CONSOLE_H
+#define KEEL_CONSOLE_H
+
+#include <keel/types.h>
+
+#define CONRING_SIZE (64 * 1024)   /* bytes of history kept for `kl dmesg` */
+
+void console_init_preirq(const char *console_opt, const char *com1_opt);
+void console_write(const char *s, size_t len);
+/* Copy up to len bytes of history starting at byte index `from` (0 = oldest). */
+size_t console_ring_read(char *buf, size_t from, size_t len);
+size_t console_ring_size(void);
+/* Panic path: make sure a held console lock cannot stop the last words. */
+void console_force_unlock(void);
+
+void vga_init(void);
+void vga_putc(char c);
+
+#endif /* KEEL_CONSOLE_H */

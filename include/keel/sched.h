@@ -1,0 +1,72 @@
+/*
+ * Domains, vCPUs and the scheduler interface.  A scheduler is a table of
+ * hooks (struct scheduler); the core in common/schedule.c owns the per-CPU
+ * idle vCPUs and asks the active scheduler what to run next.
+ */
+#ifndef KEEL_SCHED_H
+#define KEEL_SCHED_H
+
+#include <keel/types.h>
+#include <keel/compiler.h>
+#include <keel/timer_heap.h>
+
+#define DOMID_IDLE   0x7fffU
+
+struct domain;
+
+struct vcpu {
+    unsigned int vcpu_id;
+    unsigned int processor;          /* CPU it runs on or is queued for */
+    struct domain *domain;
+    void *sched_priv;                /* the scheduler's per-vCPU data */
+    bool is_running;
+    bool runnable;
+    s_time_t runstate_entry;         /* when it last changed state */
+    s_time_t run_time;               /* total time on a CPU */
+};
+
+struct domain {
+    domid_t domain_id;
+    unsigned int max_vcpus;
+    struct vcpu **vcpu;
+};
+
+/* What do_schedule() decided: run `task` for at most `time` ns (<0: no limit). */
+struct task_slice {
+    struct vcpu *task;
+    s_time_t time;
+};
+
+struct scheduler {
+    const char *name;                /* full name for the boot log */
+    const char *opt_name;            /* value of `sched=` selecting it */
+    int (*init)(void);
+    void *(*alloc_vdata)(struct vcpu *v);
+    void (*free_vdata)(struct vcpu *v);
+    void (*insert_vcpu)(struct vcpu *v);
+    void (*remove_vcpu)(struct vcpu *v);
+    void (*wake)(struct vcpu *v);
+    void (*sleep)(struct vcpu *v);
+    void (*yield)(struct vcpu *v);
+    struct task_slice (*do_schedule)(unsigned int cpu, s_time_t now);
+    void (*dump)(void);
+};
+
+extern const struct scheduler sched_rr_def;
+
+void scheduler_init(const char *opt_sched);
+void scheduler_init_cpu(unsigned int cpu);
+struct vcpu *idle_vcpu_of(unsigned int cpu);
+bool is_idle_vcpu(const struct vcpu *v);
+/* Ask CPU cpu to reconsider what it runs. */
+void sched_kick(unsigned int cpu);
+void vcpu_wake(struct vcpu *v);
+void vcpu_sleep(struct vcpu *v);
+int sched_insert_vcpu(struct vcpu *v);
+void sched_remove_vcpu(struct vcpu *v);
+void __noreturn idle_loop(void);
+
+/* Arch: switch this CPU from prev to next (both not NULL, prev != next). */
+void arch_context_switch(struct vcpu *prev, struct vcpu *next);
+
+#endif /* KEEL_SCHED_H */
