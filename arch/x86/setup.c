@@ -8,6 +8,7 @@
 #include <keel/bootinfo.h>
 #include <keel/cmdline.h>
 #include <keel/console.h>
+#include <keel/keyhandler.h>
 #include <keel/mm.h>
 #include <keel/spinlock.h>
 #include <keel/panic.h>
@@ -198,7 +199,9 @@ void __start_keel(uint32_t magic, uint32_t info_pa)
     smp_boot_cpus(opt_maxcpus ? min(opt_maxcpus, (unsigned int)NR_CPUS) : 1);
     timer_selftest();
     start_dom0(&boot_info);
-    printk("Boot complete: %u CPU(s) idle, %lu MiB free\n", num_online_cpus(),
+    keyhandler_init();
+    printk("Boot complete: %u CPU(s) idle, %lu MiB free; debug keys on the "
+           "serial console ('h' for help)\n", num_online_cpus(),
            avail_heap_pages() >> (20 - PAGE_SHIFT));
     idle_loop();
 }

@@ -92,19 +92,25 @@ size_t console_ring_size(void)
 
 size_t console_ring_read(char *buf, size_t from, size_t len)
 {
-    size_t avail = console_ring_size();
-    size_t oldest = conring_prod - avail;
-    size_t n;
+    size_t avail, oldest, n = 0;
     unsigned long flags;
 
-    if ( from >= avail )
-        return 0;
-    n = min(len, avail - from);
     spin_lock_irqsave(&console_lock, flags);
-    for ( size_t i = 0; i < n; i++ )
-        buf[i] = conring[(oldest + from + i) % CONRING_SIZE];
+    avail = console_ring_size();
+    oldest = conring_prod - avail;
+    if ( from < avail )
+    {
+        n = min(len, avail - from);
+        for ( size_t i = 0; i < n; i++ )
+            buf[i] = conring[(oldest + from + i) % CONRING_SIZE];
+    }
     spin_unlock_irqrestore(&console_lock, flags);
     return n;
+}
+
+int console_getc(void)
+{
+    return use_serial ? ns16550_getc() : -1;
 }
 
 void console_force_unlock(void)

@@ -21,6 +21,7 @@ static struct pfn_range boot_ranges[MAX_BOOT_RANGES];
 static unsigned int nr_boot_ranges;
 static bool boot_allocator_closed;
 static paddr_t ram_end;
+static uint64_t ram_bytes;
 
 struct page_info *frame_table;
 unsigned long max_page;
@@ -69,6 +70,7 @@ static void collect_free_ranges(const struct boot_info *bi)
         boot_range_add(PFN_UP(max(m->addr, (uint64_t)LOW_MEMORY_END)),
                        PFN_DOWN(m->addr + m->size));
         ram_end = max(ram_end, (paddr_t)(m->addr + m->size));
+        ram_bytes += m->size;
     }
     /* Anything the map also calls non-RAM wins over an overlapping RAM entry. */
     for ( i = 0; i < bi->nr_memmap; i++ )
@@ -162,7 +164,7 @@ void mm_init(const struct boot_info *bi)
     }
     heap_ready = true;
     printk("Memory: %lu MiB RAM (max page %#lx), %lu MiB free in the heap, "
-           "image %lu KiB\n", (unsigned long)(ram_end >> 20), max_page,
+           "image %lu KiB\n", (unsigned long)(ram_bytes >> 20), max_page,
            free_pages >> (20 - PAGE_SHIFT),
            (unsigned long)(__image_end - __image_start) >> 10);
 }
