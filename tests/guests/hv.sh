@@ -1,0 +1,76 @@
+# Helpers shared by tests/guests/run.sh and bench/run.sh (bash, sourced).
+
+# Installs the host packages the runs need (root), or says which are missing.
+guest_deps() {
+    local p missing=""
+    for p in qemu-system-x86 grub-pc-bin grub-common xorriso mtools; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "installing:$missing" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing >&2 ||
+            { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive \
+                apt-get install -y --no-install-recommends $missing >&2; }
+    else
+        echo "missing Debian packages:$missing (apt-get install -y$missing)" >&2
+        return 1
+    fi
+}
+
+# fetch_xen <top>: makes sure Debian's Xen 4.17 is in <top>/ext (idempotent)
+# and prints the path of xen-4.17*.gz.
+fetch_xen() {
+    local top=$1 pkg=xen-hypervisor-4.17-amd64 deb gz
+    mkdir -p "$top/ext/debs" "$top/ext/xen"
+    gz=$(ls "$top"/ext/xen/root/boot/xen-4.17*-amd64.gz 2>/dev/null | head -1)
+    if [ -z "$gz" ]; then
+        deb=$(ls "$top"/ext/debs/${pkg}_*.deb 2>/dev/null | head -1)
+        if [ -z "$deb" ]; then
+            (cd "$top/ext/debs" && apt-get download "$pkg" >&2) ||
+                { apt-get update >&2 && (cd "$top/ext/debs" && apt-get download "$pkg" >&2); } ||
+                { echo "cannot download $pkg" >&2; return 1; }
+            deb=$(ls "$top"/ext/debs/${pkg}_*.deb | head -1)
+        fi
+        dpkg -x "$deb" "$top/ext/xen/root"
+        gz=$(ls "$top"/ext/xen/root/boot/xen-4.17*-amd64.gz | head -1)
+    fi
+    echo "$gz"
+}
+
+# make_iso <iso> <hypervisor.gz> <hv cmdline> <guest.elf> <hv name>
+# One GRUB2 rescue ISO: multiboot2 the hypervisor, module2 the guest.
+# Rebuilt only when an input is newer than the ISO or the cmdline changed.
+make_iso() {
+    local iso=$1 hv=$2 cmdline=$3 elf=$4 name=$5 tmp cfg
+    cfg="multiboot2 /boot/$name.gz $cmdline | module2 /boot/$(basename "$elf")"
+    if [ -f "$iso" ] && [ "$iso" -nt "$hv" ] && [ "$iso" -nt "$elf" ] &&
+       [ "$(cat "$iso.cfg" 2>/dev/null)" = "$cfg" ]; then
+        return 0
+    fi
+    tmp=$(mktemp -d)
+    mkdir -p "$tmp/boot/grub"
+    cp "$hv" "$tmp/boot/$name.gz"
+    cp "$elf" "$tmp/boot/"
+    cat > "$tmp/boot/grub/grub.cfg" <<CFG
+serial --unit=0 --speed=115200
+terminal_input serial console
+terminal_output serial console
+set timeout=0
+set default=0
+menuentry '$name + $(basename "$elf")' {
+    multiboot2 /boot/$name.gz $cmdline
+    module2 /boot/$(basename "$elf")
+    boot
+}
+CFG
+    if grub-mkrescue -o "$iso" "$tmp" >"$tmp/log" 2>&1; then
+        echo "$cfg" > "$iso.cfg"
+        rm -rf "$tmp"
+    else
+        cat "$tmp/log" >&2
+        rm -rf "$tmp"
+        return 1
+    fi
+}

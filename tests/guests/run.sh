@@ -1,0 +1,135 @@
+#!/bin/bash
+# Boot every guest test (or the named ones) under a hypervisor in QEMU TCG
+# and judge the serial log.
+#
+# Usage: tests/guests/run.sh <build-dir> <keel|xen> [test...]
+#   keel: <build-dir>/keel.gz, cmdline $KEEL_CMDLINE
+#   xen:  Debian's xen-hypervisor-4.17-amd64, fetched into ext/ with
+#         `apt-get download` when missing, cmdline $XEN_CMDLINE
+# A test name may be "name" or "guest/pv64/name".
+# Environment: JOBS (parallel QEMUs, default 2), TIMEOUT (s per boot, default
+# 90), SETTLE (s to keep reading after the verdict, default 1), QEMU_CPU.
+# Output: one line per test, "PASS guest/<env>/<name>" or
+# "FAIL guest/<env>/<name> (<reason>)" followed by the log's tail; exit 1 if
+# any failed.  Logs: <build-dir>/guests/runs/<hv>/<env>-<name>.log
+set -u
+[ $# -ge 2 ] || { echo "usage: $0 <build-dir> <keel|xen> [test...]" >&2; exit 2; }
+mkdir -p "$1"
+BUILD=$(cd "$1" && pwd)
+HV=$2
+shift 2
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+GO=$BUILD/guests
+JOBS=${JOBS:-2}
+TIMEOUT=${TIMEOUT:-90}
+SETTLE=${SETTLE:-1}
+QEMU_CPU=${QEMU_CPU:-max,-smap}
+KEEL_CMDLINE=${KEEL_CMDLINE:-"console=com1 loglvl=all noreboot dom0_mem=64M"}
+XEN_CMDLINE=${XEN_CMDLINE:-"console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot dom0_mem=64M"}
+
+# shellcheck source=tests/guests/hv.sh
+. "$HERE/hv.sh"
+guest_deps || exit 1
+case $HV in
+    keel) HVGZ=$BUILD/keel.gz; CMDLINE=$KEEL_CMDLINE
+          [ -f "$HVGZ" ] || { echo "FAIL guest/all (no $HVGZ: run make first)"; exit 1; } ;;
+    xen)  HVGZ=$(fetch_xen "$TOP") || exit 1; CMDLINE=$XEN_CMDLINE ;;
+    *)    echo "unknown hypervisor '$HV' (keel|xen)" >&2; exit 2 ;;
+esac
+
+make -s -C "$HERE" O="$GO" all || { echo "FAIL guest/build (make -C tests/guests failed)"; exit 1; }
+
+# TESTS: name envs flags [regex...]
+declare -a NAMES ENVS FLAGS REGEXES
+while read -r name envs flags regex; do
+    NAMES+=("$name"); ENVS+=("$envs"); FLAGS+=("$flags"); REGEXES+=("$regex")
+done < <(sed -e 's/#.*//' "$HERE/TESTS" | awk 'NF')
+
+selected() {
+    local n=$1 env=$2 a
+    [ ${#WANT[@]} -eq 0 ] && return 0
+    for a in "${WANT[@]}"; do
+        [ "$a" = "$n" ] || [ "$a" = "guest/$env/$n" ] && return 0
+    done
+    return 1
+}
+WANT=("$@")
+
+RUNDIR=$GO/runs/$HV
+mkdir -p "$RUNDIR"
+
+# run_one env name regex: boots one test, writes $RUNDIR/<env>-<name>.verdict
+run_one() {
+    local env=$1 name=$2 regex=$3
+    local id=$env-$name log=$RUNDIR/$env-$name.log iso=$RUNDIR/$env-$name.iso
+    local elf=$GO/$env/$name.elf verdict=$RUNDIR/$env-$name.verdict
+    make_iso "$iso" "$HVGZ" "$CMDLINE" "$elf" "$HV" || { echo "FAIL (grub-mkrescue failed)" > "$verdict"; return; }
+    rm -f "$log"
+    qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" -m 512 -smp 2 -display none \
+        -monitor none -serial "file:$log" -no-reboot -cdrom "$iso" -boot d \
+        >"$RUNDIR/$id.qemu" 2>&1 &
+    local pid=$! start=$SECONDS seen="" reason=""
+    while kill -0 "$pid" 2>/dev/null; do
+        if [ -z "$seen" ] && grep -qaE 'Test result: ' "$log" 2>/dev/null; then seen=$SECONDS; fi
+        if [ -n "$seen" ]; then
+            if [ -z "$regex" ] || grep -qaE -- "$regex" "$log"; then
+                [ $((SECONDS - seen)) -ge "$SETTLE" ] && break
+            fi
+        fi
+        if [ $((SECONDS - start)) -ge "$TIMEOUT" ]; then reason="timeout ${TIMEOUT}s"; break; fi
+        sleep 0.25
+    done
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    sed -i 's/\r$//' "$log" 2>/dev/null
+    local results res
+    results=$(grep -aoE 'Test result: [A-Z]+' "$log" 2>/dev/null | sed 's/Test result: //')
+    res=$(echo "$results" | head -1)
+    if [ -z "$results" ]; then
+        echo "FAIL (CRASH: no 'Test result' line${reason:+, $reason})"
+    elif [ "$(echo "$results" | wc -l)" -ne 1 ]; then
+        echo "FAIL (more than one 'Test result' line: $(echo $results))"
+    elif [ "$res" != SUCCESS ]; then
+        echo "FAIL (Test result: $res)"
+    elif [ -n "$regex" ] && ! grep -qaE -- "$regex" "$log"; then
+        echo "FAIL (console lacks /$regex/${reason:+, $reason})"
+    else
+        echo "PASS"
+    fi > "$verdict"
+}
+
+declare -a QUEUE
+for i in "${!NAMES[@]}"; do
+    for env in ${ENVS[$i]//,/ }; do
+        selected "${NAMES[$i]}" "$env" && QUEUE+=("$i:$env")
+    done
+done
+[ ${#QUEUE[@]} -gt 0 ] || { echo "no test matches: $*" >&2; exit 2; }
+
+for q in "${QUEUE[@]}"; do rm -f "$RUNDIR/${q#*:}-${NAMES[${q%%:*}]}.verdict"; done
+# Start up to JOBS boots at a time; report in list order as verdicts arrive.
+next=0 failed=0 passed=0
+for ((r = 0; r < ${#QUEUE[@]}; r++)); do
+    while [ $next -lt ${#QUEUE[@]} ] && [ $((next - r)) -lt "$JOBS" ]; do
+        i=${QUEUE[$next]%%:*} env=${QUEUE[$next]#*:}
+        run_one "$env" "${NAMES[$i]}" "${REGEXES[$i]}" &
+        next=$((next + 1))
+    done
+    i=${QUEUE[$r]%%:*} env=${QUEUE[$r]#*:} name=${NAMES[$i]}
+    v=$RUNDIR/$env-$name.verdict
+    while [ ! -s "$v" ]; do sleep 0.3; done
+    line=$(cat "$v")
+    if [ "$line" = PASS ]; then
+        echo "PASS guest/$env/$name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL guest/$env/$name ${line#FAIL }"
+        echo "  --- last 20 lines of $RUNDIR/$env-$name.log ---"
+        tail -n 20 "$RUNDIR/$env-$name.log" 2>/dev/null | sed 's/^/  | /'
+        failed=$((failed + 1))
+    fi
+done
+wait
+echo "guests on $HV: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
