@@ -19,7 +19,7 @@ static const struct scheduler *const schedulers[] = {
 };
 
 static const struct scheduler *ops;
-static struct domain idle_domain = { .domain_id = DOMID_IDLE, .max_vcpus = NR_CPUS };
+static struct domain idle_domain = { .domain_id = DOMID_IDLE_KEEL, .max_vcpus = NR_CPUS };
 static struct vcpu idle_vcpus[NR_CPUS];
 static struct vcpu *idle_vcpu_ptrs[NR_CPUS];
 static struct timer slice_timer[NR_CPUS];

@@ -35,13 +35,22 @@ bool softirq_pending(unsigned int cpu)
     return __atomic_load_n(&pending[cpu], __ATOMIC_SEQ_CST) != 0;
 }
 
+/*
+ * One softirq at a time, lowest number first, each bit cleared just before
+ * its handler runs: SCHEDULE_SOFTIRQ may switch to another vCPU and never
+ * return here, and whatever is still pending must survive that.
+ */
 void do_softirq(void)
 {
     unsigned int cpu = smp_processor_id();
     unsigned long work;
 
-    while ( (work = __atomic_exchange_n(&pending[cpu], 0, __ATOMIC_SEQ_CST)) )
-        for ( unsigned int nr = 0; nr < NR_SOFTIRQS; nr++ )
-            if ( (work & (1UL << nr)) && softirq_handlers[nr] )
-                softirq_handlers[nr]();
+    while ( (work = __atomic_load_n(&pending[cpu], __ATOMIC_SEQ_CST)) )
+    {
+        unsigned int nr = __builtin_ctzl(work);
+
+        __atomic_fetch_and(&pending[cpu], ~(1UL << nr), __ATOMIC_SEQ_CST);
+        if ( softirq_handlers[nr] )
+            softirq_handlers[nr]();
+    }
 }

@@ -1,10 +1,102 @@
-/* x86 side of vCPU switching. */
+/*
+ * x86 side of domains and vCPUs: creation hooks and the context switch.
+ *
+ * All vCPUs on a CPU share its stack.  The running guest's registers live
+ * in the frame just below cpu_info; switching saves that frame into the
+ * outgoing vCPU, loads the incoming one's, and restarts on a fresh stack.
+ */
 #include <keel/lib.h>
+#include <keel/domain.h>
 #include <keel/sched.h>
+#include <keel/xmalloc.h>
+#include <asm/current.h>
+#include <asm/mm.h>
+#include <asm/msr.h>
+#include <asm/page.h>
+#include <asm/pv.h>
+#include <public/errno.h>
 
-/* Only idle vCPUs exist until the PV and HVM builders land: nothing to load. */
+void __noreturn reset_stack_and_enter_guest(struct cpu_user_regs *frame);
+void __noreturn reset_stack_and_call(void *stack, void (*fn)(void));
+
+int arch_domain_create(struct domain *d)
+{
+    struct shared_info *si = alloc_xenheap_pages(0, 0);
+
+    if ( !si )
+        return -ENOMEM;
+    memset(si, 0, PAGE_SIZE);
+    d->arch.shared_info = si;
+    d->arch.shared_info_mfn = virt_to_mfn(si);
+    /* The guest maps it by machine address: let it own the frame. */
+    mfn_to_page(d->arch.shared_info_mfn)->count_info &= ~PGC_xen_heap;
+    mfn_to_page(d->arch.shared_info_mfn)->count_info |= 1;
+    mfn_to_page(d->arch.shared_info_mfn)->u.inuse.owner = d->domain_id;
+    for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
+        si->vcpu_info[i].evtchn_upcall_mask = 1;   /* events off until the guest is ready */
+    return 0;
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+    struct page_info *pg = mfn_to_page(d->arch.shared_info_mfn);
+
+    pg->count_info = PGC_xen_heap;
+    pg->u.inuse.owner = DOMID_INVALID;
+    free_xenheap_pages(d->arch.shared_info, 0);
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    if ( v->vcpu_id < XEN_LEGACY_MAX_VCPUS )
+        v->arch.vcpu_info = &v->domain->arch.shared_info->vcpu_info[v->vcpu_id];
+    v->arch.kernel_mode = true;
+    return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    xfree(v->arch.gdt_shadow);
+    v->arch.gdt_shadow = NULL;
+}
+
+/* Guest FS/GS bases can change behind our back (segment loads): read them. */
+static void save_segments(struct vcpu *v)
+{
+    v->arch.fs_base = rdmsr(MSR_FS_BASE);
+    if ( v->arch.kernel_mode )
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+}
+
+static void load_segments(struct vcpu *v)
+{
+    /* Null data selectors: 64-bit PV guests use the bases only. */
+    __asm__ __volatile__("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs"
+                         :: "r" (0) : "memory");
+    wrmsr(MSR_FS_BASE, v->arch.fs_base);
+    wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel
+                                           : v->arch.gs_base_user);
+}
+
 void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
-    (void)prev;
-    BUG_ON(!is_idle_vcpu(next));
+    struct cpu_user_regs *frame = guest_cpu_user_regs();
+
+    if ( !is_idle_vcpu(prev) )
+    {
+        prev->arch.user_regs = *frame;
+        save_segments(prev);
+    }
+    if ( is_idle_vcpu(next) )
+    {
+        write_cr3(virt_to_maddr(idle_pg_table));
+        reset_stack_and_call(frame, idle_loop);
+    }
+    *frame = next->arch.user_regs;
+    pv_load_gdt(next);
+    write_cr3(pv_current_l4_maddr(next));
+    load_segments(next);
+    reset_stack_and_enter_guest(frame);
 }

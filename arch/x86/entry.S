@@ -4,6 +4,13 @@
  * common path that saves the registers as struct cpu_user_regs and calls C.
  */
 #include <asm/config.h>
+#include <asm/current.h>
+#include <public/arch-x86/xen-x86_64.h>
+
+#define UREGS_cs        (8*15 + 8 + 8)   /* offset of cs in struct cpu_user_regs */
+#define UREGS_vector    (8*15 + 4)
+#define VECTOR_SYSCALL  0x100            /* entry_vector of a 64-bit syscall */
+#define VECTOR_SYSCALL32 0x101           /* ... of a compat-mode syscall */
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
@@ -29,12 +36,23 @@ common_entry:
         push    %r15
         cld                             /* C expects DF clear */
         mov     %rsp, %rdi              /* arg: struct cpu_user_regs * */
-        cmpl    $32, 8*15+4(%rsp)       /* entry_vector < 32: an exception */
+        cmpl    $VECTOR_SYSCALL, UREGS_vector(%rsp)
+        jae     3f                      /* a guest's syscall */
+        cmpl    $32, UREGS_vector(%rsp) /* entry_vector < 32: an exception */
         jae     1f
         call    do_exception
         jmp     2f
 1:      call    do_IRQ
-2:      pop     %r15                    /* restore, possibly changed by C (fixups) */
+        jmp     2f
+3:      call    do_syscall
+2:      testb   $3, UREGS_cs(%rsp)      /* back to a guest (ring 3)? */
+        jz      restore_all
+        .globl  exit_to_guest_path
+exit_to_guest_path:
+        mov     %rsp, %rdi
+        call    exit_to_guest           /* softirqs, events; returns with IRQs off */
+restore_all:
+        pop     %r15                    /* restore, possibly changed by C */
         pop     %r14
         pop     %r13
         pop     %r12
@@ -51,6 +69,59 @@ common_entry:
         pop     %rdi
         add     $8, %rsp                /* drop error code + vector */
         iretq
+
+/*
+ * SYSCALL from a PV guest (ring 3): rcx = return rip, r11 = rflags, rsp is
+ * still the guest's.  Find this CPU's stack through the shadow GS base,
+ * build the same frame an exception would, and join the common path.
+ */
+        .globl  lstar_entry
+lstar_entry:
+        swapgs                          /* GS base = &cpu_info (Keel's) */
+        mov     %rsp, %gs:CPUINFO_scratch /* park the guest rsp */
+        mov     %gs:CPUINFO_rsp0, %rsp  /* frame ends at cpu_info */
+        pushq   $FLAT_KERNEL_SS         /* ss */
+        pushq   %gs:CPUINFO_scratch     /* rsp */
+        swapgs                          /* guest GS base back, before any C */
+        push    %r11                    /* rflags */
+        pushq   $FLAT_KERNEL_CS         /* cs */
+        push    %rcx                    /* rip: the instruction after syscall */
+        pushq   $0                      /* error code */
+        movl    $VECTOR_SYSCALL, 4(%rsp)
+        jmp     common_entry
+
+/* SYSCALL from compatibility mode: same frame, a different vector. */
+        .globl  cstar_entry
+cstar_entry:
+        swapgs
+        mov     %rsp, %gs:CPUINFO_scratch
+        mov     %gs:CPUINFO_rsp0, %rsp
+        pushq   $FLAT_RING3_SS32
+        pushq   %gs:CPUINFO_scratch
+        swapgs
+        push    %r11
+        pushq   $FLAT_RING3_CS32
+        push    %rcx
+        pushq   $0
+        movl    $VECTOR_SYSCALL32, 4(%rsp)
+        jmp     common_entry
+
+/*
+ * Start (or resume) the guest context whose frame the caller has placed
+ * just below cpu_info: point rsp at it and leave through the exit path.
+ */
+        .globl  reset_stack_and_enter_guest
+reset_stack_and_enter_guest:
+        mov     %rdi, %rsp              /* rdi = the guest frame */
+        jmp     exit_to_guest_path
+
+/* Run fn (rsi) on a fresh stack: rdi = new rsp. Used to switch to idle. */
+        .globl  reset_stack_and_call
+reset_stack_and_call:
+        mov     %rdi, %rsp
+        xor     %ebp, %ebp              /* end of backtraces */
+        call    *%rsi
+        ud2                             /* fn never returns */
 
 /* The stubs: 16 bytes apart is not needed, the table below names each. */
         .macro  entry_stub vec

@@ -1,17 +1,22 @@
 /*
- * Per-CPU GDT and TSS.  The TSS gives each CPU separate known-good stacks
- * (IST) for NMI, double fault and machine check, which may arrive when the
- * normal stack cannot be trusted.
+ * Per-CPU GDT (16 pages, as the PV ABI lays it out) and TSS.  Entries from
+ * 7168 hold Keel's and the PV guests' flat segments and the TSS; the
+ * entries below are the running PV guest's own descriptors.  The TSS gives
+ * each CPU known-good stacks (IST) for NMI, double fault and machine check.
  */
 #include <keel/lib.h>
 #include <keel/mm.h>
 #include <keel/panic.h>
 #include <asm/current.h>
+#include <asm/gdt.h>
+#include <asm/irqflags.h>
+#include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/traps.h>
+#include <public/arch-x86/xen-x86_64.h>
 
-#define GDT_ENTRIES  8
 #define IST_ORDER    1                 /* two pages per IST stack */
+#define GDT_ORDER    4                 /* 16 pages */
 
 struct __packed tss64 {
     uint32_t reserved0;
@@ -23,12 +28,13 @@ struct __packed tss64 {
     uint16_t iomap_base;
 };
 
-struct cpu_tables {
-    uint64_t gdt[GDT_ENTRIES] __aligned(16);
-    struct tss64 tss __aligned(16);
-};
+static uint64_t *cpu_gdt[NR_CPUS];
+static struct tss64 cpu_tss[NR_CPUS] __aligned(64);
 
-static struct cpu_tables cpu_tables[NR_CPUS];
+uint64_t *gdt_of_cpu(unsigned int cpu)
+{
+    return cpu_gdt[cpu];
+}
 
 static void set_tss_descriptor(uint64_t *gdt, unsigned int index,
                                const struct tss64 *tss)
@@ -52,25 +58,71 @@ static void *alloc_ist_stack(void)
     return (char *)s + (PAGE_SIZE << IST_ORDER);
 }
 
+static uint64_t *build_gdt(unsigned int cpu)
+{
+    uint64_t *gdt = alloc_xenheap_pages(GDT_ORDER, 0);
+
+    if ( !gdt )
+        panic("no memory for the GDT of CPU%u", cpu);
+    memset(gdt, 0, PAGE_SIZE << GDT_ORDER);
+    gdt[KEEL_CS64 >> 3] = 0x00af9a000000ffffUL;        /* 64-bit code, DPL 0 */
+    gdt[KEEL_DS >> 3] = 0x00cf92000000ffffUL;          /* flat data, DPL 0 */
+    gdt[KEEL_CS32 >> 3] = 0x00cf9a000000ffffUL;        /* 32-bit code, DPL 0 */
+    gdt[FLAT_RING3_CS32 >> 3] = 0x00cffa000000ffffUL;  /* guest 32-bit code, DPL 3 */
+    gdt[FLAT_RING3_DS32 >> 3] = 0x00cff2000000ffffUL;  /* guest flat data, DPL 3 */
+    gdt[FLAT_RING3_CS64 >> 3] = 0x00affa000000ffffUL;  /* guest 64-bit code, DPL 3 */
+    set_tss_descriptor(gdt, KEEL_TSS >> 3, &cpu_tss[cpu]);
+    return gdt;
+}
+
+/* Reload CS and the data segments after switching to the full GDT. */
+static void load_keel_segments(void)
+{
+    __asm__ __volatile__("pushq %0\n\t"
+                         "leaq 1f(%%rip), %%rax\n\t"
+                         "pushq %%rax\n\t"
+                         "lretq\n"
+                         "1:\n\t"
+                         "mov %1, %%ds\n\t"
+                         "mov %1, %%es\n\t"
+                         "mov %1, %%ss\n\t"
+                         :: "i" (KEEL_CS64), "r" (KEEL_DS) : "rax", "memory");
+}
+
+/* SYSCALL from a PV guest enters Keel at syscall_entry on KEEL_CS64. */
+static void init_syscall_msrs(void)
+{
+    extern char lstar_entry[], cstar_entry[];
+
+    wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)KEEL_CS64 << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)lstar_entry);
+    wrmsr(MSR_CSTAR, (uint64_t)cstar_entry);
+    /* Entered with interrupts, single-step, direction and alignment checks off. */
+    wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF |
+                            X86_EFLAGS_NT | X86_EFLAGS_AC);
+    wrmsr(MSR_SHADOW_GS_BASE, (uint64_t)get_cpu_info());
+}
+
 void gdt_init_cpu(unsigned int cpu)
 {
-    struct cpu_tables *t = &cpu_tables[cpu];
+    struct tss64 *tss = &cpu_tss[cpu];
+    struct cpu_info *ci = get_cpu_info();
     struct __packed { uint16_t limit; uint64_t base; } gdtr;
 
-    memset(t, 0, sizeof(*t));
-    t->gdt[KEEL_CS64 >> 3] = 0x00af9a000000ffffUL;
-    t->gdt[KEEL_DS >> 3] = 0x00cf92000000ffffUL;
-    t->gdt[KEEL_CS32 >> 3] = 0x00cf9a000000ffffUL;
-    set_tss_descriptor(t->gdt, KEEL_TSS >> 3, &t->tss);
-    t->tss.rsp[0] = (uint64_t)get_cpu_info();
-    t->tss.ist[IST_DF - 1] = (uint64_t)alloc_ist_stack();
-    t->tss.ist[IST_NMI - 1] = (uint64_t)alloc_ist_stack();
-    t->tss.ist[IST_MCE - 1] = (uint64_t)alloc_ist_stack();
-    t->tss.iomap_base = sizeof(t->tss);   /* no I/O bitmap: all ports #GP from ring 3 */
+    cpu_gdt[cpu] = build_gdt(cpu);
+    memset(tss, 0, sizeof(*tss));
+    ci->rsp0 = (unsigned long)ci;
+    tss->rsp[0] = (uint64_t)ci;          /* guest frames end at cpu_info */
+    tss->ist[IST_DF - 1] = (uint64_t)alloc_ist_stack();
+    tss->ist[IST_NMI - 1] = (uint64_t)alloc_ist_stack();
+    tss->ist[IST_MCE - 1] = (uint64_t)alloc_ist_stack();
+    tss->iomap_base = sizeof(*tss);      /* no I/O bitmap: guest port I/O faults */
+    set_tss_descriptor(cpu_gdt[cpu], KEEL_TSS >> 3, tss);
 
-    gdtr.limit = sizeof(t->gdt) - 1;
-    gdtr.base = (uint64_t)t->gdt;
-    __asm__ __volatile__("lgdt %0\n\t"
-                         "ltr %w1"
-                         :: "m" (gdtr), "r" (KEEL_TSS) : "memory");
+    gdtr.limit = (PAGE_SIZE << GDT_ORDER) - 1;
+    gdtr.base = (uint64_t)cpu_gdt[cpu];
+    __asm__ __volatile__("lgdt %0" :: "m" (gdtr) : "memory");
+    load_keel_segments();
+    __asm__ __volatile__("ltr %w0" :: "r" (KEEL_TSS) : "memory");
+    init_syscall_msrs();
 }

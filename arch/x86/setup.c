@@ -8,6 +8,7 @@
 #include <keel/bootinfo.h>
 #include <keel/cmdline.h>
 #include <keel/console.h>
+#include <keel/domain.h>
 #include <keel/keyhandler.h>
 #include <keel/mm.h>
 #include <keel/spinlock.h>
@@ -23,6 +24,7 @@
 #include <asm/current.h>
 #include <asm/mm.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/time.h>
 #include <asm/traps.h>
 
@@ -147,19 +149,50 @@ static void platform_init(void)
     io_apic_init();
 }
 
+const char *keel_boot_cmdline(void)
+{
+    return boot_info.cmdline;
+}
+
+const struct boot_info *keel_boot_info(void)
+{
+    return &boot_info;
+}
+
+/* Without dom0_mem=, dom0 takes what is free but a reserve for Keel. */
+static uint64_t dom0_memory(void)
+{
+    uint64_t avail = (uint64_t)avail_heap_pages() << PAGE_SHIFT;
+    uint64_t reserve = 64ULL << 20;
+    uint64_t want = opt_dom0_mem ? opt_dom0_mem : avail - reserve;
+
+    if ( avail < reserve + (16ULL << 20) )
+        return 0;
+    return min(want, avail - reserve) & ~((2ULL << 20) - 1);
+}
+
 static void start_dom0(const struct boot_info *bi)
 {
+    const struct boot_module *initrd = bi->nr_modules > 1 ? &bi->modules[1] : NULL;
+    uint64_t mem = dom0_memory();
+    struct domain *d;
+
     if ( bi->nr_modules == 0 )
     {
         printk("no dom0 kernel given\n");
         return;
     }
-    printk(KLOG_WARNING "dom0 kernel given (%lu KiB) but this Keel cannot build "
-           "PV domains yet: module ignored\n",
-           (unsigned long)(bi->modules[0].size >> 10));
-    if ( opt_dom0_mem || opt_dom0_max_vcpus )
-        printk("dom0 would get %lu MiB and %u vCPU(s)\n",
-               (unsigned long)(opt_dom0_mem >> 20), opt_dom0_max_vcpus);
+    if ( opt_dom0_max_vcpus > 1 )
+        printk(KLOG_WARNING "dom0_max_vcpus=%u: dom0 gets 1 vCPU until SMP guests land\n",
+               opt_dom0_max_vcpus);
+    d = domain_create(0, true, 1);
+    if ( !d || !vcpu_create(d, 0, 0) )
+        panic("cannot create dom0");
+    if ( mem == 0 || pv_dom0_build(d, &bi->modules[0], initrd, mem,
+                                   bi->modules[0].cmdline) )
+        panic("could not build dom0 from module 0 ('%s')", bi->modules[0].cmdline);
+    printk("Starting dom0\n");
+    domain_unpause(d);
 }
 
 void __start_keel(uint32_t magic, uint32_t info_pa)
@@ -180,8 +213,8 @@ void __start_keel(uint32_t magic, uint32_t info_pa)
     print_modules(&boot_info);
 
     mm_init(&boot_info);
-    idt_init();
     gdt_init_cpu(0);
+    idt_init();
     cpu_init_features();
     exception_selftest();
 

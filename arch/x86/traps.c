@@ -9,9 +9,11 @@
 #include <keel/panic.h>
 #include <keel/printk.h>
 #include <asm/apic.h>
+#include <asm/irqflags.h>
 #include <asm/current.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/traps.h>
 
 struct __packed idt_gate {
@@ -52,14 +54,15 @@ static const char *const exception_names[NR_EXCEPTIONS] = {
     [TRAP_control_prot] = "control protection",
 };
 
-static void set_gate(unsigned int vec, unsigned long addr, unsigned int ist)
+static void set_gate(unsigned int vec, unsigned long addr, unsigned int ist,
+                     unsigned int dpl)
 {
     struct idt_gate *g = &idt_table[vec];
 
     g->offset_lo = addr & 0xffff;
     g->selector = KEEL_CS64;
     g->ist = ist;
-    g->type_attr = 0x8e;              /* present, DPL 0, 64-bit interrupt gate */
+    g->type_attr = 0x8e | (dpl << 5); /* present, 64-bit interrupt gate */
     g->offset_mid = (addr >> 16) & 0xffff;
     g->offset_hi = addr >> 32;
     g->reserved = 0;
@@ -77,11 +80,14 @@ void idt_load(void)
 void idt_init(void)
 {
     for ( unsigned int v = 0; v < 256; v++ )
-        set_gate(v, entry_stubs[v], 0);
+        set_gate(v, entry_stubs[v], 0, 0);
+    /* int3 and into from PV guest code (ring 3) arrive as themselves. */
+    set_gate(TRAP_int3, entry_stubs[TRAP_int3], 0, 3);
+    set_gate(TRAP_overflow, entry_stubs[TRAP_overflow], 0, 3);
     /* These can arrive on a broken stack: give them stacks of their own. */
-    set_gate(TRAP_double_fault, entry_stubs[TRAP_double_fault], IST_DF);
-    set_gate(TRAP_nmi, entry_stubs[TRAP_nmi], IST_NMI);
-    set_gate(TRAP_machine_check, entry_stubs[TRAP_machine_check], IST_MCE);
+    set_gate(TRAP_double_fault, entry_stubs[TRAP_double_fault], IST_DF, 0);
+    set_gate(TRAP_nmi, entry_stubs[TRAP_nmi], IST_NMI, 0);
+    set_gate(TRAP_machine_check, entry_stubs[TRAP_machine_check], IST_MCE, 0);
     idt_load();
 }
 
@@ -131,13 +137,23 @@ void do_exception(struct cpu_user_regs *regs)
     case TRAP_nmi:
         do_nmi(regs);
         return;
+    case TRAP_double_fault:
+    case TRAP_machine_check:
+        fatal_exception(regs);
+    }
+    /* Raised by guest code (ring 3): the PV code bounces or emulates it. */
+    if ( (regs->cs & 3) == 3 )
+    {
+        local_irq_enable();
+        pv_do_exception(regs);
+        return;
+    }
+    switch ( regs->entry_vector )
+    {
     case TRAP_int3:
         int3_count++;
         printk(KLOG_DEBUG "int3 at %pS, continuing\n", (void *)regs->rip);
         return;
-    case TRAP_double_fault:
-    case TRAP_machine_check:
-        fatal_exception(regs);
     }
     fixup = search_exception_table(regs->rip);
     if ( fixup )

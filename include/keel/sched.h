@@ -9,27 +9,7 @@
 #include <keel/types.h>
 #include <keel/compiler.h>
 #include <keel/timer_heap.h>
-
-#define DOMID_IDLE   0x7fffU
-
-struct domain;
-
-struct vcpu {
-    unsigned int vcpu_id;
-    unsigned int processor;          /* CPU it runs on or is queued for */
-    struct domain *domain;
-    void *sched_priv;                /* the scheduler's per-vCPU data */
-    bool is_running;
-    bool runnable;
-    s_time_t runstate_entry;         /* when it last changed state */
-    s_time_t run_time;               /* total time on a CPU */
-};
-
-struct domain {
-    domid_t domain_id;
-    unsigned int max_vcpus;
-    struct vcpu **vcpu;
-};
+#include <keel/domain.h>
 
 /* What do_schedule() decided: run `task` for at most `time` ns (<0: no limit). */
 struct task_slice {

@@ -82,8 +82,8 @@ start32:
         cli                                     /* no IDT yet: stay deaf */
         cld                                     /* C and string ops assume DF=0 */
         lgdt    sym_phys(boot_gdtr32)           /* our own GDT, the loader's is unknown */
-        ljmp    $KEEL_CS32, $sym_phys(1f)       /* reload CS from our GDT */
-1:      mov     $KEEL_DS, %ecx
+        ljmp    $BOOT_CS32, $sym_phys(1f)       /* reload CS from our GDT */
+1:      mov     $BOOT_DS, %ecx
         mov     %ecx, %ds                       /* flat data segments */
         mov     %ecx, %es
         mov     %ecx, %ss
@@ -161,7 +161,7 @@ start32:
         mov     %cr0, %eax
         or      $(CR0_PG | CR0_WP | CR0_PE), %eax
         mov     %eax, %cr0                      /* now in compatibility mode */
-        ljmp    $KEEL_CS64, $sym_phys(start64)  /* a 64-bit CS makes it long mode */
+        ljmp    $BOOT_CS64, $sym_phys(start64)  /* a 64-bit CS makes it long mode */
 
 /* esi = physical address of a NUL-terminated message; print it and stop. */
 boot_fail:
@@ -200,7 +200,7 @@ start64:
         jmp     *%rax
 start64_high:
         lgdt    boot_gdtr64(%rip)               /* same GDT, now at its high address */
-        mov     $KEEL_DS, %ecx
+        mov     $BOOT_DS, %ecx
         mov     %ecx, %ds
         mov     %ecx, %es
         mov     %ecx, %ss

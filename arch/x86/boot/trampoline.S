@@ -21,11 +21,11 @@ trampoline_start:
         mov     %cr0, %eax
         or      $1, %eax                        /* CR0.PE: protected mode */
         mov     %eax, %cr0
-        ljmpl   $KEEL_CS32, $tramp_sym(tramp32) /* reload CS with a 32-bit segment */
+        ljmpl   $BOOT_CS32, $tramp_sym(tramp32) /* reload CS with a 32-bit segment */
 
         .code32
 tramp32:
-        mov     $KEEL_DS, %eax
+        mov     $BOOT_DS, %eax
         mov     %eax, %ds                       /* flat data segments */
         mov     %eax, %es
         mov     %eax, %ss
@@ -41,7 +41,7 @@ tramp32:
         mov     %cr0, %eax
         or      $((1 << 31) | (1 << 16)), %eax  /* CR0.PG | CR0.WP */
         mov     %eax, %cr0
-        ljmp    $KEEL_CS64, $tramp_sym(tramp64) /* long mode */
+        ljmp    $BOOT_CS64, $tramp_sym(tramp64) /* long mode */
 
         .code64
 tramp64:
@@ -53,9 +53,9 @@ tramp64:
         .balign 8
 tramp_gdt:
         .quad   0
-        .quad   0x00af9a000000ffff              /* KEEL_CS64 */
-        .quad   0x00cf92000000ffff              /* KEEL_DS */
-        .quad   0x00cf9a000000ffff              /* KEEL_CS32 */
+        .quad   0x00af9a000000ffff              /* BOOT_CS64 */
+        .quad   0x00cf92000000ffff              /* BOOT_DS */
+        .quad   0x00cf9a000000ffff              /* BOOT_CS32 */
 tramp_gdt_end:
 tramp_gdtr:
         .short  tramp_gdt_end - tramp_gdt - 1

@@ -5,6 +5,7 @@
  */
 #include <keel/lib.h>
 #include <keel/mm.h>
+#include <keel/panic.h>
 #include <keel/spinlock.h>
 #include <asm/mm.h>
 #include <asm/page.h>
@@ -28,27 +29,36 @@ static uint64_t *alloc_pt_page(void)
     return pt;
 }
 
-/* The next-level table under *entry, allocated if absent; NULL if a superpage is in the way. */
-static uint64_t *next_table(uint64_t *entry)
+/*
+ * The next-level table under *entry, allocated if absent; NULL if a
+ * superpage is in the way.  `user` marks the path guest-readable (only the
+ * read-only M2P needs it: the leaves decide what is writable).
+ */
+static uint64_t *next_table(uint64_t *entry, bool user)
 {
     uint64_t *pt;
 
     if ( *entry & _PAGE_PRESENT )
+    {
+        if ( user )
+            *entry |= _PAGE_USER;
         return (*entry & _PAGE_PSE) ? NULL : maddr_to_virt(*entry & PADDR_MASK);
+    }
     pt = alloc_pt_page();
     if ( !pt )
         return NULL;
     *entry = virt_to_maddr(pt) | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED |
-             _PAGE_DIRTY;
+             _PAGE_DIRTY | (user ? _PAGE_USER : 0);
     return pt;
 }
 
 static int map_one(unsigned long va, paddr_t pa, bool large, uint64_t flags)
 {
+    bool user = flags & _PAGE_USER;
     uint64_t *l3, *l2, *l1;
 
-    l3 = next_table(&idle_pg_table[pt_index(va, L4_SHIFT)]);
-    l2 = l3 ? next_table(&l3[pt_index(va, L3_SHIFT)]) : NULL;
+    l3 = next_table(&idle_pg_table[pt_index(va, L4_SHIFT)], user);
+    l2 = l3 ? next_table(&l3[pt_index(va, L3_SHIFT)], user) : NULL;
     if ( !l2 )
         return -ENOMEM;
     if ( large )
@@ -56,7 +66,7 @@ static int map_one(unsigned long va, paddr_t pa, bool large, uint64_t flags)
         l2[pt_index(va, L2_SHIFT)] = pa | flags | _PAGE_PSE;
         return 0;
     }
-    l1 = next_table(&l2[pt_index(va, L2_SHIFT)]);
+    l1 = next_table(&l2[pt_index(va, L2_SHIFT)], user);
     if ( !l1 )
         return -EBUSY;
     l1[pt_index(va, L1_SHIFT)] = pa | flags;
@@ -102,4 +112,15 @@ void *ioremap(paddr_t pa, size_t size)
                                PAGE_HYPERVISOR_UC) )
             return NULL;
     return (void *)(va + (pa - base));
+}
+
+/*
+ * Give every hypervisor L4 slot (256..271) a table now, so that guest L4s,
+ * which copy these slots once, see all later changes of Keel's mappings.
+ */
+void populate_hypervisor_l4(void)
+{
+    for ( unsigned int slot = 256; slot < 272; slot++ )
+        if ( !next_table(&idle_pg_table[slot], slot == 256) )
+            panic("no memory for the hypervisor L4 slots");
 }

@@ -163,6 +163,8 @@ void mm_init(const struct boot_info *bi)
         free_pages += r->end - r->start;
     }
     heap_ready = true;
+    populate_hypervisor_l4();
+    m2p_init();
     printk("Memory: %lu MiB RAM (max page %#lx), %lu MiB free in the heap, "
            "image %lu KiB\n", (unsigned long)(ram_bytes >> 20), max_page,
            free_pages >> (20 - PAGE_SHIFT),

@@ -3,7 +3,9 @@
 #ifndef PUBLIC_ARCH_X86_XEN_X86_64_H
 #define PUBLIC_ARCH_X86_XEN_X86_64_H
 
+#ifndef __ASSEMBLER__
 #include <stdint.h>
+#endif
 
 /*
  * Selectors of the hypervisor-owned GDT entries (the last two of the 16
@@ -39,6 +41,7 @@
 #define MACH2PHYS_VIRT_START      0xffff800000000000UL
 #define MACH2PHYS_VIRT_END        0xffff804000000000UL
 
+#ifndef __ASSEMBLER__
 /* set_segment_base selectors. */
 #define SEGBASE_FS          0
 #define SEGBASE_GS_USER     1
@@ -75,5 +78,7 @@ struct arch_shared_info {
     uint64_t p2m_vaddr;
     uint64_t p2m_generation;
 };
+
+#endif /* __ASSEMBLER__ */
 
 #endif /* PUBLIC_ARCH_X86_XEN_X86_64_H */

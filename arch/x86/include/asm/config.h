@@ -47,11 +47,25 @@
 /* Bytes at the top of every CPU stack reserved for struct cpu_info. */
 #define CPU_INFO_SIZE          512
 
-/* Boot GDT selectors (arch/x86/boot/head.S and arch/x86/gdt.c agree on them). */
-#define KEEL_CS64              0x08
-#define KEEL_DS                0x10
-#define KEEL_CS32              0x18
-#define KEEL_TSS               0x20      /* 16-byte system descriptor */
+/* Selectors of the small GDT used by head.S and the AP trampoline. */
+#define BOOT_CS64              0x08
+#define BOOT_DS                0x10
+#define BOOT_CS32              0x18
+
+/*
+ * Keel's own selectors, in the GDT area reserved from guests (entries 7168
+ * and up, the last two of the 16 GDT pages); the guest ABI fixes 0xe023,
+ * 0xe02b and 0xe033 there for PV guests (include/public/arch-x86).
+ * SYSCALL needs KEEL_DS == KEEL_CS64 + 8.
+ */
+#define GDT_PAGES              16
+#define GDT_ENTRIES            (GDT_PAGES * 512)
+#define RESERVED_GDT_ENTRY     7168
+#define KEEL_CS64              0xe008
+#define KEEL_DS                0xe010
+#define KEEL_CS32              0xe018
+#define KEEL_TSS               0xe040    /* 16-byte system descriptor */
+#define KEEL_LDT               0xe050    /* 16-byte system descriptor */
 
 /* The AP trampoline lives in this page below 1 MiB. */
 #define TRAMPOLINE_PHYS        _AC(0x8000, UL)

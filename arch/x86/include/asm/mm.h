@@ -16,6 +16,12 @@ int map_pages_to_keel(unsigned long va, paddr_t pa, unsigned long nr,
                       uint64_t flags);
 /* Uncached mapping of device registers; NULL when the area is exhausted. */
 void *ioremap(paddr_t pa, size_t size);
+void populate_hypervisor_l4(void);
+/* The read-only machine-to-phys table PV guests read (slot 256). */
+void m2p_init(void);
+void set_gpfn_from_mfn(mfn_t mfn, unsigned long pfn);
+unsigned long get_gpfn_from_mfn(mfn_t mfn);
+#define INVALID_M2P_ENTRY (~0UL)
 /* Highest machine address of RAM + 1. */
 paddr_t mm_ram_end(void);
 

@@ -1,0 +1,43 @@
+/*
+ * Guest memory access through the current (guest) page tables.  A fault on
+ * the copy instruction is fixed up and reported as the bytes left.
+ */
+#include <keel/lib.h>
+#include <asm/config.h>
+#include <asm/extable.h>
+#include <asm/guest_access.h>
+
+/* The range must be canonical and stay clear of Keel's hole. */
+bool guest_range_ok(uint64_t va, size_t len)
+{
+    uint64_t end = va + len;                  /* 0 when the range ends at 2^64 */
+
+    if ( end < va && end != 0 )
+        return false;                         /* wraps around */
+    if ( va < (1UL << 47) )
+        return end != 0 && end <= (1UL << 47); /* lower canonical half */
+    return va >= HYPERVISOR_VIRT_END;         /* upper half above Keel's hole */
+}
+
+static size_t copy_with_fixup(void *dst, const void *src, size_t len)
+{
+    __asm__ __volatile__("1: rep movsb\n"
+                         "2:\n"
+                         _ASM_EXTABLE(1b, 2b)
+                         : "+c" (len), "+D" (dst), "+S" (src) :: "memory");
+    return len;
+}
+
+size_t raw_copy_from_guest(void *dst, uint64_t guest_va, size_t len)
+{
+    if ( !guest_range_ok(guest_va, len) )
+        return len;
+    return copy_with_fixup(dst, (const void *)guest_va, len);
+}
+
+size_t raw_copy_to_guest(uint64_t guest_va, const void *src, size_t len)
+{
+    if ( !guest_range_ok(guest_va, len) )
+        return len;
+    return copy_with_fixup((void *)guest_va, src, len);
+}

@@ -1,0 +1,42 @@
+/* x86 state of domains and vCPUs (PV for now; HVM joins later). */
+#ifndef ASM_DOMAIN_H
+#define ASM_DOMAIN_H
+
+#include <keel/types.h>
+#include <asm/processor.h>
+#include <public/xen.h>
+
+#define PV_GDT_MAX_FRAMES  FIRST_RESERVED_GDT_PAGE   /* 14 pages of guest descriptors */
+#define PV_GDT_MAX_ENTRIES (PV_GDT_MAX_FRAMES * 512)
+
+struct pv_callback {
+    uint64_t address;
+    bool mask_events;
+};
+
+struct arch_vcpu {
+    struct cpu_user_regs user_regs;    /* guest state while not on a CPU */
+    struct trap_info trap_ctxt[256];   /* set_trap_table */
+    bool kernel_mode;                  /* PV: guest kernel (true) or user mode */
+    uint64_t kernel_ss, kernel_sp;     /* stack_switch: stack for user->kernel bounces */
+    struct pv_callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, nmi_cb;
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+    mfn_t guest_table;                 /* L4 for kernel mode */
+    mfn_t guest_table_user;            /* L4 for user mode (0: none) */
+    mfn_t gdt_frames[PV_GDT_MAX_FRAMES];
+    unsigned int gdt_ents;             /* guest descriptors in use (set_gdt) */
+    uint64_t *gdt_shadow;              /* validated copy of the guest's GDT */
+    unsigned long debugreg[8];
+    bool fpu_ts;                       /* the guest's virtual CR0.TS */
+    unsigned int iopl;                 /* physdev_op set_iopl */
+    struct vcpu_info *vcpu_info;       /* in the domain's shared_info */
+};
+
+struct arch_domain {
+    struct shared_info *shared_info;   /* Keel's view (direct map) */
+    mfn_t shared_info_mfn;
+    unsigned long vm_assist;           /* VMASST_TYPE_* bits enabled */
+    uint64_t hypercall_page_va;        /* 0 when the guest asked for none */
+};
+
+#endif /* ASM_DOMAIN_H */

@@ -1,0 +1,28 @@
+/* Interfaces of the PV guest support (arch/x86/pv) used elsewhere in Keel. */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <keel/types.h>
+#include <asm/processor.h>
+
+struct vcpu;
+struct domain;
+struct boot_module;
+
+/* The L4 the vCPU runs on in its current (kernel or user) mode. */
+paddr_t pv_current_l4_maddr(const struct vcpu *v);
+/* Put the vCPU's descriptors into this CPU's GDT. */
+void pv_load_gdt(const struct vcpu *v);
+/* Exceptions raised by guest code (cs RPL 3). */
+void pv_do_exception(struct cpu_user_regs *regs);
+/* Build dom0 from the kernel (and optional initrd) module. */
+int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
+                  const struct boot_module *initrd, uint64_t mem_bytes,
+                  const char *cmdline);
+/* Turn the guest into kernel mode (or user mode) with the right L4 and GS. */
+void pv_toggle_guest_mode(struct vcpu *v);
+/* Bounce an exception to the guest's handler; false if it has none (crashed). */
+bool pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
+                    uint32_t error_code);
+
+#endif /* ASM_PV_H */

@@ -1,0 +1,65 @@
+/*
+ * The hypercall table: the one place that says which hypercalls exist, who
+ * handles them, and how complete they are.  arch/x86/pv/hypercall.c builds
+ * the dispatch table from it and tools/build/gen-hypercall-doc.sh turns it
+ * into docs/hypercalls.md, so the two cannot disagree.
+ *
+ * X(name, number, nr_args, handler, status, note)
+ *   status: "done" (ABI behaviour complete), "partial" (note says what is
+ *   missing).  Numbers not listed return -ENOSYS and are counted.
+ */
+#ifndef ASM_PV_HYPERCALLS_H
+#define ASM_PV_HYPERCALLS_H
+
+#include <keel/types.h>
+
+#define PV_HYPERCALL_TABLE(X) \
+    X(set_trap_table,     0, 1, do_set_trap_table,     "done",    "vectors 0-255, -EFAULT on a bad array") \
+    X(mmu_update,         1, 4, do_mmu_update,         "partial", "L1 and plain-frame updates, MACHPHYS_UPDATE; L2-L4 updates -EINVAL") \
+    X(set_gdt,            2, 2, do_set_gdt,            "done",    "validated copy; later direct writes to the frames are not seen") \
+    X(stack_switch,       3, 2, do_stack_switch,       "done",    "") \
+    X(fpu_taskswitch,     5, 1, do_fpu_taskswitch,     "done",    "") \
+    X(set_debugreg,       8, 2, do_set_debugreg,       "partial", "values validated and kept, not loaded into DR0-7") \
+    X(get_debugreg,       9, 1, do_get_debugreg,       "done",    "") \
+    X(update_descriptor, 10, 2, do_update_descriptor,  "done",    "") \
+    X(memory_op,         12, 2, do_memory_op,          "partial", "machphys_mapping, maximum_ram_page, current/maximum_reservation, machine_memory_map, memory_map") \
+    X(multicall,         13, 2, do_multicall,          "done",    "nested multicall and iret refused") \
+    X(update_va_mapping, 14, 3, do_update_va_mapping,  "partial", "L1 entries of the kernel page tables") \
+    X(xen_version,       17, 2, do_xen_version,        "done",    "reports 4.17") \
+    X(console_io,        18, 3, do_console_io,         "done",    "write; read returns 0 bytes until input is routed to guests") \
+    X(vm_assist,         21, 2, do_vm_assist,          "done",    "types 0, 2, 3, 4, 5, 32 accepted") \
+    X(iret,              23, 0, do_iret,     "done",    "") \
+    X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "is_up, down-less subset; timers arrive with events") \
+    X(set_segment_base,  25, 2, do_set_segment_base,   "done",    "") \
+    X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "TLB flushes, INVLPG, NEW_USER_BASEPTR, NEW_BASEPTR, PIN/UNPIN as checks") \
+    X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown; poll -ENOSYS until events land") \
+    X(callback_op,       30, 2, do_callback_op,        "done",    "event, failsafe, syscall, syscall32, nmi") \
+    X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl only")
+
+/* Run hypercall nr with up to 5 arguments; -ENOSYS when there is none. */
+long pv_hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
+
+/* The handlers, with their natural signatures. */
+long do_set_trap_table(uint64_t traps);
+long do_iret(void);
+long do_callback_op(unsigned long cmd, uint64_t arg);
+long do_stack_switch(unsigned long ss, unsigned long sp);
+long do_set_segment_base(unsigned long which, unsigned long base);
+long do_fpu_taskswitch(unsigned long set);
+long do_set_debugreg(unsigned long reg, unsigned long value);
+long do_get_debugreg(unsigned long reg);
+long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t done, unsigned long foreigndom);
+long do_set_gdt(uint64_t frame_list, unsigned long entries);
+long do_update_descriptor(uint64_t maddr, uint64_t desc);
+long do_memory_op(unsigned long cmd, uint64_t arg);
+long do_multicall(uint64_t calls, unsigned long nr_calls);
+long do_update_va_mapping(uint64_t va, uint64_t val, unsigned long flags);
+long do_xen_version(unsigned long cmd, uint64_t arg);
+long do_console_io(unsigned long cmd, unsigned long count, uint64_t buffer);
+long do_vm_assist(unsigned long cmd, unsigned long type);
+long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, uint64_t arg);
+long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t done, unsigned long foreigndom);
+long do_sched_op(unsigned long cmd, uint64_t arg);
+long do_physdev_op(unsigned long cmd, uint64_t arg);
+
+#endif /* ASM_PV_HYPERCALLS_H */

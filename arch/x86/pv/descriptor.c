@@ -1,0 +1,115 @@
+/*
+ * PV descriptor tables: set_gdt and update_descriptor.  The guest's
+ * descriptors are checked and kept in a per-vCPU copy that is loaded into
+ * the lower part of the CPU's GDT whenever the vCPU runs.  The guest cannot
+ * run code above ring 3: a code or data descriptor's DPL is raised to 3;
+ * system descriptors (TSS, LDT, gates) are refused.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/smp.h>
+#include <keel/xmalloc.h>
+#include <asm/current.h>
+#include <asm/gdt.h>
+#include <asm/guest_access.h>
+#include <asm/page.h>
+#include <asm/pv.h>
+#include <asm/pv_hypercalls.h>
+#include <public/errno.h>
+
+#define DESC_P     (1UL << 47)
+#define DESC_S     (1UL << 44)         /* code/data (1) or system (0) */
+#define DESC_DPL   (3UL << 45)
+
+static unsigned int loaded_ents[NR_CPUS];
+
+/* Check one descriptor, raising its DPL to 3; false if it is refused. */
+static bool check_descriptor(uint64_t *desc)
+{
+    if ( !(*desc & DESC_P) )
+        return true;                   /* not present: harmless */
+    if ( !(*desc & DESC_S) )
+        return false;                  /* TSS, LDT, call/interrupt gates */
+    *desc |= DESC_DPL;
+    return true;
+}
+
+void pv_load_gdt(const struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+    uint64_t *gdt = gdt_of_cpu(cpu);
+    unsigned int n = v->arch.gdt_shadow ? v->arch.gdt_ents : 0;
+
+    if ( n )
+        memcpy(gdt, v->arch.gdt_shadow, n * sizeof(uint64_t));
+    if ( loaded_ents[cpu] > n )
+        memset(gdt + n, 0, (loaded_ents[cpu] - n) * sizeof(uint64_t));
+    loaded_ents[cpu] = n;
+}
+
+static bool frame_is_mine(const struct domain *d, uint64_t mfn)
+{
+    return mfn_valid(mfn) && page_owned_by(mfn_to_page(mfn), d);
+}
+
+long do_set_gdt(uint64_t frame_list, unsigned long entries)
+{
+    struct vcpu *v = current;
+    unsigned int nr_frames = (entries + 511) / 512;
+    uint64_t frames[PV_GDT_MAX_FRAMES];
+    uint64_t *shadow;
+
+    if ( entries > PV_GDT_MAX_ENTRIES )
+        return -EINVAL;
+    if ( copy_from_guest(frames, frame_list, nr_frames * sizeof(uint64_t)) )
+        return -EFAULT;
+    for ( unsigned int i = 0; i < nr_frames; i++ )
+        if ( !frame_is_mine(v->domain, frames[i]) )
+            return -EINVAL;
+    shadow = entries ? xmalloc_array(uint64_t, entries) : NULL;
+    if ( entries && !shadow )
+        return -ENOMEM;
+    for ( unsigned long i = 0; i < entries; i++ )
+    {
+        shadow[i] = ((const uint64_t *)mfn_to_virt(frames[i / 512]))[i % 512];
+        if ( !check_descriptor(&shadow[i]) )
+        {
+            xfree(shadow);
+            return -EINVAL;
+        }
+    }
+    xfree(v->arch.gdt_shadow);
+    v->arch.gdt_shadow = shadow;
+    v->arch.gdt_ents = entries;
+    memset(v->arch.gdt_frames, 0, sizeof(v->arch.gdt_frames));
+    memcpy(v->arch.gdt_frames, frames, nr_frames * sizeof(uint64_t));
+    pv_load_gdt(v);
+    return 0;
+}
+
+/* Keep every vCPU's copy in step with a descriptor written in its GDT frames. */
+static void update_shadows(struct domain *d, mfn_t mfn, unsigned int index, uint64_t desc)
+{
+    struct vcpu *v;
+
+    for_each_vcpu(d, v)
+        for ( unsigned int f = 0; f * 512 < v->arch.gdt_ents; f++ )
+            if ( v->arch.gdt_frames[f] == mfn && f * 512 + index < v->arch.gdt_ents )
+            {
+                v->arch.gdt_shadow[f * 512 + index] = desc;
+                if ( v == current )
+                    pv_load_gdt(v);
+            }
+}
+
+long do_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+    struct domain *d = current->domain;
+    mfn_t mfn = maddr >> PAGE_SHIFT;
+
+    if ( (maddr & 7) || !frame_is_mine(d, mfn) || !check_descriptor(&desc) )
+        return -EINVAL;
+    ((uint64_t *)mfn_to_virt(mfn))[(maddr & (PAGE_SIZE - 1)) / 8] = desc;
+    update_shadows(d, mfn, (maddr & (PAGE_SIZE - 1)) / 8, desc);
+    return 0;
+}

@@ -1,0 +1,283 @@
+/*
+ * Exceptions raised by PV guest code.  Before bouncing #GP and #UD, Keel
+ * decodes the instruction: a few privileged ones are emulated (the
+ * forced-emulation CPUID, RDMSR/WRMSR of the segment bases, port I/O for
+ * a domain granted it), and `int N` is delivered as vector N when the
+ * trap table allows it (the CPU's #GP error code is not trusted for that:
+ * QEMU TCG reports it wrongly).  Everything else reaches the guest.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/printk.h>
+#include <keel/version.h>
+#include <asm/current.h>
+#include <asm/guest_access.h>
+#include <asm/io.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+
+#define MAX_INSN 15
+
+/* ud2; .ascii "xen"; cpuid */
+static const uint8_t forced_cpuid[] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 0xa2 };
+
+static void set_reg32(uint64_t *reg, uint32_t v)
+{
+    *reg = v;                           /* 32-bit results zero-extend */
+}
+
+/* CPUID as a PV guest sees it: the host's, with the Xen leaves on top. */
+static void pv_cpuid(struct cpu_user_regs *regs)
+{
+    uint32_t leaf = regs->rax, sub = regs->rcx;
+    struct cpuid_leaf r = { 0, 0, 0, 0 };
+
+    switch ( leaf )
+    {
+    case 0x40000000:
+        r.a = 0x40000002;               /* largest Xen leaf */
+        memcpy(&r.b, "XenV", 4);
+        memcpy(&r.c, "MMXe", 4);
+        memcpy(&r.d, "nVMM", 4);
+        break;
+    case 0x40000001:
+        r.a = (KEEL_VERSION_MAJOR << 16) | KEEL_VERSION_MINOR;
+        break;
+    case 0x40000002:
+        r.a = 1;                        /* one hypercall page */
+        r.b = 0x40000000;               /* MSR that asks for it */
+        break;
+    default:
+        if ( leaf >= 0x40000000 && leaf < 0x50000000 )
+            break;                      /* other hypervisor leaves: zero */
+        cpuid_count(leaf, sub, &r);
+        if ( leaf == 1 )
+        {
+            r.c |= 1u << 31;            /* running under a hypervisor */
+            r.c &= ~((1u << 21) | (1u << 26) | (1u << 27));  /* x2apic, xsave, osxsave */
+            r.c &= ~(1u << 5);          /* vmx */
+        }
+        else if ( leaf == 7 && sub == 0 )
+            r.b &= ~((1u << 0) | (1u << 7) | (1u << 20));    /* fsgsbase, smep, smap */
+        else if ( leaf == 0x80000001 )
+            r.c &= ~(1u << 2);          /* svm */
+    }
+    set_reg32(&regs->rax, r.a);
+    set_reg32(&regs->rbx, r.b);
+    set_reg32(&regs->rcx, r.c);
+    set_reg32(&regs->rdx, r.d);
+}
+
+static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint64_t val;
+
+    switch ( (uint32_t)regs->rcx )
+    {
+    case MSR_FS_BASE:
+        val = rdmsr(MSR_FS_BASE);
+        break;
+    case MSR_GS_BASE:
+        val = rdmsr(MSR_GS_BASE);
+        break;
+    case MSR_SHADOW_GS_BASE:
+        val = v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel;
+        break;
+    default:
+        return false;
+    }
+    set_reg32(&regs->rax, val);
+    set_reg32(&regs->rdx, val >> 32);
+    return true;
+}
+
+static bool emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint64_t val = ((regs->rdx & 0xffffffff) << 32) | (regs->rax & 0xffffffff);
+
+    if ( !guest_range_ok(val, 0) && val )
+        return false;                   /* a base inside Keel's hole: #GP */
+    switch ( (uint32_t)regs->rcx )
+    {
+    case MSR_FS_BASE:
+        v->arch.fs_base = val;
+        wrmsr(MSR_FS_BASE, val);
+        return true;
+    case MSR_GS_BASE:
+        if ( v->arch.kernel_mode )
+            v->arch.gs_base_kernel = val;
+        else
+            v->arch.gs_base_user = val;
+        wrmsr(MSR_GS_BASE, val);
+        return true;
+    case MSR_SHADOW_GS_BASE:
+        if ( v->arch.kernel_mode )
+            v->arch.gs_base_user = val;
+        else
+            v->arch.gs_base_kernel = val;
+        return true;
+    }
+    return false;
+}
+
+/* Ports Keel keeps for itself: its console UART, the PICs and the PIT. */
+static bool port_is_keels(unsigned int port, unsigned int bytes)
+{
+    for ( unsigned int p = port; p < port + bytes; p++ )
+        if ( (p >= 0x3f8 && p <= 0x3ff) || (p >= 0x20 && p <= 0x21) ||
+             (p >= 0xa0 && p <= 0xa1) || (p >= 0x40 && p <= 0x43) )
+            return true;
+    return false;
+}
+
+static bool io_allowed(const struct vcpu *v)
+{
+    /* Virtual IOPL: the guest kernel counts as ring 1, its user space ring 3. */
+    return v->domain->is_privileged && v->arch.iopl >= (v->arch.kernel_mode ? 1u : 3u);
+}
+
+static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
+                       const uint8_t *insn, unsigned int *len, bool opsize)
+{
+    unsigned int bytes = (insn[0] & 1) ? (opsize ? 2 : 4) : 1;
+    bool in = !(insn[0] & 2);
+    unsigned int port;
+
+    if ( (insn[0] & 0xf6) == 0xe4 )     /* e4..e7: immediate port */
+    {
+        port = insn[1];
+        *len += 2;
+    }
+    else
+    {
+        port = regs->rdx & 0xffff;
+        *len += 1;
+    }
+    if ( !io_allowed(v) )
+        return false;
+    if ( port_is_keels(port, bytes) )
+    {
+        if ( in )                       /* reads of Keel's ports float high */
+            regs->rax = (regs->rax & ~((1UL << (bytes * 8)) - 1)) |
+                        ((1UL << (bytes * 8)) - 1);
+        return true;
+    }
+    if ( in )
+    {
+        uint32_t val = bytes == 1 ? inb(port) : bytes == 2 ? inw(port) : inl(port);
+
+        if ( bytes == 4 )
+            regs->rax = val;
+        else
+            regs->rax = (regs->rax & ~((1UL << (bytes * 8)) - 1)) | val;
+    }
+    else if ( bytes == 1 )
+        outb(regs->rax, port);
+    else if ( bytes == 2 )
+        outw(regs->rax, port);
+    else
+        outl(regs->rax, port);
+    return true;
+}
+
+/* `int N` from guest code: vector N if its trap entry allows this ring. */
+static bool emulate_int(struct vcpu *v, struct cpu_user_regs *regs, uint8_t vector)
+{
+    const struct trap_info *ti = &v->arch.trap_ctxt[vector];
+    unsigned int ring = v->arch.kernel_mode ? 1 : 3;
+
+    if ( !ti->address || TI_GET_DPL(ti) < ring )
+    {
+        pv_inject_trap(v, TRAP_gp_fault, true, (vector << 3) | 2);
+        return true;
+    }
+    regs->rip += 2;
+    pv_inject_trap(v, vector, false, 0);
+    return true;
+}
+
+/* Emulate the instruction at rip; true if handled (rip moved or a trap bounced). */
+static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t insn[MAX_INSN];
+    size_t avail = MAX_INSN - raw_copy_from_guest(insn, regs->rip, MAX_INSN);
+    unsigned int len = 0;
+    bool opsize = false;
+
+    /* Fewer bytes readable (end of a mapping) is fine: decode what is there. */
+    while ( len < avail && (insn[len] == 0x66 || (insn[len] & 0xf0) == 0x40) )
+        opsize |= insn[len++] == 0x66;
+    if ( len >= avail )
+        return false;
+    if ( insn[len] == 0x0f && len + 1 < avail && insn[len + 1] == 0x32 && v->arch.kernel_mode )
+    {
+        if ( !emulate_rdmsr(v, regs) )
+            return false;
+        regs->rip += len + 2;
+        return true;
+    }
+    if ( insn[len] == 0x0f && len + 1 < avail && insn[len + 1] == 0x30 && v->arch.kernel_mode )
+    {
+        if ( !emulate_wrmsr(v, regs) )
+            return false;
+        regs->rip += len + 2;
+        return true;
+    }
+    if ( insn[len] == 0xcd && len + 1 < avail )
+        return emulate_int(v, regs, insn[len + 1]);
+    if ( (insn[len] & 0xf4) == 0xe4 )   /* in/out: e4-e7, ec-ef */
+    {
+        unsigned int ilen = len;
+
+        if ( !emulate_io(v, regs, &insn[len], &ilen, opsize) )
+            return false;
+        regs->rip += ilen;
+        return true;
+    }
+    return false;
+}
+
+static bool emulate_forced_cpuid(struct cpu_user_regs *regs)
+{
+    uint8_t insn[sizeof(forced_cpuid)];
+
+    if ( copy_from_guest(insn, regs->rip, sizeof(insn)) ||
+         memcmp(insn, forced_cpuid, sizeof(insn)) )
+        return false;
+    pv_cpuid(regs);
+    regs->rip += sizeof(insn);
+    return true;
+}
+
+void pv_do_exception(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    unsigned int vec = regs->entry_vector;
+
+    switch ( vec )
+    {
+    case TRAP_invalid_op:
+        if ( emulate_forced_cpuid(regs) )
+            return;
+        break;
+    case TRAP_gp_fault:
+        if ( emulate_privileged(v, regs) )
+            return;
+        break;
+    case TRAP_no_device:
+        /* The guest set TS (fpu_taskswitch): its #NM handler clears it. */
+        v->arch.fpu_ts = false;
+        write_cr0(read_cr0() & ~X86_CR0_TS);
+        break;
+    case TRAP_double_fault:
+    case TRAP_machine_check:
+    case TRAP_nmi:
+        return;                          /* handled by Keel before we get here */
+    }
+    pv_inject_trap(v, vec, vec == TRAP_double_fault || vec == TRAP_invalid_tss ||
+                           vec == TRAP_no_segment || vec == TRAP_stack_error ||
+                           vec == TRAP_gp_fault || vec == TRAP_page_fault ||
+                           vec == TRAP_alignment_check || vec == TRAP_control_prot,
+                   regs->error_code);
+}

@@ -1,0 +1,355 @@
+/*
+ * PV trap bounce: exceptions, software interrupts and callbacks are
+ * delivered to the guest kernel's handlers with Xen's frame
+ *   RCX, R11, [error code], RIP, CS, RFLAGS, RSP, SS   (low to high)
+ * pushed on the guest kernel stack, switching from user to kernel mode
+ * first when needed.  Also: set_trap_table, iret, callback_op,
+ * stack_switch, set_segment_base, fpu_taskswitch, set/get_debugreg.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <asm/current.h>
+#include <asm/gdt.h>
+#include <asm/guest_access.h>
+#include <asm/irqflags.h>
+#include <asm/msr.h>
+#include <asm/pv.h>
+#include <asm/pv_hypercalls.h>
+#include <public/callback.h>
+#include <public/errno.h>
+
+#define GUEST_RFLAGS_CLEAR (X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | \
+                            X86_EFLAGS_VM | X86_EFLAGS_AC)
+
+static uint8_t *upcall_mask(struct vcpu *v)
+{
+    return &v->arch.vcpu_info->evtchn_upcall_mask;
+}
+
+paddr_t pv_current_l4_maddr(const struct vcpu *v)
+{
+    mfn_t l4 = v->arch.kernel_mode || !v->arch.guest_table_user
+               ? v->arch.guest_table : v->arch.guest_table_user;
+
+    return (paddr_t)l4 << PAGE_SHIFT;
+}
+
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    /* GS: the active base belongs to the mode being left. */
+    if ( v->arch.kernel_mode )
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+    v->arch.kernel_mode = !v->arch.kernel_mode;
+    wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel
+                                           : v->arch.gs_base_user);
+    write_cr3(pv_current_l4_maddr(v));
+}
+
+/*
+ * Push the bounce frame and point the guest at `handler`.  The frame goes
+ * on the kernel stack: the current one in kernel mode, the stack_switch
+ * one after a switch from user mode.  False if the guest stack is bad.
+ */
+static bool bounce_to(struct vcpu *v, uint64_t handler, bool mask_events,
+                      bool has_error, uint32_t error_code)
+{
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    bool from_user = !v->arch.kernel_mode;
+    uint8_t saved_mask = *upcall_mask(v);
+    uint64_t frame[8];
+    unsigned int n = 0;
+    uint64_t rsp, cs = regs->cs, rflags = regs->rflags;
+
+    if ( from_user )
+    {
+        pv_toggle_guest_mode(v);
+        rsp = v->arch.kernel_sp;
+    }
+    else
+    {
+        rsp = regs->rsp;
+        cs &= ~3UL;                     /* RPL 0 in the frame says "was kernel" */
+    }
+    /* The guest's virtual IF is the inverse of its upcall mask. */
+    rflags = (rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF);
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    if ( has_error )
+        frame[n++] = error_code;
+    frame[n++] = regs->rip;
+    frame[n++] = cs | ((uint64_t)saved_mask << 32);
+    frame[n++] = rflags;
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    rsp = (rsp & ~15UL) - n * 8;
+    if ( copy_to_guest(rsp, frame, n * 8) )
+        return false;
+    regs->rsp = rsp;
+    regs->rip = handler;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rflags = (regs->rflags & ~GUEST_RFLAGS_CLEAR) | X86_EFLAGS_IF;
+    if ( mask_events )
+        *upcall_mask(v) = 1;
+    return true;
+}
+
+bool pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
+                    uint32_t error_code)
+{
+    const struct trap_info *ti = &v->arch.trap_ctxt[vector & 0xff];
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+
+    if ( !ti->address )
+    {
+        domain_crash(v->domain, "d%uv%u: no handler for trap %u (error %#x) at "
+                     "rip %#lx", v->domain->domain_id, v->vcpu_id, vector,
+                     error_code, regs->rip);
+        return false;
+    }
+    if ( vector == TRAP_page_fault )
+    {
+        v->arch.vcpu_info->arch.cr2 = read_cr2();
+        if ( v->arch.kernel_mode )
+            error_code &= ~4u;          /* the guest kernel is not "user" */
+    }
+    if ( !bounce_to(v, ti->address, TI_GET_IF(ti), has_error, error_code) )
+    {
+        domain_crash(v->domain, "d%uv%u: cannot push the frame of trap %u at "
+                     "rsp %#lx (rip %#lx)", v->domain->domain_id, v->vcpu_id,
+                     vector, regs->rsp, regs->rip);
+        return false;
+    }
+    return true;
+}
+
+/* Deliver the event callback if an event is pending and not masked. */
+void pv_deliver_events(struct vcpu *v)
+{
+    struct vcpu_info *vi = v->arch.vcpu_info;
+
+    if ( !vi || !vi->evtchn_upcall_pending || vi->evtchn_upcall_mask ||
+         !v->arch.event_cb.address )
+        return;
+    if ( !bounce_to(v, v->arch.event_cb.address, true, false, 0) )
+        domain_crash(v->domain, "d%uv%u: cannot push the event callback frame",
+                     v->domain->domain_id, v->vcpu_id);
+}
+
+/* A user-mode `syscall`: into the kernel's syscall callback. */
+void pv_bounce_syscall(struct vcpu *v)
+{
+    const struct pv_callback *cb = &v->arch.syscall_cb;
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+
+    if ( !cb->address )
+    {
+        pv_inject_trap(v, TRAP_invalid_op, false, 0);
+        return;
+    }
+    regs->rflags &= ~X86_EFLAGS_DF;
+    if ( !bounce_to(v, cb->address, cb->mask_events, false, 0) )
+        domain_crash(v->domain, "d%uv%u: cannot push the syscall frame",
+                     v->domain->domain_id, v->vcpu_id);
+}
+
+long do_set_trap_table(uint64_t traps)
+{
+    struct vcpu *v = current;
+    struct trap_info ti;
+
+    if ( !traps )
+    {
+        memset(v->arch.trap_ctxt, 0, sizeof(v->arch.trap_ctxt));
+        return 0;
+    }
+    /* At most one entry per vector, then the terminator. */
+    for ( unsigned int i = 0; i <= 256; i++, traps += sizeof(ti) )
+    {
+        if ( copy_from_guest(&ti, traps, sizeof(ti)) )
+            return -EFAULT;
+        if ( ti.address == 0 )
+            return 0;
+        if ( !guest_range_ok(ti.address, 1) )
+            return -EINVAL;
+        v->arch.trap_ctxt[ti.vector] = ti;
+    }
+    return -E2BIG;
+}
+
+/*
+ * iret: the guest jumped to the hypercall with RAX, R11, RCX, flags, RIP,
+ * CS, RFLAGS, RSP, SS on its stack.  The return value is the saved RAX.
+ */
+long do_iret(void)
+{
+    struct vcpu *v = current;
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    struct iret_context ic;
+
+    if ( copy_from_guest(&ic, regs->rsp, sizeof(ic)) )
+    {
+        domain_crash(v->domain, "d%uv%u: iret with a bad stack %#lx",
+                     v->domain->domain_id, v->vcpu_id, regs->rsp);
+        return -EFAULT;
+    }
+    if ( !guest_range_ok(ic.rip, 1) )
+    {
+        domain_crash(v->domain, "d%uv%u: iret to a bad rip %#lx",
+                     v->domain->domain_id, v->vcpu_id, ic.rip);
+        return -EFAULT;
+    }
+    /* RPL 3 in the saved CS means user mode; anything else, the kernel. */
+    if ( (ic.cs & 3) == 3 && v->arch.kernel_mode )
+        pv_toggle_guest_mode(v);
+    regs->rip = ic.rip;
+    regs->cs = ic.cs | 3;
+    regs->rsp = ic.rsp;
+    regs->ss = ic.ss | 3;
+    regs->rflags = (ic.rflags & ~(GUEST_RFLAGS_CLEAR | X86_EFLAGS_IOPL)) |
+                   X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    *upcall_mask(v) = !(ic.rflags & X86_EFLAGS_IF);
+    if ( !(ic.flags & VGCF_in_syscall) )
+    {
+        regs->r11 = ic.r11;
+        regs->rcx = ic.rcx;
+    }
+    return ic.rax;
+}
+
+long do_callback_op(unsigned long cmd, uint64_t arg)
+{
+    struct vcpu *v = current;
+    struct callback_register reg;
+    struct pv_callback *cb;
+
+    if ( cmd == CALLBACKOP_unregister )
+    {
+        struct callback_unregister unreg;
+
+        if ( copy_from_guest(&unreg, arg, sizeof(unreg)) )
+            return -EFAULT;
+        reg.type = unreg.type;
+        reg.address = 0;
+        reg.flags = 0;
+    }
+    else if ( cmd == CALLBACKOP_register )
+    {
+        if ( copy_from_guest(&reg, arg, sizeof(reg)) )
+            return -EFAULT;
+    }
+    else
+        return -ENOSYS;
+    switch ( reg.type )
+    {
+    case CALLBACKTYPE_event:     cb = &v->arch.event_cb; break;
+    case CALLBACKTYPE_failsafe:  cb = &v->arch.failsafe_cb; break;
+    case CALLBACKTYPE_syscall:   cb = &v->arch.syscall_cb; break;
+    case CALLBACKTYPE_syscall32: cb = &v->arch.syscall32_cb; break;
+    case CALLBACKTYPE_nmi:       cb = &v->arch.nmi_cb; break;
+    default:                     return -EINVAL;
+    }
+    if ( reg.address && !guest_range_ok(reg.address, 1) )
+        return -EINVAL;
+    cb->address = reg.address;
+    cb->mask_events = reg.flags & CALLBACKF_mask_events;
+    return 0;
+}
+
+long do_stack_switch(unsigned long ss, unsigned long sp)
+{
+    struct vcpu *v = current;
+
+    v->arch.kernel_ss = ss | 3;        /* the guest kernel runs in ring 3 */
+    v->arch.kernel_sp = sp;
+    return 0;
+}
+
+long do_set_segment_base(unsigned long which, unsigned long base)
+{
+    struct vcpu *v = current;
+
+    if ( which != SEGBASE_GS_USER_SEL && !guest_range_ok(base, 0) && base )
+        return -EINVAL;
+    switch ( which )
+    {
+    case SEGBASE_FS:
+        v->arch.fs_base = base;
+        wrmsr(MSR_FS_BASE, base);
+        return 0;
+    case SEGBASE_GS_USER:
+        /* In kernel mode the user base is the inactive one. */
+        v->arch.gs_base_user = base;
+        return 0;
+    case SEGBASE_GS_KERNEL:
+        v->arch.gs_base_kernel = base;
+        wrmsr(MSR_GS_BASE, base);
+        return 0;
+    case SEGBASE_GS_USER_SEL:
+        /* Load a user GS selector: only null (0) is meaningful for 64-bit guests. */
+        if ( (base & ~3UL) != 0 )
+            return -EINVAL;
+        v->arch.gs_base_user = 0;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+long do_fpu_taskswitch(unsigned long set)
+{
+    struct vcpu *v = current;
+
+    v->arch.fpu_ts = set != 0;
+    write_cr0(set ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+    return 0;
+}
+
+/* DR7 bits a guest may not set: general detect (13) and reserved bits. */
+#define DR7_RESERVED_ONE  0x400UL
+#define DR7_GD            (1UL << 13)
+
+long do_set_debugreg(unsigned long reg, unsigned long value)
+{
+    struct vcpu *v = current;
+
+    switch ( reg )
+    {
+    case 0: case 1: case 2: case 3:
+        if ( !guest_range_ok(value, 1) )
+            return -EPERM;                 /* no breakpoints on Keel's addresses */
+        break;
+    case 6:
+        value = (value & 0xe00f) | 0xffff0ff0UL;   /* architectural fixed bits */
+        break;
+    case 7:
+        if ( value >> 32 || (value & DR7_GD) )
+            return -EINVAL;
+        /* I/O breakpoints (R/W = 10b) need CR4.DE: not offered. */
+        for ( unsigned int i = 0; i < 4; i++ )
+            if ( ((value >> (16 + 4 * i)) & 3) == 2 && (value & (3UL << (2 * i))) )
+                return -EPERM;
+        value |= DR7_RESERVED_ONE;
+        break;
+    default:
+        return -EINVAL;
+    }
+    v->arch.debugreg[reg] = value;
+    return 0;
+}
+
+long do_get_debugreg(unsigned long reg)
+{
+    struct vcpu *v = current;
+
+    if ( reg > 7 || reg == 4 || reg == 5 )
+        return -EINVAL;
+    if ( reg == 6 && !v->arch.debugreg[6] )
+        return 0xffff0ff0UL;
+    if ( reg == 7 && !v->arch.debugreg[7] )
+        return DR7_RESERVED_ONE;
+    return v->arch.debugreg[reg];
+}

@@ -1,0 +1,255 @@
+/*
+ * Domain lifecycle.  A domain owns frames (page_info owner + list), vCPUs
+ * and a state; everything arch-specific is delegated to arch_* hooks.
+ * Shutdown and crash stop the domain's vCPUs and report on the console;
+ * for dom0 they end in Keel's halt/reboot policy, as on Xen.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/panic.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/smp.h>
+#include <keel/xmalloc.h>
+#include <public/errno.h>
+#include <public/sched.h>
+
+static DEFINE_SPINLOCK(domlist_lock);
+static struct domain *domain_list;
+
+static const char *const shutdown_names[] = {
+    [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+    [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+    [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+bool mfn_valid(mfn_t mfn)
+{
+    return mfn < max_page;
+}
+
+bool page_owned_by(const struct page_info *pg, const struct domain *d)
+{
+    return !(pg->count_info & (PGC_free | PGC_reserved | PGC_xen_heap)) &&
+           pg->u.inuse.owner == d->domain_id;
+}
+
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
+{
+    struct page_info *pg;
+    unsigned long n = 1UL << order;
+
+    spin_lock(&d->page_lock);
+    if ( d->tot_pages + n > d->max_pages )
+    {
+        spin_unlock(&d->page_lock);
+        return NULL;
+    }
+    pg = alloc_heap_pages(order, 0);
+    if ( pg )
+    {
+        for ( unsigned long i = 0; i < n; i++ )
+        {
+            pg[i].count_info = 1;          /* the domain's allocation reference */
+            pg[i].type_info = 0;
+            pg[i].u.inuse.owner = d->domain_id;
+        }
+        /* Blocks are linked by their first frame, which keeps the order in list.prev. */
+        pg->list.next = d->page_list;
+        pg->list.prev = (struct page_info *)(unsigned long)order;
+        d->page_list = pg;
+        d->tot_pages += n;
+    }
+    spin_unlock(&d->page_lock);
+    return pg;
+}
+
+static void free_domain_frames(struct domain *d)
+{
+    struct page_info *pg = d->page_list;
+
+    while ( pg )
+    {
+        struct page_info *next = pg->list.next;
+        unsigned int order = (unsigned long)pg->list.prev;
+
+        for ( unsigned long i = 0; i < (1UL << order); i++ )
+        {
+            pg[i].count_info = 0;
+            pg[i].type_info = 0;
+            pg[i].u.inuse.owner = DOMID_INVALID;
+        }
+        free_heap_pages(pg, order);
+        d->tot_pages -= 1UL << order;
+        pg = next;
+    }
+    d->page_list = NULL;
+}
+
+struct domain *get_domain_by_id(domid_t domid)
+{
+    struct domain *d;
+
+    spin_lock(&domlist_lock);
+    for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
+        ;
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus)
+{
+    struct domain *d;
+
+    if ( max_vcpus == 0 || max_vcpus > MAX_VIRT_CPUS || get_domain_by_id(domid) )
+        return NULL;
+    d = xzalloc(struct domain);
+    if ( !d )
+        return NULL;
+    d->domain_id = domid;
+    d->is_privileged = privileged;
+    d->max_vcpus = max_vcpus;
+    d->pause_count = 1;                   /* created paused, like Xen */
+    spin_lock_init(&d->page_lock);
+    d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
+    if ( !d->vcpu || arch_domain_create(d) )
+    {
+        xfree(d->vcpu);
+        xfree(d);
+        return NULL;
+    }
+    spin_lock(&domlist_lock);
+    d->next_in_list = domain_list;
+    domain_list = d;
+    spin_unlock(&domlist_lock);
+    printk("Created domain %u (%s, %u vCPU(s) max)\n", domid,
+           privileged ? "privileged" : "unprivileged", max_vcpus);
+    return d;
+}
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cpu)
+{
+    struct vcpu *v;
+
+    if ( vcpu_id >= d->max_vcpus || d->vcpu[vcpu_id] )
+        return NULL;
+    v = xzalloc(struct vcpu);
+    if ( !v )
+        return NULL;
+    v->vcpu_id = vcpu_id;
+    v->domain = d;
+    v->processor = cpu;
+    if ( arch_vcpu_create(v) || sched_insert_vcpu(v) )
+    {
+        arch_vcpu_destroy(v);
+        xfree(v);
+        return NULL;
+    }
+    d->vcpu[vcpu_id] = v;
+    return v;
+}
+
+static void stop_all_vcpus(struct domain *d)
+{
+    struct vcpu *v;
+
+    for_each_vcpu(d, v)
+        vcpu_sleep(v);
+}
+
+void domain_pause(struct domain *d)
+{
+    if ( d->pause_count++ == 0 )
+        stop_all_vcpus(d);
+}
+
+void domain_unpause(struct domain *d)
+{
+    struct vcpu *v;
+
+    if ( d->pause_count == 0 || --d->pause_count > 0 || d->state != DOMAIN_running )
+        return;
+    for_each_vcpu(d, v)
+        vcpu_wake(v);
+}
+
+/* dom0 gone: the machine follows, as on Xen. */
+static void __noreturn hardware_domain_gone(const struct domain *d)
+{
+    bool reboot = d->state == DOMAIN_crashed || d->shutdown_code == SHUTDOWN_reboot;
+
+    if ( opt_noreboot || !reboot )
+    {
+        printk("Hardware Dom0 %s: halting machine\n",
+               d->state == DOMAIN_crashed ? "crashed" : "shutdown");
+        smp_stop_other_cpus();
+        for ( ;; )
+        {
+            __asm__ __volatile__("cli" ::: "memory");
+            __asm__ __volatile__("hlt");
+        }
+    }
+    printk("Hardware Dom0 %s: rebooting machine\n",
+           d->state == DOMAIN_crashed ? "crashed" : "shutdown");
+    machine_restart(0);
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    const char *name = reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason]
+                       ? shutdown_names[reason] : "unknown";
+
+    if ( d->state != DOMAIN_running )
+        return;
+    d->state = reason == SHUTDOWN_crash ? DOMAIN_crashed : DOMAIN_shutdown;
+    d->shutdown_code = reason;
+    printk("Domain %u shutdown: reason %u (%s)\n", d->domain_id, reason, name);
+    stop_all_vcpus(d);
+    if ( d->domain_id == 0 )
+        hardware_domain_gone(d);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    char buf[160];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, args);
+    va_end(args);
+    printk(KLOG_ERR "domain_crash: d%u: %s\n", d->domain_id, buf);
+    if ( d->state != DOMAIN_running )
+        return;
+    d->state = DOMAIN_crashed;
+    d->shutdown_code = SHUTDOWN_crash;
+    stop_all_vcpus(d);
+    if ( d->domain_id == 0 )
+        hardware_domain_gone(d);
+}
+
+void domain_destroy(struct domain *d)
+{
+    struct domain **pp;
+    struct vcpu *v;
+    unsigned long freed;
+
+    d->state = DOMAIN_dying;
+    spin_lock(&domlist_lock);
+    for ( pp = &domain_list; *pp && *pp != d; pp = &(*pp)->next_in_list )
+        ;
+    if ( *pp )
+        *pp = d->next_in_list;
+    spin_unlock(&domlist_lock);
+    for_each_vcpu(d, v)
+    {
+        sched_remove_vcpu(v);
+        arch_vcpu_destroy(v);
+        xfree(v);
+    }
+    arch_domain_destroy(d);
+    freed = d->tot_pages;
+    free_domain_frames(d);
+    printk("Domain %u destroyed: %lu frames returned\n", d->domain_id, freed);
+    xfree(d->vcpu);
+    xfree(d);
+}

@@ -1,0 +1,76 @@
+/*
+ * Domains and vCPUs: creation, frame ownership, pause, shutdown, crash and
+ * destruction.  Arch-specific parts sit in struct arch_domain/arch_vcpu and
+ * are reached through the arch_* hooks.
+ */
+#ifndef KEEL_DOMAIN_H
+#define KEEL_DOMAIN_H
+
+#include <keel/types.h>
+#include <keel/mm.h>
+#include <keel/spinlock.h>
+#include <asm/domain.h>
+
+#define MAX_VIRT_CPUS   XEN_LEGACY_MAX_VCPUS
+#define DOMID_IDLE_KEEL 0x7fffU
+
+struct domain;
+
+struct vcpu {
+    unsigned int vcpu_id;
+    unsigned int processor;          /* CPU it runs on or is queued for */
+    struct domain *domain;
+    void *sched_priv;                /* the scheduler's per-vCPU data */
+    bool is_running;
+    bool runnable;
+    bool blocked;                    /* SCHEDOP_block: waiting for an event */
+    s_time_t runstate_entry;         /* when it last changed state */
+    s_time_t run_time;               /* total time on a CPU */
+    struct arch_vcpu arch;
+};
+
+enum domain_state { DOMAIN_running, DOMAIN_shutdown, DOMAIN_crashed, DOMAIN_dying };
+
+struct domain {
+    domid_t domain_id;
+    bool is_privileged;              /* dom0: SIF_PRIVILEGED */
+    enum domain_state state;
+    unsigned int shutdown_code;      /* SHUTDOWN_* once shut down */
+    unsigned int pause_count;
+    spinlock_t page_lock;            /* page_list, tot_pages */
+    struct page_info *page_list;     /* frames owned, linked through page_info.list */
+    unsigned long tot_pages, max_pages;
+    unsigned int max_vcpus;
+    struct vcpu **vcpu;
+    unsigned long unknown_hypercalls;
+    struct domain *next_in_list;
+    struct arch_domain arch;
+};
+
+struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus);
+struct domain *get_domain_by_id(domid_t domid);
+struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cpu);
+void domain_destroy(struct domain *d);
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+void domain_shutdown(struct domain *d, unsigned int reason);
+/* The domain did something fatal: stop it, say why on the console. */
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+
+/* Give 2^order fresh frames to d (owner, count, list); NULL when out of memory or quota. */
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order);
+/* Frames owned by d are those whose owner field says so and are allocated. */
+bool page_owned_by(const struct page_info *pg, const struct domain *d);
+bool mfn_valid(mfn_t mfn);
+
+/* Arch hooks. */
+int arch_domain_create(struct domain *d);
+void arch_domain_destroy(struct domain *d);
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+
+#define for_each_vcpu(d, v) \
+    for ( unsigned int __i = 0; __i < (d)->max_vcpus; __i++ ) \
+        if ( ((v) = (d)->vcpu[__i]) != NULL )
+
+#endif /* KEEL_DOMAIN_H */
