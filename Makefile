@@ -3,7 +3,10 @@
 #   make            build/keel.gz (multiboot image) and build/keel-syms (ELF with symbols)
 #   make iso        build/keel.iso, a GRUB2 rescue image with Keel
 #   make run        boot the ISO under QEMU (serial on stdio; Ctrl-A X quits)
-#   make test       unit tests + QEMU boot tests; ends with "N passed, N failed"
+#   make test       unit tests, QEMU boot tests, guest tests; ends with "N passed, N failed"
+#   make test-xen   the same guest tests on Debian's Xen 4.17 (the reference)
+#   make bench      benchmark guests on Keel and on Xen 4.17, side by side
+#   make docs       regenerate docs/hypercalls.md from the hypercall table
 #   make deps       install the Debian packages the above need (root)
 
 CC       ?= gcc
@@ -31,7 +34,7 @@ ASFLAGS  := -D__ASSEMBLER__ -MMD -MP
 LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
             --no-relax --build-id=none --no-warn-rwx-segments
 
-.PHONY: all iso run test check unit boottest bench deps clean
+.PHONY: all iso run test test-xen check unit boottest bench docs deps clean
 all: $(O)/keel.gz
 
 $(O)/%.o: %.c
@@ -100,6 +103,18 @@ test:
 	sh tests/run-all.sh $(O)
 
 check: test
+
+test-xen:
+	sh tests/boot/deps.sh
+	bash tests/guests/run.sh $(O) xen
+
+bench: $(O)/keel.gz
+	sh tests/boot/deps.sh
+	bash bench/run.sh $(O)
+
+docs: docs/hypercalls.md
+docs/hypercalls.md: arch/x86/include/asm/pv_hypercalls.h tools/build/gen-hypercall-doc.sh
+	sh tools/build/gen-hypercall-doc.sh $< > $@
 
 deps:
 	sh tests/boot/deps.sh

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Every test of Keel: host unit tests, then QEMU boot tests.
+# Usage: run-all.sh <build dir>.  Ends with "N passed, N failed"; exit 1 on failure.
+set -u
+O=${1:-build}
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/.." && pwd)
+RESULTS=$O/test-results.txt
+: > "$RESULTS"
+
+run_suite() {
+    local what=$1; shift
+    echo "=== $what ==="
+    "$@" 2>&1 | tee -a "$RESULTS.log" | grep -E '^(PASS|FAIL) |^  ' | tee -a "$RESULTS"
+    # A suite that dies before reporting anything is a failure too.
+    if [ "${PIPESTATUS[0]}" -ne 0 ] && ! grep -q '^FAIL ' "$RESULTS"; then
+        echo "FAIL $what (exited with an error, see $RESULTS.log)" | tee -a "$RESULTS"
+    fi
+}
+
+: > "$RESULTS.log"
+ABS_O=$(cd "$O" && pwd)
+run_suite unit make -s -C "$TOP/tests/unit" check OUT="$ABS_O/unit"
+run_suite libelf make -s -C "$TOP/tests/unit/libelf" check OUT="$ABS_O/unit/libelf"
+check_docs() {
+    if sh "$TOP/tools/build/gen-hypercall-doc.sh" "$TOP/arch/x86/include/asm/pv_hypercalls.h" |
+        cmp -s - "$TOP/docs/hypercalls.md"; then
+        echo "PASS docs/hypercalls (docs/hypercalls.md matches the hypercall table)"
+    else
+        echo "FAIL docs/hypercalls (run 'make docs': docs/hypercalls.md is stale)"
+    fi
+}
+run_suite docs check_docs
+run_suite boot bash "$TOP/tests/boot/run-tests.sh" "$O"
+run_suite guests bash "$TOP/tests/guests/run.sh" "$O" keel
+
+passed=$(grep -c '^PASS ' "$RESULTS")
+failed=$(grep -c '^FAIL ' "$RESULTS")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
