@@ -65,11 +65,11 @@ menuentry '$name + $(basename "$elf")' {
     boot
 }
 CFG
-    if grub-mkrescue -o "$iso" "$tmp" >"$tmp/log" 2>&1; then
+    if grub-mkrescue -o "$iso" "$tmp" >"$iso.mkrescue.log" 2>&1; then
         echo "$cfg" > "$iso.cfg"
-        rm -rf "$tmp"
+        rm -rf "$tmp" "$iso.mkrescue.log"
     else
-        cat "$tmp/log" >&2
+        cat "$iso.mkrescue.log" >&2
         rm -rf "$tmp"
         return 1
     fi

@@ -64,4 +64,21 @@ struct syscall_record {
 extern struct syscall_record last_syscall;
 extern bool syscall_mask_events;    /* CALLBACKF_mask_events when registering */
 
+/* rsp and rflags at the entry point, as the domain builder set them. */
+extern unsigned long entry_rsp, entry_rflags;
+
+/*
+ * Checks last_exception against what the ABI says a bounce frame holds.
+ * ec < 0: no error code expected.  rsp: guest rsp at the fault.  cs: the
+ * selector expected in the frame (RPL cleared for kernel mode).
+ * frame_top: 0 = kernel mode (frame below rsp aligned to 16), else the
+ * stack_switch stack top.  Reports failures, returns true if all matched.
+ */
+bool check_exception_frame(const char *what, unsigned int vec, int ec,
+                           unsigned long rip, unsigned long rsp,
+                           unsigned int cs, unsigned long frame_top);
+
+#define FRAME_CS_KERNEL (FLAT_KERNEL_CS & ~3)   /* 0xe030 */
+#define FRAME_CS_USER   FLAT_USER_CS            /* 0xe033 */
+
 #endif /* GUEST_PV_H */

@@ -35,6 +35,9 @@ ELFNOTE(XEN_ELFNOTE_SUPPORTED_FEATURES, .long (1 << 11))
 _start:
     cld
     mov   %rsi, %rbx
+    mov   %rsp, %r12                /* initial state, for the start_info test */
+    pushf
+    pop   %r13
     /* The loader zeroes bss already; do it again rather than trust it. */
     lea   __bss_start(%rip), %rdi
     lea   __bss_end(%rip), %rcx
@@ -42,6 +45,8 @@ _start:
     xor   %eax, %eax
     rep stosb
     mov   %rbx, start_info(%rip)
+    mov   %r12, entry_rsp(%rip)
+    mov   %r13, entry_rflags(%rip)
     lea   boot_stack + 16384(%rip), %rsp
     xor   %ebp, %ebp
     call  pv_start_of_day
@@ -59,3 +64,11 @@ hypercall_page:
     .globl boot_stack
 boot_stack:
     .skip 16384
+
+    .section .bss
+    .balign 8
+    .globl entry_rsp, entry_rflags
+entry_rsp:
+    .skip 8
+entry_rflags:
+    .skip 8
