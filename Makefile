@@ -100,7 +100,7 @@ boottest: $(O)/keel.gz
 test:
 	sh tests/boot/deps.sh
 	$(MAKE) all
-	sh tests/run-all.sh $(O)
+	bash tests/run-all.sh $(O)
 
 check: test
 

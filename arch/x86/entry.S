@@ -47,6 +47,11 @@ common_entry:
 3:      call    do_syscall
 2:      testb   $3, UREGS_cs(%rsp)      /* back to a guest (ring 3)? */
         jz      restore_all
+        /* NMI and #MC run on IST stacks, not on the guest frame: just return. */
+        cmpl    $2, UREGS_vector(%rsp)
+        je      restore_all
+        cmpl    $18, UREGS_vector(%rsp)
+        je      restore_all
         .globl  exit_to_guest_path
 exit_to_guest_path:
         mov     %rsp, %rdi

@@ -9,7 +9,6 @@
 #include <keel/panic.h>
 #include <keel/printk.h>
 #include <asm/apic.h>
-#include <asm/irqflags.h>
 #include <asm/current.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
@@ -144,8 +143,7 @@ void do_exception(struct cpu_user_regs *regs)
     /* Raised by guest code (ring 3): the PV code bounces or emulates it. */
     if ( (regs->cs & 3) == 3 )
     {
-        local_irq_enable();
-        pv_do_exception(regs);
+        pv_do_exception(regs);        /* with interrupts off: cr2 stays valid */
         return;
     }
     switch ( regs->entry_vector )
