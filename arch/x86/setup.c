@@ -32,6 +32,7 @@
 
 void io_apic_init(void);
 void timer_selftest(void);
+void domain_selftest(void);
 void __noreturn __start_keel(uint32_t magic, uint32_t info_pa);
 
 static char opt_console[64] = "com1,vga";
@@ -231,6 +232,7 @@ void __start_keel(uint32_t magic, uint32_t info_pa)
 
     smp_boot_cpus(opt_maxcpus ? min(opt_maxcpus, (unsigned int)NR_CPUS) : 1);
     timer_selftest();
+    domain_selftest();
     start_dom0(&boot_info);
     keyhandler_init();
     printk("Boot complete: %u CPU(s) idle, %lu MiB free; debug keys on the "

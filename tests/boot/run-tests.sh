@@ -23,6 +23,7 @@ common_checks() {
     must "$1" 'Memory: [0-9]+ MiB RAM .* MiB free in the heap' "memory line"
     must "$1" 'Exception self-test passed' "exception self-test"
     must "$1" 'Time: TSC [0-9.]+ MHz' "TSC calibration"
+    must "$1" 'Domain self-test passed: .* no leak' "domain lifecycle without leaks"
     must "$1" 'no dom0 kernel given' "no-dom0 message"
     must "$1" "$DONE" "boot completion"
     mustnot "$1" "$BAD" "error"
