@@ -37,7 +37,7 @@ static inline long hypercall5(unsigned long nr, unsigned long a1, unsigned long 
         asm volatile ("call *%[fn]"
                       : "=a" (ret), "+D" (a1), "+S" (a2), "+d" (a3),
                         "+r" (r10), "+r" (r8)
-                      : [fn] "r" (&hypercall_page[nr * 32])
+                      : [fn] "r" ((unsigned long)hypercall_page + nr * 32)
                       : "rcx", "r11", "r9", "memory");
     else
         asm volatile ("syscall"
