@@ -11,7 +11,9 @@
 # 90), SETTLE (s to keep reading after the verdict, default 1), QEMU_CPU.
 # Output: one line per test, "PASS guest/<env>/<name>" or
 # "FAIL guest/<env>/<name> (<reason>)" followed by the log's tail; exit 1 if
-# any failed.  Logs: <build-dir>/guests/runs/<hv>/<env>-<name>.log
+# any failed.  A test whose TESTS flags contain "xfail-<hv>" (a reference
+# hypervisor bug under TCG, explained in the test's comment) is reported as
+# "XFAIL ..." on that hypervisor and not counted as a failure.  Logs: <build-dir>/guests/runs/<hv>/<env>-<name>.log
 set -u
 [ $# -ge 2 ] || { echo "usage: $0 <build-dir> <keel|xen> [test...]" >&2; exit 2; }
 mkdir -p "$1"
@@ -120,7 +122,9 @@ for ((r = 0; r < ${#QUEUE[@]}; r++)); do
     v=$RUNDIR/$env-$name.verdict
     while [ ! -s "$v" ]; do sleep 0.3; done
     line=$(cat "$v")
-    if [ "$line" = PASS ]; then
+    if [ "$line" != PASS ] && [[ ",${FLAGS[$i]}," == *",xfail-$HV,"* ]]; then
+        echo "XFAIL guest/$env/$name ${line#FAIL } (known failure on $HV, see $name/main.c)"
+    elif [ "$line" = PASS ]; then
         echo "PASS guest/$env/$name"
         passed=$((passed + 1))
     else
