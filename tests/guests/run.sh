@@ -8,7 +8,9 @@
 #         `apt-get download` when missing, cmdline $XEN_CMDLINE
 # A test name may be "name" or "guest/pv64/name".
 # Environment: JOBS (parallel QEMUs, default 2), TIMEOUT (s per boot, default
-# 90), SETTLE (s to keep reading after the verdict, default 1), QEMU_CPU.
+# 90), SETTLE (s to keep reading after the verdict, default 1), REGEX_WAIT
+# (s to wait after the verdict for the expected console regex, default 10),
+# QEMU_CPU.
 # Output: one line per test, "PASS guest/<env>/<name>" or
 # "FAIL guest/<env>/<name> (<reason>)" followed by the log's tail; exit 1 if
 # any failed.  A test whose TESTS flags contain "xfail-<hv>" (a reference
@@ -26,6 +28,7 @@ GO=$BUILD/guests
 JOBS=${JOBS:-2}
 TIMEOUT=${TIMEOUT:-90}
 SETTLE=${SETTLE:-1}
+REGEX_WAIT=${REGEX_WAIT:-10}
 QEMU_CPU=${QEMU_CPU:-max,-smap}
 KEEL_CMDLINE=${KEEL_CMDLINE:-"console=com1 loglvl=all noreboot dom0_mem=64M"}
 XEN_CMDLINE=${XEN_CMDLINE:-"console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot dom0_mem=64M"}
@@ -77,6 +80,8 @@ run_one() {
         if [ -n "$seen" ]; then
             if [ -z "$regex" ] || grep -qaE -- "$regex" "$log"; then
                 [ $((SECONDS - seen)) -ge "$SETTLE" ] && break
+            elif [ $((SECONDS - seen)) -ge "$REGEX_WAIT" ]; then
+                break
             fi
         fi
         if [ $((SECONDS - start)) -ge "$TIMEOUT" ]; then reason="timeout ${TIMEOUT}s"; break; fi
