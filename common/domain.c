@@ -97,7 +97,7 @@ struct domain *get_domain_by_id(domid_t domid)
     return d;
 }
 
-struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus)
+struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus)
 {
     struct domain *d;
 
@@ -107,7 +107,9 @@ struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vc
     if ( !d )
         return NULL;
     d->domain_id = domid;
-    d->is_privileged = privileged;
+    d->is_privileged = flags & DOMCRF_privileged;
+    d->arch.is_hvm = flags & DOMCRF_hvm;
+    d->arch.hvm.pvh = flags & DOMCRF_pvh;
     d->max_vcpus = max_vcpus;
     d->pause_count = 1;                   /* created paused, like Xen */
     spin_lock_init(&d->page_lock);
@@ -122,8 +124,9 @@ struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vc
     d->next_in_list = domain_list;
     domain_list = d;
     spin_unlock(&domlist_lock);
-    printk("Created domain %u (%s, %u vCPU(s) max)\n", domid,
-           privileged ? "privileged" : "unprivileged", max_vcpus);
+    printk("Created domain %u (%s%s, %u vCPU(s) max)\n", domid,
+           d->arch.is_hvm ? (d->arch.hvm.pvh ? "PVH" : "HVM") : "PV",
+           d->is_privileged ? ", privileged" : "", max_vcpus);
     return d;
 }
 
@@ -173,24 +176,40 @@ void domain_unpause(struct domain *d)
         vcpu_wake(v);
 }
 
-/* dom0 gone: the machine follows, as on Xen. */
+static void __noreturn halt_machine(void)
+{
+    smp_stop_other_cpus();
+    for ( ;; )
+    {
+        __asm__ __volatile__("cli" ::: "memory");
+        __asm__ __volatile__("hlt");
+    }
+}
+
+/* dom0 gone: the machine follows, with Xen's words for it. */
 static void __noreturn hardware_domain_gone(const struct domain *d)
 {
-    bool reboot = d->state == DOMAIN_crashed || d->shutdown_code == SHUTDOWN_reboot;
-
-    if ( opt_noreboot || !reboot )
+    if ( d->state == DOMAIN_crashed )
     {
-        printk("Hardware Dom0 %s: halting machine\n",
-               d->state == DOMAIN_crashed ? "crashed" : "shutdown");
-        smp_stop_other_cpus();
-        for ( ;; )
+        if ( opt_noreboot )
         {
-            __asm__ __volatile__("cli" ::: "memory");
-            __asm__ __volatile__("hlt");
+            printk("Hardware Dom0 crashed: 'noreboot' set - not rebooting.\n");
+            halt_machine();
         }
+        printk("Hardware Dom0 crashed: rebooting machine in 5 seconds.\n");
+        machine_restart(5000);
     }
-    printk("Hardware Dom0 %s: rebooting machine\n",
-           d->state == DOMAIN_crashed ? "crashed" : "shutdown");
+    if ( d->shutdown_code == SHUTDOWN_poweroff )
+    {
+        printk("Hardware Dom0 halted: halting machine\n");
+        halt_machine();
+    }
+    printk("Hardware Dom0 shutdown: rebooting machine\n");
+    if ( opt_noreboot )
+    {
+        printk("'noreboot' set - not rebooting.\n");
+        halt_machine();
+    }
     machine_restart(0);
 }
 

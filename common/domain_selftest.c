@@ -14,7 +14,7 @@
 void domain_selftest(void)
 {
     unsigned long before = avail_heap_pages();
-    struct domain *d = domain_create(SELFTEST_DOMID, false, 2);
+    struct domain *d = domain_create(SELFTEST_DOMID, 0, 2);
     struct page_info *pg[4];
     unsigned long after;
     mfn_t first;

@@ -17,7 +17,9 @@ static uint32_t pv_features(const struct domain *d)
 {
     uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad) |
                  (1u << XENFEAT_highmem_assist) |
-                 (1u << XENFEAT_gnttab_map_avail_bits);
+                 (1u << XENFEAT_gnttab_map_avail_bits) |
+                 (1u << XENFEAT_memory_op_vnode_supported) |
+                 (1u << XENFEAT_direct_mapped);
 
     if ( d->domain_id == 0 )
         f |= 1u << XENFEAT_dom0;

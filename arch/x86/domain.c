@@ -10,6 +10,7 @@
 #include <keel/sched.h>
 #include <keel/xmalloc.h>
 #include <asm/current.h>
+#include <asm/hvm/hvm.h>
 #include <asm/mm.h>
 #include <asm/msr.h>
 #include <asm/page.h>
@@ -21,10 +22,17 @@ void __noreturn reset_stack_and_call(void *stack, void (*fn)(void));
 
 int arch_domain_create(struct domain *d)
 {
-    struct shared_info *si = alloc_xenheap_pages(0, 0);
+    struct shared_info *si;
 
+    if ( d->arch.is_hvm && (!hvm_enabled || p2m_init(&d->arch.hvm.p2m)) )
+        return -EOPNOTSUPP;
+    si = alloc_xenheap_pages(0, 0);
     if ( !si )
+    {
+        if ( d->arch.is_hvm )
+            p2m_teardown(&d->arch.hvm.p2m);
         return -ENOMEM;
+    }
     memset(si, 0, PAGE_SIZE);
     d->arch.shared_info = si;
     d->arch.shared_info_mfn = virt_to_mfn(si);
@@ -41,6 +49,8 @@ void arch_domain_destroy(struct domain *d)
 {
     struct page_info *pg = mfn_to_page(d->arch.shared_info_mfn);
 
+    if ( d->arch.is_hvm )
+        p2m_teardown(&d->arch.hvm.p2m);
     pg->count_info = PGC_xen_heap;
     pg->u.inuse.owner = DOMID_INVALID;
     free_xenheap_pages(d->arch.shared_info, 0);
@@ -51,11 +61,19 @@ int arch_vcpu_create(struct vcpu *v)
     if ( v->vcpu_id < XEN_LEGACY_MAX_VCPUS )
         v->arch.vcpu_info = &v->domain->arch.shared_info->vcpu_info[v->vcpu_id];
     v->arch.kernel_mode = true;
-    return 0;
+    if ( !v->domain->arch.is_hvm )
+        return 0;
+    vlapic_init(v);
+    return hvm_funcs->vcpu_initialise(v);
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+    if ( v->domain->arch.is_hvm && v->arch.hvm.vmcb )
+    {
+        vlapic_destroy(v);
+        hvm_funcs->vcpu_destroy(v);
+    }
     xfree(v->arch.gdt_shadow);
     v->arch.gdt_shadow = NULL;
 }
@@ -84,15 +102,16 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
     struct cpu_user_regs *frame = guest_cpu_user_regs();
 
-    if ( !is_idle_vcpu(prev) )
+    if ( !is_idle_vcpu(prev) && !prev->domain->arch.is_hvm )
     {
         prev->arch.user_regs = *frame;
         save_segments(prev);
     }
-    if ( is_idle_vcpu(next) )
+    if ( is_idle_vcpu(next) || next->domain->arch.is_hvm )
     {
+        /* HVM state lives in the VMCB; Keel itself runs on its own tables. */
         write_cr3(virt_to_maddr(idle_pg_table));
-        reset_stack_and_call(frame, idle_loop);
+        reset_stack_and_call(frame, is_idle_vcpu(next) ? idle_loop : hvm_funcs->resume);
     }
     *frame = next->arch.user_regs;
     pv_load_gdt(next);

@@ -5,6 +5,7 @@
  */
 #include <asm/config.h>
 #include <asm/current.h>
+#include <asm/extable.h>
 #include <public/arch-x86/xen-x86_64.h>
 
 #define UREGS_cs        (8*15 + 8 + 8)   /* offset of cs in struct cpu_user_regs */
@@ -73,7 +74,15 @@ restore_all:
         pop     %rsi
         pop     %rdi
         add     $8, %rsp                /* drop error code + vector */
+iretq_insn:
         iretq
+        /* A guest frame Keel's iretq cannot load (bad selector, non-canonical rip). */
+        .pushsection .text.fixup, "ax"
+iretq_fault:
+        and     $~15, %rsp              /* still on this CPU's stack: align for C */
+        call    pv_failed_iret          /* crashes the domain, never returns */
+        .popsection
+        _ASM_EXTABLE(iretq_insn, iretq_fault)
 
 /*
  * SYSCALL from a PV guest (ring 3): rcx = return rip, r11 = rflags, rsp is

@@ -124,5 +124,7 @@ void gdt_init_cpu(unsigned int cpu)
     __asm__ __volatile__("lgdt %0" :: "m" (gdtr) : "memory");
     load_keel_segments();
     __asm__ __volatile__("ltr %w0" :: "r" (KEEL_TSS) : "memory");
+    /* No LDT: a guest's LDT selector must fault with #GP, not find leftovers. */
+    __asm__ __volatile__("lldt %w0" :: "r" (0) : "memory");
     init_syscall_msrs();
 }

@@ -4,6 +4,8 @@
  */
 #include <keel/lib.h>
 #include <asm/config.h>
+#include <asm/current.h>
+#include <asm/hvm/hvm.h>
 #include <asm/extable.h>
 #include <asm/guest_access.h>
 
@@ -30,6 +32,9 @@ static size_t copy_with_fixup(void *dst, const void *src, size_t len)
 
 size_t raw_copy_from_guest(void *dst, uint64_t guest_va, size_t len)
 {
+    /* HVM guests' addresses mean nothing in Keel's page tables: walk theirs. */
+    if ( is_hvm_vcpu(current) )
+        return hvm_copy_from_virt(current, dst, guest_va, len);
     if ( !guest_range_ok(guest_va, len) )
         return len;
     return copy_with_fixup(dst, (const void *)guest_va, len);
@@ -37,6 +42,8 @@ size_t raw_copy_from_guest(void *dst, uint64_t guest_va, size_t len)
 
 size_t raw_copy_to_guest(uint64_t guest_va, const void *src, size_t len)
 {
+    if ( is_hvm_vcpu(current) )
+        return hvm_copy_to_virt(current, guest_va, src, len);
     if ( !guest_range_ok(guest_va, len) )
         return len;
     return copy_with_fixup((void *)guest_va, src, len);

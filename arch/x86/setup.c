@@ -22,6 +22,7 @@
 #include <public/errno.h>
 #include <asm/apic.h>
 #include <asm/current.h>
+#include <asm/hvm/hvm.h>
 #include <asm/mm.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -33,6 +34,8 @@
 void io_apic_init(void);
 void timer_selftest(void);
 void domain_selftest(void);
+int pvh_build(struct domain *d, const struct boot_module *kernel,
+              const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline);
 void __noreturn __start_keel(uint32_t magic, uint32_t info_pa);
 
 static char opt_console[64] = "com1,vga";
@@ -172,13 +175,63 @@ static uint64_t dom0_memory(void)
     return min(want, avail - reserve) & ~((2ULL << 20) - 1);
 }
 
+/* A module tagged "type=pvh" on its command line is a PVH domU. */
+static bool module_is_pvh(const struct boot_module *m)
+{
+    return strstr(m->cmdline, "type=pvh") != NULL;
+}
+
+/* "mem=<MiB>" on a domU module's command line, else 64 MiB. */
+static uint64_t module_mem(const struct boot_module *m)
+{
+    const char *p = strstr(m->cmdline, "mem=");
+    unsigned long mib = p ? simple_strtoul(p + 4, NULL, 10) : 0;
+
+    return (uint64_t)(mib >= 2 && mib <= 4096 ? mib : 64) << 20;
+}
+
+static void start_pvh_domus(const struct boot_info *bi)
+{
+    domid_t next_id = 1;
+
+    for ( unsigned int i = 0; i < bi->nr_modules; i++ )
+    {
+        const struct boot_module *m = &bi->modules[i];
+        struct domain *d;
+
+        if ( !module_is_pvh(m) )
+            continue;
+        if ( !hvm_enabled )
+        {
+            printk(KLOG_ERR "Module %u is a PVH guest, but this machine cannot run "
+                   "HVM guests: not started\n", i);
+            continue;
+        }
+        d = domain_create(next_id, DOMCRF_hvm | DOMCRF_pvh, 1);
+        if ( !d || !vcpu_create(d, 0, (next_id - 1) % num_online_cpus()) ||
+             pvh_build(d, m, NULL, module_mem(m), m->cmdline) )
+        {
+            printk(KLOG_ERR "d%u: could not be built from module %u: not started\n",
+                   next_id, i);
+            if ( d )
+                domain_destroy(d);
+            continue;
+        }
+        printk("Starting d%u (PVH)\n", next_id);
+        domain_unpause(d);
+        next_id++;
+    }
+}
+
 static void start_dom0(const struct boot_info *bi)
 {
-    const struct boot_module *initrd = bi->nr_modules > 1 ? &bi->modules[1] : NULL;
+    const struct boot_module *initrd = bi->nr_modules > 1 &&
+                                       !module_is_pvh(&bi->modules[1])
+                                       ? &bi->modules[1] : NULL;
     uint64_t mem = dom0_memory();
     struct domain *d;
 
-    if ( bi->nr_modules == 0 )
+    if ( bi->nr_modules == 0 || module_is_pvh(&bi->modules[0]) )
     {
         printk("no dom0 kernel given\n");
         return;
@@ -186,7 +239,7 @@ static void start_dom0(const struct boot_info *bi)
     if ( opt_dom0_max_vcpus > 1 )
         printk(KLOG_WARNING "dom0_max_vcpus=%u: dom0 gets 1 vCPU until SMP guests land\n",
                opt_dom0_max_vcpus);
-    d = domain_create(0, true, 1);
+    d = domain_create(0, DOMCRF_privileged, 1);
     if ( !d || !vcpu_create(d, 0, 0) )
         panic("cannot create dom0");
     if ( mem == 0 || pv_dom0_build(d, &bi->modules[0], initrd, mem,
@@ -224,6 +277,7 @@ void __start_keel(uint32_t magic, uint32_t info_pa)
     timers_init();
     apic_timer_calibrate();
     smp_ipi_init();
+    hvm_init();
     scheduler_init(opt_sched);
     for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
         scheduler_init_cpu(cpu);
@@ -234,6 +288,7 @@ void __start_keel(uint32_t magic, uint32_t info_pa)
     timer_selftest();
     domain_selftest();
     start_dom0(&boot_info);
+    start_pvh_domus(&boot_info);
     keyhandler_init();
     printk("Boot complete: %u CPU(s) idle, %lu MiB free; debug keys on the "
            "serial console ('h' for help)\n", num_online_cpus(),

@@ -13,6 +13,7 @@
 #include <keel/smp.h>
 #include <keel/time.h>
 #include <asm/apic.h>
+#include <asm/hvm/hvm.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -38,6 +39,7 @@ void __noreturn start_secondary(void)
     idt_load();
     cpu_init_features();
     apic_init_cpu();
+    hvm_cpu_up();
     __atomic_or_fetch(&cpu_online_map, cpumask_of(cpu), __ATOMIC_SEQ_CST);
     ap_started = true;
     printk("CPU%u: APIC ID %u online\n", cpu, get_cpu_info()->apic_id);

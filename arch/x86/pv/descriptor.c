@@ -15,6 +15,7 @@
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <asm/pv_hypercalls.h>
+#include <asm/pv_mm.h>
 #include <public/errno.h>
 
 #define DESC_P     (1UL << 47)
@@ -52,6 +53,31 @@ static bool frame_is_mine(const struct domain *d, uint64_t mfn)
     return mfn_valid(mfn) && page_owned_by(mfn_to_page(mfn), d);
 }
 
+/* Descriptor pages are typed while in use: never writable behind our back. */
+static int get_gdt_frames(struct domain *d, const uint64_t *frames, unsigned int n)
+{
+    unsigned int i;
+    int rc = 0;
+
+    spin_lock(&d->page_lock);
+    for ( i = 0; i < n; i++ )
+        if ( (rc = get_page_type(d, frames[i], PGT_seg_desc)) != 0 )
+            break;
+    if ( rc )
+        while ( i-- > 0 )
+            put_page_type(d, frames[i]);
+    spin_unlock(&d->page_lock);
+    return rc ? -EINVAL : 0;
+}
+
+static void put_gdt_frames(struct domain *d, const mfn_t *frames, unsigned int ents)
+{
+    spin_lock(&d->page_lock);
+    for ( unsigned int i = 0; i * 512 < ents; i++ )
+        put_page_type(d, frames[i]);
+    spin_unlock(&d->page_lock);
+}
+
 long do_set_gdt(uint64_t frame_list, unsigned long entries)
 {
     struct vcpu *v = current;
@@ -78,6 +104,12 @@ long do_set_gdt(uint64_t frame_list, unsigned long entries)
             return -EINVAL;
         }
     }
+    if ( get_gdt_frames(v->domain, frames, nr_frames) )
+    {
+        xfree(shadow);
+        return -EINVAL;
+    }
+    put_gdt_frames(v->domain, v->arch.gdt_frames, v->arch.gdt_ents);
     xfree(v->arch.gdt_shadow);
     v->arch.gdt_shadow = shadow;
     v->arch.gdt_ents = entries;
@@ -107,7 +139,10 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
     struct domain *d = current->domain;
     mfn_t mfn = maddr >> PAGE_SHIFT;
 
-    if ( (maddr & 7) || !frame_is_mine(d, mfn) || !check_descriptor(&desc) )
+    /* Never into a page table: that would bypass every PTE check. */
+    if ( (maddr & 7) || !frame_is_mine(d, mfn) || !check_descriptor(&desc) ||
+         (page_type(mfn_to_page(mfn)) != PGT_none &&
+          page_type(mfn_to_page(mfn)) != PGT_seg_desc) )
         return -EINVAL;
     ((uint64_t *)mfn_to_virt(mfn))[(maddr & (PAGE_SIZE - 1)) / 8] = desc;
     update_shadows(d, mfn, (maddr & (PAGE_SIZE - 1)) / 8, desc);

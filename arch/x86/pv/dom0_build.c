@@ -134,49 +134,53 @@ static int allocate_memory(struct build *b)
     return 0;
 }
 
-static uint64_t *alloc_pt(struct build *b, unsigned long type)
+static uint64_t *alloc_pt(struct build *b)
 {
-    mfn_t mfn = b->p2m[b->next_pt_pfn++];
-
-    mfn_to_page(mfn)->type_info = type;
-    return mfn_to_virt(mfn);
+    return mfn_to_virt(b->p2m[b->next_pt_pfn++]);
 }
 
-static uint64_t *next_level(struct build *b, uint64_t *entry, unsigned long type)
+static uint64_t *next_level(struct build *b, uint64_t *entry)
 {
     uint64_t *t;
 
     if ( *entry & _PAGE_PRESENT )
         return mfn_to_virt((*entry & PADDR_MASK) >> PAGE_SHIFT);
-    t = alloc_pt(b, type);
+    t = alloc_pt(b);
     *entry = virt_to_maddr(t) | _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
              _PAGE_ACCESSED | _PAGE_DIRTY;
     return t;
 }
 
-static void build_page_tables(struct build *b)
+/*
+ * Write the tables, then let the type system validate them from the L4 down
+ * as if the guest had pinned it: that types every table and counts every
+ * writable mapping, so the guest starts under exactly the rules it lives by.
+ */
+static int build_page_tables(struct build *b)
 {
+    mfn_t l4_mfn = b->p2m[pfn_of(b, b->vpt_start)];
     uint64_t *l4;
 
     b->next_pt_pfn = pfn_of(b, b->vpt_start);
-    l4 = alloc_pt(b, PGT_l4);
-    /* Keel's slots: the same in every guest L4. */
-    memcpy(&l4[256], &idle_pg_table[256], 16 * sizeof(uint64_t));
+    l4 = alloc_pt(b);
     for ( uint64_t va = b->v_start; va < b->v_end; va += PAGE_SIZE )
     {
-        uint64_t *l3 = next_level(b, &l4[pt_index(va, L4_SHIFT)], PGT_l3);
-        uint64_t *l2 = next_level(b, &l3[pt_index(va, L3_SHIFT)], PGT_l2);
-        uint64_t *l1 = next_level(b, &l2[pt_index(va, L2_SHIFT)], PGT_l1);
+        uint64_t *l3 = next_level(b, &l4[pt_index(va, L4_SHIFT)]);
+        uint64_t *l2 = next_level(b, &l3[pt_index(va, L3_SHIFT)]);
+        uint64_t *l1 = next_level(b, &l2[pt_index(va, L2_SHIFT)]);
         mfn_t mfn = b->p2m[pfn_of(b, va)];
         bool is_pt = va >= b->vpt_start && va < b->vpt_end;
 
         l1[pt_index(va, L1_SHIFT)] = ((paddr_t)mfn << PAGE_SHIFT) | _PAGE_PRESENT |
                                      _PAGE_USER | _PAGE_ACCESSED |
                                      (is_pt ? 0 : _PAGE_RW | _PAGE_DIRTY);
-        if ( !is_pt )
-            mfn_to_page(mfn)->type_info++;        /* one writable mapping */
     }
-    b->d->vcpu[0]->arch.guest_table = b->p2m[pfn_of(b, b->vpt_start)];
+    /* One reference for the pin, one for the vCPU's base pointer. */
+    if ( get_page_type(b->d, l4_mfn, PGT_l4) || get_page_type(b->d, l4_mfn, PGT_l4) )
+        return -EINVAL;
+    mfn_to_page(l4_mfn)->type_info |= PGT_pinned;
+    b->d->vcpu[0]->arch.guest_table = l4_mfn;
+    return 0;
 }
 
 static int copy_to_domain(void *ctx, uint64_t va, const void *src, size_t len)
@@ -323,10 +327,9 @@ int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
     if ( !rc )
         rc = allocate_memory(&b);
     if ( !rc )
-    {
-        build_page_tables(&b);
+        rc = build_page_tables(&b);
+    if ( !rc )
         rc = elf_load(&img, lay.virt_offset, copy_to_domain, zero_in_domain, &b);
-    }
     if ( !rc && initrd )
         rc = load_initrd(&b, initrd);
     if ( !rc )

@@ -16,6 +16,7 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/pv_hypercalls.h>
 
 #define MAX_INSN 15
 
@@ -181,6 +182,101 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
     return true;
 }
 
+/* A general register by its x86 number (0 = rax ... 15 = r15). */
+static uint64_t *gpr(struct cpu_user_regs *r, unsigned int n)
+{
+    switch ( n )
+    {
+    case 0: return &r->rax;  case 1: return &r->rcx;  case 2: return &r->rdx;
+    case 3: return &r->rbx;  case 4: return &r->rsp;  case 5: return &r->rbp;
+    case 6: return &r->rsi;  case 7: return &r->rdi;  case 8: return &r->r8;
+    case 9: return &r->r9;   case 10: return &r->r10; case 11: return &r->r11;
+    case 12: return &r->r12; case 13: return &r->r13; case 14: return &r->r14;
+    }
+    return &r->r15;
+}
+
+/* The guest kernel's view of CR0: Keel's, with its own virtual TS. */
+static uint64_t guest_cr0(const struct vcpu *v)
+{
+    return (read_cr0() & ~X86_CR0_TS) | (v->arch.fpu_ts ? X86_CR0_TS : 0);
+}
+
+static void set_guest_ts(struct vcpu *v, bool ts)
+{
+    v->arch.fpu_ts = ts;
+    write_cr0(ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+}
+
+static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
+{
+    switch ( cr )
+    {
+    case 0: *val = guest_cr0(v); return true;
+    case 2: *val = v->arch.vcpu_info->arch.cr2; return true;
+    case 3: *val = pv_current_l4_maddr(v); return true;
+    case 4: *val = read_cr4(); return true;
+    }
+    return false;
+}
+
+static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+    switch ( cr )
+    {
+    case 0:
+        /* Only TS is the guest's to change. */
+        if ( (val ^ guest_cr0(v)) & ~X86_CR0_TS )
+            return false;
+        set_guest_ts(v, val & X86_CR0_TS);
+        return true;
+    case 3:
+        return pv_new_kernel_baseptr(v, val >> PAGE_SHIFT) == 0;
+    }
+    return false;
+}
+
+/* mov to/from CRn/DRn (0f 20-23), clts, wbinvd: guest kernel mode only. */
+static bool emulate_0f(struct vcpu *v, struct cpu_user_regs *regs,
+                       const uint8_t *insn, size_t avail, uint8_t rex, unsigned int *len)
+{
+    uint8_t op = insn[1], modrm = avail > 2 ? insn[2] : 0;
+    unsigned int reg = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+    uint64_t *rm = gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0));
+    uint64_t val;
+
+    if ( !v->arch.kernel_mode )
+        return false;
+    switch ( op )
+    {
+    case 0x06:                                    /* clts */
+        set_guest_ts(v, false);
+        *len = 2;
+        return true;
+    case 0x09:                                    /* wbinvd: caches are coherent */
+        *len = 2;
+        return true;
+    case 0x20: case 0x21: case 0x22: case 0x23:
+        if ( avail < 3 || (modrm >> 6) != 3 )
+            return false;
+        *len = 3;
+        if ( op == 0x20 )
+            return read_cr(v, reg, rm);
+        if ( op == 0x22 )
+            return write_cr(v, reg, *rm);
+        if ( op == 0x21 )
+        {
+            val = do_get_debugreg(reg);
+            if ( (long)val < 0 && (long)val > -4096 )
+                return false;
+            *rm = val;
+            return true;
+        }
+        return do_set_debugreg(reg, *rm) == 0;
+    }
+    return false;
+}
+
 /* `int N` from guest code: vector N if its trap entry allows this ring. */
 static bool emulate_int(struct vcpu *v, struct cpu_user_regs *regs, uint8_t vector)
 {
@@ -205,11 +301,32 @@ static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
     unsigned int len = 0;
     bool opsize = false;
 
+    uint8_t rex = 0;
+    unsigned int ilen = 0;
+
     /* Fewer bytes readable (end of a mapping) is fine: decode what is there. */
     while ( len < avail && (insn[len] == 0x66 || (insn[len] & 0xf0) == 0x40) )
-        opsize |= insn[len++] == 0x66;
+    {
+        opsize |= insn[len] == 0x66;
+        rex = (insn[len] & 0xf0) == 0x40 ? insn[len] : rex;
+        len++;
+    }
     if ( len >= avail )
         return false;
+    if ( insn[len] == 0xfa || insn[len] == 0xfb )
+    {
+        /* cli/sti with enough IOPL: allowed, but events stay as the mask says. */
+        if ( !io_allowed(v) )
+            return false;
+        regs->rip += len + 1;
+        return true;
+    }
+    if ( insn[len] == 0x0f && len + 1 < avail &&
+         emulate_0f(v, regs, &insn[len], avail - len, rex, &ilen) )
+    {
+        regs->rip += len + ilen;
+        return true;
+    }
     if ( insn[len] == 0x0f && len + 1 < avail && insn[len + 1] == 0x32 && v->arch.kernel_mode )
     {
         if ( !emulate_rdmsr(v, regs) )
@@ -228,7 +345,7 @@ static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
         return emulate_int(v, regs, insn[len + 1]);
     if ( (insn[len] & 0xf4) == 0xe4 )   /* in/out: e4-e7, ec-ef */
     {
-        unsigned int ilen = len;
+        ilen = len;
 
         if ( !emulate_io(v, regs, &insn[len], &ilen, opsize) )
             return false;
@@ -266,9 +383,8 @@ void pv_do_exception(struct cpu_user_regs *regs)
             return;
         break;
     case TRAP_no_device:
-        /* The guest set TS (fpu_taskswitch): its #NM handler clears it. */
-        v->arch.fpu_ts = false;
-        write_cr0(read_cr0() & ~X86_CR0_TS);
+        /* The guest set TS (fpu_taskswitch): delivery clears it, as on Xen. */
+        set_guest_ts(v, false);
         break;
     case TRAP_double_fault:
     case TRAP_machine_check:

@@ -1,12 +1,9 @@
 /*
  * PV memory management hypercalls: update_va_mapping, mmu_update and
- * mmuext_op.  Every new leaf entry is checked: the frame must belong to
- * the domain, and a writable mapping may only point at a plain page (never
- * a page table or descriptor page), counted in its type_info.
+ * mmuext_op.  Every new entry is checked before it is written and the
+ * references it holds are taken; the old entry's are dropped after.
  *
- * Partial (docs/hypercalls.md): only L1 entries change by hypercall; new
- * page-table frames can be pinned only if they already carry that type
- * (the builder's), so a guest cannot yet build page tables of its own.
+ * The type rules themselves live in page_type.c.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -23,39 +20,6 @@
 
 #define L1E_MFN(e)  (((e) & PADDR_MASK) >> PAGE_SHIFT)
 #define MAX_BATCH   4096
-
-int pv_get_l1e(struct domain *d, uint64_t *l1e)
-{
-    struct page_info *pg;
-    mfn_t mfn = L1E_MFN(*l1e);
-
-    if ( !(*l1e & _PAGE_PRESENT) )
-        return 0;
-    if ( !mfn_valid(mfn) )
-        return -EINVAL;
-    pg = mfn_to_page(mfn);
-    if ( !page_owned_by(pg, d) )
-        return -EINVAL;
-    if ( *l1e & _PAGE_RW )
-    {
-        if ( page_type(pg) != PGT_none )
-            return -EINVAL;             /* page tables and GDTs stay read-only */
-        pg->type_info++;
-    }
-    *l1e |= _PAGE_USER;                 /* the guest kernel runs in ring 3 */
-    return 0;
-}
-
-void pv_put_l1e(uint64_t l1e)
-{
-    struct page_info *pg;
-
-    if ( !(l1e & _PAGE_PRESENT) || !(l1e & _PAGE_RW) || !mfn_valid(L1E_MFN(l1e)) )
-        return;
-    pg = mfn_to_page(L1E_MFN(l1e));
-    if ( page_type(pg) == PGT_none && (pg->type_info & PGT_count_mask) )
-        pg->type_info--;
-}
 
 /* The next table under a guest entry, if it is a table of the expected type. */
 static uint64_t *guest_table_of(struct domain *d, uint64_t entry, unsigned long type)
@@ -84,7 +48,7 @@ static uint64_t *find_l1e(struct vcpu *v, uint64_t va)
     return l1 ? &l1[pt_index(va, L1_SHIFT)] : NULL;
 }
 
-/* Replace an L1 entry after checking the new one; 0 or -EINVAL. */
+/* Replace an L1 entry after checking the new one. */
 static int mod_l1_entry(struct domain *d, uint64_t *pl1e, uint64_t nl1e)
 {
     uint64_t ol1e = *pl1e;
@@ -94,6 +58,22 @@ static int mod_l1_entry(struct domain *d, uint64_t *pl1e, uint64_t nl1e)
         return rc;
     __atomic_store_n(pl1e, nl1e, __ATOMIC_SEQ_CST);
     pv_put_l1e(ol1e);
+    return 0;
+}
+
+/* Replace an entry of an L2-L4 table; Keel's L4 slots are not the guest's. */
+static int mod_upper_entry(struct domain *d, uint64_t *pe, uint64_t ne,
+                           unsigned long type)
+{
+    uint64_t oe = *pe;
+    int rc;
+
+    if ( type == PGT_l4 && keel_l4_slot(((unsigned long)pe & (PAGE_SIZE - 1)) / 8) )
+        return -EINVAL;
+    if ( (rc = pv_get_upper_entry(d, &ne, type)) != 0 )
+        return rc;
+    __atomic_store_n(pe, ne, __ATOMIC_SEQ_CST);
+    pv_put_upper_entry(d, oe);
     return 0;
 }
 
@@ -116,7 +96,7 @@ long do_update_va_mapping(uint64_t va, uint64_t val, unsigned long flags)
     uint64_t *pl1e;
     int rc;
 
-    if ( !guest_range_ok(va, 1) )
+    if ( !guest_range_ok(va, 1) || (va >= MACH2PHYS_VIRT_START && va < MACH2PHYS_VIRT_END) )
         return -EINVAL;
     spin_lock(&v->domain->page_lock);
     pl1e = find_l1e(v, va);
@@ -140,11 +120,15 @@ static int normal_pt_update(struct domain *d, uint64_t ptr, uint64_t val)
     {
     case PGT_l1:
         return mod_l1_entry(d, entry, val);
+    case PGT_l2:
+    case PGT_l3:
+    case PGT_l4:
+        return mod_upper_entry(d, entry, val, page_type(pg));
     case PGT_none:
         *entry = val;                   /* not a page table: a plain write */
         return 0;
     }
-    return -EINVAL;                     /* L2-L4 and descriptor pages: not yet */
+    return -EINVAL;                     /* descriptor pages change by update_descriptor */
 }
 
 long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t done,
@@ -193,18 +177,62 @@ long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t done,
     return rc;
 }
 
-static int table_of_type(struct domain *d, mfn_t mfn, unsigned long type)
+static int pin_table(struct domain *d, mfn_t mfn, unsigned long type)
 {
-    if ( !mfn_valid(mfn) || !page_owned_by(mfn_to_page(mfn), d) ||
-         page_type(mfn_to_page(mfn)) != type )
+    struct page_info *pg;
+    int rc;
+
+    if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) ||
+         (pg->type_info & PGT_pinned) )
         return -EINVAL;
+    if ( (rc = get_page_type(d, mfn, type)) != 0 )
+        return -EINVAL;
+    pg->type_info |= PGT_pinned;
     return 0;
+}
+
+static int unpin_table(struct domain *d, mfn_t mfn)
+{
+    struct page_info *pg;
+
+    if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) ||
+         !(pg->type_info & PGT_pinned) )
+        return -EINVAL;
+    pg->type_info &= ~PGT_pinned;
+    put_page_type(d, mfn);
+    return 0;
+}
+
+/* Switch a base pointer: the new L4 gains a reference, the old one loses one. */
+static int new_baseptr(struct domain *d, mfn_t *slot, mfn_t mfn)
+{
+    if ( mfn && get_page_type(d, mfn, PGT_l4) )
+        return -EINVAL;
+    if ( *slot )
+        put_page_type(d, *slot);
+    *slot = mfn;
+    return 0;
+}
+
+int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn)
+{
+    int rc;
+
+    if ( !mfn || !v->arch.kernel_mode )
+        return -EINVAL;
+    spin_lock(&v->domain->page_lock);
+    rc = new_baseptr(v->domain, &v->arch.guest_table, mfn);
+    spin_unlock(&v->domain->page_lock);
+    if ( !rc )
+        write_cr3(pv_current_l4_maddr(v));
+    return rc;
 }
 
 static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
 {
     static const unsigned long pin_types[] = { PGT_l1, PGT_l2, PGT_l3, PGT_l4 };
     struct domain *d = v->domain;
+    int rc;
 
     switch ( op->cmd )
     {
@@ -212,22 +240,18 @@ static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        return table_of_type(d, op->arg1.mfn, pin_types[op->cmd]);
+        return pin_table(d, op->arg1.mfn, pin_types[op->cmd]);
     case MMUEXT_UNPIN_TABLE:
-        return mfn_valid(op->arg1.mfn) &&
-               page_owned_by(mfn_to_page(op->arg1.mfn), d) &&
-               page_type(mfn_to_page(op->arg1.mfn)) != PGT_none ? 0 : -EINVAL;
+        return unpin_table(d, op->arg1.mfn);
     case MMUEXT_NEW_BASEPTR:
-        if ( table_of_type(d, op->arg1.mfn, PGT_l4) || !v->arch.kernel_mode )
+        if ( !op->arg1.mfn || !v->arch.kernel_mode )
             return -EINVAL;
-        v->arch.guest_table = op->arg1.mfn;
+        if ( (rc = new_baseptr(d, &v->arch.guest_table, op->arg1.mfn)) != 0 )
+            return rc;
         write_cr3(pv_current_l4_maddr(v));
         return 0;
     case MMUEXT_NEW_USER_BASEPTR:
-        if ( op->arg1.mfn && table_of_type(d, op->arg1.mfn, PGT_l4) )
-            return -EINVAL;
-        v->arch.guest_table_user = op->arg1.mfn;
-        return 0;
+        return new_baseptr(d, &v->arch.guest_table_user, op->arg1.mfn);
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
@@ -266,7 +290,10 @@ long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t done,
             rc = -EFAULT;
             break;
         }
-        if ( (rc = one_mmuext_op(v, &op)) != 0 )
+        spin_lock(&v->domain->page_lock);
+        rc = one_mmuext_op(v, &op);
+        spin_unlock(&v->domain->page_lock);
+        if ( rc )
             break;                      /* i counts the operations done */
     }
     if ( done && copy_to_guest(done, &i, sizeof(uint32_t)) )

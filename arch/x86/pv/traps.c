@@ -10,6 +10,7 @@
 #include <keel/domain.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
+#include <keel/softirq.h>
 #include <asm/current.h>
 #include <asm/gdt.h>
 #include <asm/guest_access.h>
@@ -19,6 +20,11 @@
 #include <asm/pv_hypercalls.h>
 #include <public/callback.h>
 #include <public/errno.h>
+
+static bool is_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
 
 #define GUEST_RFLAGS_CLEAR (X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | \
                             X86_EFLAGS_VM | X86_EFLAGS_AC)
@@ -197,11 +203,25 @@ long do_iret(void)
                      v->domain->domain_id, v->vcpu_id, regs->rsp);
         return -EFAULT;
     }
+    /* Selectors are 16 bits; the bounce frame keeps the upcall mask above them. */
+    ic.cs &= 0xffff;
+    ic.ss &= 0xffff;
     if ( !guest_range_ok(ic.rip, 1) )
     {
         domain_crash(v->domain, "d%uv%u: iret to a bad rip %#lx",
                      v->domain->domain_id, v->vcpu_id, ic.rip);
         return -EFAULT;
+    }
+    /*
+     * Only the ABI's flat ring-3 segments: any other selector could make
+     * Keel's own iretq fault.  (Guest GDT code segments are not offered.)
+     */
+    if ( ((ic.cs | 3) != FLAT_RING3_CS64 && (ic.cs | 3) != FLAT_RING3_CS32) ||
+         ((ic.ss | 3) != FLAT_RING3_SS64 && (ic.ss & ~3UL) != 0) )
+    {
+        domain_crash(v->domain, "d%uv%u: iret to cs %#lx ss %#lx refused",
+                     v->domain->domain_id, v->vcpu_id, ic.cs, ic.ss);
+        return -EINVAL;
     }
     /* RPL 3 in the saved CS means user mode; anything else, the kernel. */
     if ( (ic.cs & 3) == 3 && v->arch.kernel_mode )
@@ -209,11 +229,18 @@ long do_iret(void)
     regs->rip = ic.rip;
     regs->cs = ic.cs | 3;
     regs->rsp = ic.rsp;
-    regs->ss = ic.ss | 3;
-    regs->rflags = (ic.rflags & ~(GUEST_RFLAGS_CLEAR | X86_EFLAGS_IOPL)) |
+    regs->ss = (ic.ss & ~3UL) ? ic.ss | 3 : FLAT_RING3_SS64;
+    /* The guest keeps TF, NT, RF and AC; IOPL and VM are not its to set. */
+    regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
                    X86_EFLAGS_IF | X86_EFLAGS_MBS;
     *upcall_mask(v) = !(ic.rflags & X86_EFLAGS_IF);
-    if ( !(ic.flags & VGCF_in_syscall) )
+    if ( ic.flags & VGCF_in_syscall )
+    {
+        /* As after a real sysret: rcx = return rip, r11 = the flags. */
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
+    }
+    else
     {
         regs->r11 = ic.r11;
         regs->rcx = ic.rcx;
@@ -233,9 +260,11 @@ long do_callback_op(unsigned long cmd, uint64_t arg)
 
         if ( copy_from_guest(&unreg, arg, sizeof(unreg)) )
             return -EFAULT;
-        reg.type = unreg.type;
-        reg.address = 0;
-        reg.flags = 0;
+        /* As on Xen, only the NMI callback can be taken away again. */
+        if ( unreg.type != CALLBACKTYPE_nmi )
+            return -EINVAL;
+        v->arch.nmi_cb.address = 0;
+        return 0;
     }
     else if ( cmd == CALLBACKOP_register )
     {
@@ -251,9 +280,10 @@ long do_callback_op(unsigned long cmd, uint64_t arg)
     case CALLBACKTYPE_syscall:   cb = &v->arch.syscall_cb; break;
     case CALLBACKTYPE_syscall32: cb = &v->arch.syscall32_cb; break;
     case CALLBACKTYPE_nmi:       cb = &v->arch.nmi_cb; break;
-    default:                     return -EINVAL;
+    case CALLBACKTYPE_sysenter:  cb = &v->arch.sysenter_cb; break;
+    default:                     return -ENOSYS;
     }
-    if ( reg.address && !guest_range_ok(reg.address, 1) )
+    if ( !is_canonical(reg.address) )
         return -EINVAL;
     cb->address = reg.address;
     cb->mask_events = reg.flags & CALLBACKF_mask_events;
@@ -316,6 +346,8 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
 {
     struct vcpu *v = current;
 
+    if ( reg == 4 || reg == 5 )
+        reg += 2;                          /* DR4/DR5 alias DR6/DR7 */
     switch ( reg )
     {
     case 0: case 1: case 2: case 3:
@@ -326,8 +358,10 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
         value = (value & 0xe00f) | 0xffff0ff0UL;   /* architectural fixed bits */
         break;
     case 7:
-        if ( value >> 32 || (value & DR7_GD) )
+        if ( value >> 32 )
             return -EINVAL;
+        if ( value & DR7_GD )
+            return -EPERM;
         /* I/O breakpoints (R/W = 10b) need CR4.DE: not offered. */
         for ( unsigned int i = 0; i < 4; i++ )
             if ( ((value >> (16 + 4 * i)) & 3) == 2 && (value & (3UL << (2 * i))) )
@@ -335,7 +369,7 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
         value |= DR7_RESERVED_ONE;
         break;
     default:
-        return -EINVAL;
+        return -ENODEV;
     }
     v->arch.debugreg[reg] = value;
     return 0;
@@ -345,11 +379,29 @@ long do_get_debugreg(unsigned long reg)
 {
     struct vcpu *v = current;
 
-    if ( reg > 7 || reg == 4 || reg == 5 )
-        return -EINVAL;
+    if ( reg > 7 )
+        return -ENODEV;
+    if ( reg == 4 || reg == 5 )
+        reg += 2;
     if ( reg == 6 && !v->arch.debugreg[6] )
         return 0xffff0ff0UL;
     if ( reg == 7 && !v->arch.debugreg[7] )
         return DR7_RESERVED_ONE;
     return v->arch.debugreg[reg];
+}
+
+/* Keel's iretq to the guest faulted: the guest gave a frame it cannot run. */
+void __noreturn pv_failed_iret(void)
+{
+    struct vcpu *v = current;
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+
+    domain_crash(v->domain, "d%uv%u: return to the guest faulted (rip %#lx cs %#lx "
+                 "rsp %#lx ss %#lx)", v->domain->domain_id, v->vcpu_id, regs->rip,
+                 regs->cs, regs->rsp, regs->ss);
+    for ( ;; )
+    {
+        do_softirq();                   /* the scheduler switches away from it */
+        safe_halt();
+    }
 }

@@ -4,6 +4,7 @@
 
 #include <keel/types.h>
 #include <asm/processor.h>
+#include <asm/hvm/hvm.h>
 #include <public/xen.h>
 
 #define PV_GDT_MAX_FRAMES  FIRST_RESERVED_GDT_PAGE   /* 14 pages of guest descriptors */
@@ -19,7 +20,7 @@ struct arch_vcpu {
     struct trap_info trap_ctxt[256];   /* set_trap_table */
     bool kernel_mode;                  /* PV: guest kernel (true) or user mode */
     uint64_t kernel_ss, kernel_sp;     /* stack_switch: stack for user->kernel bounces */
-    struct pv_callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, nmi_cb;
+    struct pv_callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, nmi_cb, sysenter_cb;
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     mfn_t guest_table;                 /* L4 for kernel mode */
     mfn_t guest_table_user;            /* L4 for user mode (0: none) */
@@ -30,6 +31,7 @@ struct arch_vcpu {
     bool fpu_ts;                       /* the guest's virtual CR0.TS */
     unsigned int iopl;                 /* physdev_op set_iopl */
     struct vcpu_info *vcpu_info;       /* in the domain's shared_info */
+    struct hvm_vcpu hvm;               /* HVM vCPUs only */
 };
 
 struct arch_domain {
@@ -37,6 +39,8 @@ struct arch_domain {
     mfn_t shared_info_mfn;
     unsigned long vm_assist;           /* VMASST_TYPE_* bits enabled */
     uint64_t hypercall_page_va;        /* 0 when the guest asked for none */
+    bool is_hvm;
+    struct hvm_domain hvm;             /* HVM domains only */
 };
 
 #endif /* ASM_DOMAIN_H */

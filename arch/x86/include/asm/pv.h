@@ -25,4 +25,7 @@ void pv_toggle_guest_mode(struct vcpu *v);
 bool pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
                     uint32_t error_code);
 
+/* mov to CR3 from the guest kernel: switch to an L4 (validated). */
+int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn);
+
 #endif /* ASM_PV_H */

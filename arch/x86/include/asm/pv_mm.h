@@ -16,6 +16,7 @@
 #define PGT_l3          (3UL << 61)
 #define PGT_l4          (4UL << 61)
 #define PGT_seg_desc    (5UL << 61)
+#define PGT_pinned      (1UL << 60)   /* MMUEXT_PIN_*: one reference held by the pin */
 #define PGT_count_mask  ((1UL << 48) - 1)
 
 /* Guest PTE bits Keel accepts and the ones it forces. */
@@ -28,9 +29,20 @@ static inline unsigned long page_type(const struct page_info *pg)
 }
 
 struct domain;
-/* Check a new L1 entry for d and take its writable reference; 0 or -EINVAL. */
+/*
+ * Take a type reference: the frame becomes (or already is) a page table of
+ * that level or a descriptor page, validated on first use.  0, -EINVAL
+ * (not the domain's, wrong type, bad contents) or -EBUSY (writably mapped).
+ */
+int get_page_type(struct domain *d, mfn_t mfn, unsigned long type);
+/* Drop one; the last one turns the frame back into a plain page. */
+void put_page_type(struct domain *d, mfn_t mfn);
+/* Entries: check a new one and take its references / drop an old one's. */
 int pv_get_l1e(struct domain *d, uint64_t *l1e);
-/* Drop the writable reference an old L1 entry held. */
 void pv_put_l1e(uint64_t l1e);
+int pv_get_upper_entry(struct domain *d, uint64_t *e, unsigned long type);
+void pv_put_upper_entry(struct domain *d, uint64_t e);
+/* L4 slots 256..271 belong to Keel in every guest L4. */
+bool keel_l4_slot(unsigned int slot);
 
 #endif /* ASM_PV_MM_H */

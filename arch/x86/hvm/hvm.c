@@ -1,0 +1,230 @@
+/*
+ * Vendor-neutral HVM: start-up, the CPUID policy, MSRs, halting and
+ * interrupt selection.  The vendor code (svm/) calls in here for every
+ * exit that is not about the vendor's own machinery.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/smp.h>
+#include <keel/version.h>
+#include <asm/current.h>
+#include <asm/hvm/hvm.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <public/errno.h>
+
+#define MSR_HYPERCALL_PAGE 0x40000000
+#define MSR_PAT            0x00000277
+#define MSR_TSC            0x00000010
+#define MSR_MTRRCAP        0x000000fe
+#define MSR_MTRR_DEF_TYPE  0x000002ff
+
+const struct hvm_funcs *svm_probe(void);
+
+const struct hvm_funcs *hvm_funcs;
+bool hvm_enabled;
+
+bool is_hvm_domain(const struct domain *d)
+{
+    return d->arch.is_hvm;
+}
+
+bool is_hvm_vcpu(const struct vcpu *v)
+{
+    return v && v->domain->arch.is_hvm;
+}
+
+void hvm_init(void)
+{
+    hvm_funcs = svm_probe();
+    if ( !hvm_funcs || hvm_funcs->cpu_up() )
+    {
+        hvm_funcs = NULL;
+        return;
+    }
+    hvm_enabled = true;
+    printk("HVM: %s enabled, nested paging (HAP) in use\n", hvm_funcs->name);
+}
+
+void hvm_cpu_up(void)
+{
+    if ( hvm_enabled && hvm_funcs->cpu_up() )
+        printk(KLOG_ERR "CPU%u: cannot enable %s\n", smp_processor_id(), hvm_funcs->name);
+}
+
+static void xen_leaves(struct vcpu *v, uint32_t leaf, uint32_t out[4])
+{
+    switch ( leaf - 0x40000000 )
+    {
+    case 0:
+        out[0] = 0x40000004;
+        memcpy(&out[1], "XenV", 4);
+        memcpy(&out[2], "MMXe", 4);
+        memcpy(&out[3], "nVMM", 4);
+        break;
+    case 1:
+        out[0] = (KEEL_VERSION_MAJOR << 16) | KEEL_VERSION_MINOR;
+        break;
+    case 2:
+        out[0] = 1;                      /* hypercall pages */
+        out[1] = MSR_HYPERCALL_PAGE;
+        break;
+    case 4:
+        out[0] = 1u << 3;                /* vcpu id present */
+        out[1] = v->vcpu_id;
+        break;
+    }
+}
+
+/*
+ * What an HVM guest sees: the host CPU (AuthenticAMD under SVM) with the
+ * hypervisor bit, the Xen leaves, and without what Keel cannot give it.
+ */
+bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+    struct cpuid_leaf r = { 0, 0, 0, 0 };
+
+    memset(out, 0, 4 * sizeof(uint32_t));
+    if ( leaf >= 0x40000000 && leaf < 0x40010000 )
+    {
+        xen_leaves(v, leaf, out);
+        return true;
+    }
+    cpuid_count(leaf, sub, &r);
+    switch ( leaf )
+    {
+    case 1:
+        r.b = (r.b & 0x00ffffff) | (v->vcpu_id << 24);   /* initial APIC ID */
+        r.c |= 1u << 31;                                  /* hypervisor */
+        r.c &= ~((1u << 3) | (1u << 5) | (1u << 21) | (1u << 24) | (1u << 26) |
+                 (1u << 27));        /* monitor, vmx, x2apic, tsc-deadline, xsave, osxsave */
+        break;
+    case 7:
+        if ( sub == 0 )
+            r.c &= ~(1u << 16);      /* la57 */
+        break;
+    case 0x80000001:
+        r.c &= ~((1u << 2) | (1u << 12));                 /* svm, skinit */
+        break;
+    case 0x8000000a:
+        r.a = r.b = r.c = r.d = 0;   /* no nested SVM */
+        break;
+    }
+    out[0] = r.a;
+    out[1] = r.b;
+    out[2] = r.c;
+    out[3] = r.d;
+    return true;
+}
+
+/* Write the hypercall page: mov $i,%eax; vmmcall; ret -- iret's slot is ud2. */
+static int write_hypercall_page(struct vcpu *v, uint64_t gpa)
+{
+    uint8_t page[PAGE_SIZE];
+
+    memset(page, 0xcc, sizeof(page));
+    for ( unsigned int i = 0; i < 128; i++ )
+    {
+        uint8_t *p = page + i * 32;
+
+        if ( i == 23 )
+        {
+            p[0] = 0x0f;
+            p[1] = 0x0b;
+            continue;
+        }
+        p[0] = 0xb8;
+        memcpy(p + 1, &i, 4);
+        p[5] = 0x0f; p[6] = 0x01; p[7] = 0xd9; p[8] = 0xc3;
+    }
+    return hvm_copy_to_phys(v->domain, gpa & PAGE_MASK, page, sizeof(page)) ? -EINVAL : 0;
+}
+
+int hvm_handle_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    switch ( msr )
+    {
+    case MSR_EFER:
+        *val = v->arch.hvm.guest_efer;
+        return 0;
+    case MSR_APIC_BASE:
+        *val = VLAPIC_BASE | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
+        return 0;
+    case MSR_TSC:
+        *val = rdtsc();
+        return 0;
+    case MSR_PAT:
+        *val = 0x0007040600070406UL;
+        return 0;
+    case MSR_MTRRCAP:
+    case MSR_MTRR_DEF_TYPE:
+        *val = 0;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+int hvm_handle_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    switch ( msr )
+    {
+    case MSR_EFER:
+        /* LME/NXE/SCE are the guest's; SVME stays on underneath, LMA is the CPU's. */
+        if ( val & ~(EFER_SCE | EFER_LME | EFER_NXE | (1UL << 10)) )
+            return -EINVAL;
+        v->arch.hvm.guest_efer = val;
+        hvm_funcs->set_efer(v, val);
+        return 0;
+    case MSR_HYPERCALL_PAGE:
+        return write_hypercall_page(v, val);
+    case MSR_APIC_BASE:
+    case MSR_PAT:
+    case MSR_MTRR_DEF_TYPE:
+        return 0;                        /* accepted, nothing changes */
+    }
+    return -EINVAL;
+}
+
+int hvm_pending_vector(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    struct vcpu_info *vi = v->arch.vcpu_info;
+
+    /* Event channels first: the callback vector bypasses the LAPIC (no EOI). */
+    if ( d->arch.hvm.callback_vector && vi && vi->evtchn_upcall_pending )
+        return d->arch.hvm.callback_vector;
+    return vlapic_pending(v);
+}
+
+void hvm_ack_vector(struct vcpu *v, int vector)
+{
+    struct vcpu_info *vi = v->arch.vcpu_info;
+
+    if ( vector == v->domain->arch.hvm.callback_vector && vi && vi->evtchn_upcall_pending )
+        return;                          /* the guest clears upcall_pending itself */
+    vlapic_accept(v, vector);
+}
+
+void hvm_kick(struct vcpu *v)
+{
+    if ( v->arch.hvm.halted )
+    {
+        v->arch.hvm.halted = false;
+        vcpu_wake(v);
+    }
+    else
+        sched_kick(v->processor);        /* make it look at its interrupts */
+}
+
+void hvm_halt(struct vcpu *v)
+{
+    if ( hvm_pending_vector(v) >= 0 )
+        return;
+    v->arch.hvm.halted = true;
+    vcpu_sleep(v);
+    /* An interrupt raised while we went to sleep must not be lost. */
+    if ( hvm_pending_vector(v) >= 0 )
+        hvm_kick(v);
+}

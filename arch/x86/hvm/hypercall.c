@@ -1,0 +1,164 @@
+/*
+ * Hypercalls from HVM/PVH guests (VMMCALL, or the hypercall page written
+ * when the guest sets MSR 0x40000000).  64-bit guests pass arguments in
+ * rdi, rsi, rdx, r10, r8; 32-bit ones in ebx, ecx, edx, esi, edi.  The
+ * common handlers serve them; memory_op and hvm_op have HVM parts here.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/printk.h>
+#include <asm/current.h>
+#include <asm/guest_access.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/svm.h>
+#include <asm/pv_hypercalls.h>
+#include <public/errno.h>
+#include <public/memory.h>
+#include <public/xen.h>
+
+#define HVMOP_set_param          0
+#define HVMOP_get_param          1
+#define HVMOP_pagetable_dying    9
+#define XENMAPSPACE_shared_info  0
+#define CALLBACK_TYPE_VECTOR     2
+
+struct xen_hvm_param {
+    uint16_t domid;
+    uint16_t pad;
+    uint32_t index;
+    uint64_t value;
+};
+
+struct xen_add_to_physmap {
+    uint16_t domid;
+    uint16_t size;
+    uint32_t space;
+    uint64_t idx;
+    uint64_t gpfn;
+};
+
+static bool is_self(const struct domain *d, uint16_t domid)
+{
+    return domid == DOMID_SELF || domid == d->domain_id;
+}
+
+static long add_to_physmap(struct domain *d, uint64_t arg)
+{
+    struct xen_add_to_physmap x;
+    struct hvm_domain *h = &d->arch.hvm;
+    long rc;
+
+    if ( copy_from_guest(&x, arg, sizeof(x)) )
+        return -EFAULT;
+    if ( !is_self(d, x.domid) )
+        return -EPERM;
+    if ( x.space != XENMAPSPACE_shared_info )
+        return -ENOSYS;
+    if ( x.idx != 0 )
+        return -EINVAL;
+    /* The page moves: its old place (if any) becomes a hole. */
+    if ( h->shared_info_gfn )
+        p2m_set_entry(&h->p2m, h->shared_info_gfn, 0, p2m_invalid);
+    rc = p2m_set_entry(&h->p2m, x.gpfn, d->arch.shared_info_mfn, p2m_shared_info);
+    if ( rc )
+        return rc;
+    h->shared_info_gfn = x.gpfn;
+    return 0;
+}
+
+static long hvm_memory_op(unsigned long cmd, uint64_t arg)
+{
+    struct domain *d = current->domain;
+
+    switch ( cmd & MEMOP_CMD_MASK )
+    {
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(d, arg);
+    case XENMEM_machphys_mapping:
+    case XENMEM_machine_memory_map:
+        return -EPERM;                   /* PV-only views */
+    }
+    return do_memory_op(cmd, arg);
+}
+
+static long set_param(struct domain *d, const struct xen_hvm_param *p)
+{
+    if ( p->index == HVM_PARAM_CALLBACK_IRQ )
+    {
+        uint8_t type = p->value >> 56;
+        uint8_t vector = p->value & 0xff;
+
+        if ( p->value && (type != CALLBACK_TYPE_VECTOR || vector < 0x10) )
+            return -EINVAL;              /* GSI/PCI-INTx callbacks: not offered */
+        d->arch.hvm.callback_vector = p->value ? vector : 0;
+    }
+    d->arch.hvm.params[p->index] = p->value;
+    return 0;
+}
+
+static long do_hvm_op(unsigned long op, uint64_t arg)
+{
+    struct domain *d = current->domain;
+    struct xen_hvm_param p;
+
+    switch ( op )
+    {
+    case HVMOP_set_param:
+    case HVMOP_get_param:
+        if ( copy_from_guest(&p, arg, sizeof(p)) )
+            return -EFAULT;
+        if ( !is_self(d, p.domid) )
+            return -EPERM;
+        if ( p.index >= HVM_NR_PARAMS )
+            return -EINVAL;
+        if ( op == HVMOP_set_param )
+            return set_param(d, &p);
+        p.value = d->arch.hvm.params[p.index];
+        return copy_to_guest(arg, &p, sizeof(p));
+    case HVMOP_pagetable_dying:
+        return -ENOSYS;
+    }
+    return -ENOSYS;
+}
+
+static long dispatch(unsigned long nr, const uint64_t a[5])
+{
+    switch ( nr )
+    {
+    case __HYPERVISOR_xen_version:
+        return do_xen_version(a[0], a[1]);
+    case __HYPERVISOR_console_io:
+        return do_console_io(a[0], a[1], a[2]);
+    case __HYPERVISOR_sched_op:
+        return do_sched_op(a[0], a[1]);
+    case __HYPERVISOR_vcpu_op:
+        return do_vcpu_op(a[0], a[1], a[2]);
+    case __HYPERVISOR_memory_op:
+        return hvm_memory_op(a[0], a[1]);
+    case __HYPERVISOR_hvm_op:
+        return do_hvm_op(a[0], a[1]);
+    case __HYPERVISOR_vm_assist:
+        return do_vm_assist(a[0], a[1]);
+    }
+    current->domain->unknown_hypercalls++;
+    return -ENOSYS;
+}
+
+void hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode)
+{
+    const struct hvm_gprs *g = &v->arch.hvm.gprs;
+    uint64_t a[5];
+    long rc;
+
+    if ( long_mode )
+    {
+        a[0] = g->rdi; a[1] = g->rsi; a[2] = g->rdx; a[3] = g->r10; a[4] = g->r8;
+        rc = dispatch(*rax, a);
+        *rax = rc;
+        return;
+    }
+    a[0] = (uint32_t)g->rbx; a[1] = (uint32_t)g->rcx; a[2] = (uint32_t)g->rdx;
+    a[3] = (uint32_t)g->rsi; a[4] = (uint32_t)g->rdi;
+    rc = dispatch((uint32_t)*rax, a);
+    *rax = (uint32_t)rc;
+}

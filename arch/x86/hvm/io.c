@@ -1,0 +1,196 @@
+/*
+ * The emulated platform of HVM guests, port and MMIO side: port 0xE9 and a
+ * 16550 at 0x3f8 whose output reaches Keel's console as "(dN) " lines, the
+ * 8259 PIC pair and the PIT (enough to be probed), CMOS/RTC read-only time,
+ * and the IO-APIC and LAPIC MMIO pages.  Unclaimed ports read as all ones
+ * and ignore writes, as on a bus with nothing behind it.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/printk.h>
+#include <keel/time.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/vlapic.h>
+#include <asm/io.h>
+
+#define DEBUG_PORT     0xe9
+#define UART_BASE      0x3f8
+#define IOAPIC_BASE    0xfec00000UL
+#define IOAPIC_PINS    24
+
+/* Collect output into lines so that each domain's text stays readable. */
+static void guest_putc(struct vcpu *v, char c)
+{
+    struct hvm_vcpu *h = &v->arch.hvm;
+
+    if ( c != '\n' && h->line_len < sizeof(h->line) - 1 )
+    {
+        if ( c != '\r' )
+            h->line[h->line_len++] = c;
+        return;
+    }
+    printk("(d%u) %.*s\n", v->domain->domain_id, (int)h->line_len, h->line);
+    h->line_len = 0;
+    if ( c != '\n' )
+        h->line[h->line_len++] = c;
+}
+
+static uint32_t uart_read(unsigned int reg)
+{
+    switch ( reg )
+    {
+    case 5:
+        return 0x60;                      /* LSR: transmitter empty, nothing received */
+    case 6:
+        return 0xb0;                      /* MSR: DCD, DSR, CTS */
+    }
+    return 0;
+}
+
+static uint8_t cmos_read(struct domain *d)
+{
+    uint8_t index = d->arch.hvm.cmos_index & 0x7f;
+
+    /* The time and date registers come from the real RTC; the rest reads as 0. */
+    if ( index <= 9 || index == 0x0a || index == 0x0b || index == 0x32 )
+    {
+        outb(index, 0x70);
+        return inb(0x71);
+    }
+    return index == 0x0d ? 0x80 : 0;      /* register D: battery good */
+}
+
+static uint32_t pit_read(unsigned int port)
+{
+    /* A free-running channel at 1.193182 MHz is all a probe needs. */
+    uint64_t ticks = (uint64_t)NOW() * 1193182 / NSEC_PER_SEC;
+
+    return port == 0x43 ? 0 : (uint8_t)~ticks;
+}
+
+bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
+                   uint32_t *val)
+{
+    struct domain *d = v->domain;
+
+    if ( port == DEBUG_PORT && !in )
+        guest_putc(v, *val);
+    else if ( port >= UART_BASE && port < UART_BASE + 8 )
+    {
+        if ( in )
+            *val = uart_read(port - UART_BASE);
+        else if ( port == UART_BASE )
+            guest_putc(v, *val);
+    }
+    else if ( port == 0x21 || port == 0xa1 )
+    {
+        if ( in )
+            *val = d->arch.hvm.pic_imr[port == 0xa1];
+        else
+            d->arch.hvm.pic_imr[port == 0xa1] = *val;
+    }
+    else if ( port == 0x20 || port == 0xa0 )
+    {
+        if ( in )
+            *val = 0;                     /* nothing pending or in service */
+    }
+    else if ( port >= 0x40 && port <= 0x43 )
+    {
+        if ( in )
+            *val = pit_read(port);
+    }
+    else if ( port == 0x70 )
+    {
+        if ( !in )
+            d->arch.hvm.cmos_index = *val;
+        else
+            *val = d->arch.hvm.cmos_index;
+    }
+    else if ( port == 0x71 )
+    {
+        if ( in )
+            *val = cmos_read(d);
+    }
+    else if ( in )
+        *val = bytes == 4 ? 0xffffffff : (1u << (bytes * 8)) - 1;
+    return true;
+}
+
+static uint32_t ioapic_read(struct domain *d)
+{
+    uint32_t sel = d->arch.hvm.ioapic_regsel;
+
+    if ( sel == 0 )
+        return 0;                                 /* ID */
+    if ( sel == 1 )
+        return ((IOAPIC_PINS - 1) << 16) | 0x11;  /* version 0x11, 24 pins */
+    if ( sel >= 0x10 && sel < 0x10 + 2 * IOAPIC_PINS )
+    {
+        uint64_t e = d->arch.hvm.ioapic_redir[(sel - 0x10) / 2];
+
+        return sel & 1 ? e >> 32 : (uint32_t)e;
+    }
+    return 0;
+}
+
+static void ioapic_write(struct domain *d, uint32_t val)
+{
+    uint32_t sel = d->arch.hvm.ioapic_regsel;
+    uint64_t *e;
+
+    if ( sel < 0x10 || sel >= 0x10 + 2 * IOAPIC_PINS )
+        return;
+    e = &d->arch.hvm.ioapic_redir[(sel - 0x10) / 2];
+    if ( sel & 1 )
+        *e = (*e & 0xffffffffUL) | ((uint64_t)val << 32);
+    else
+        *e = (*e & ~0xffffffffUL) | val;
+}
+
+static bool ioapic_access(struct domain *d, unsigned int off, uint32_t *val, bool write)
+{
+    if ( off == 0x00 )
+    {
+        if ( write )
+            d->arch.hvm.ioapic_regsel = *val & 0xff;
+        else
+            *val = d->arch.hvm.ioapic_regsel;
+    }
+    else if ( off == 0x10 )
+    {
+        if ( write )
+            ioapic_write(d, *val);
+        else
+            *val = ioapic_read(d);
+    }
+    else if ( !write )
+        *val = 0;
+    return true;
+}
+
+/* Accesses are done as aligned 32-bit registers; other sizes take part of one. */
+bool hvm_mmio_access(struct vcpu *v, uint64_t gpa, void *buf, unsigned int bytes,
+                     bool write)
+{
+    unsigned int off = gpa & 0xfff;
+    uint32_t val = 0;
+
+    if ( bytes > 4 || (off & 3) + bytes > 4 )
+        return false;                     /* straddles registers: not emulated */
+    if ( write )
+        memcpy(&val, buf, bytes);
+    if ( (gpa & ~0xfffUL) == VLAPIC_BASE )
+    {
+        if ( write )
+            vlapic_write(v, off & ~3u, val << ((off & 3) * 8));
+        else
+            val = vlapic_read(v, off & ~3u) >> ((off & 3) * 8);
+    }
+    else if ( (gpa & ~0xfffUL) == IOAPIC_BASE )
+        ioapic_access(v->domain, off & ~3u, &val, write);
+    else
+        return false;
+    if ( !write )
+        memcpy(buf, &val, bytes);
+    return true;
+}

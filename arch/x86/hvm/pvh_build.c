@@ -1,0 +1,159 @@
+/*
+ * Builder of PVH domains: RAM from guest-physical 0, the kernel's PT_LOAD
+ * segments at their physical addresses, an hvm_start_info (with a memory
+ * map, the command line and an optional initrd module) and the vCPU in
+ * 32-bit flat protected mode at PHYS32_ENTRY with ebx pointing at it.
+ */
+#include <keel/lib.h>
+#include <keel/bootinfo.h>
+#include <keel/domain.h>
+#include <keel/libelf.h>
+#include <keel/printk.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/vlapic.h>
+#include <asm/page.h>
+#include <public/errno.h>
+
+#define HVM_START_MAGIC   0x336ec578
+#define IOAPIC_GFN        (0xfec00000UL >> PAGE_SHIFT)
+
+struct __packed hvm_start_info {
+    uint32_t magic, version, flags, nr_modules;
+    uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+    uint32_t memmap_entries, reserved;
+};
+
+struct __packed hvm_memmap_entry {
+    uint64_t addr, size;
+    uint32_t type, reserved;
+};
+
+struct __packed hvm_modlist_entry {
+    uint64_t paddr, size, cmdline_paddr, reserved;
+};
+
+static int populate_ram(struct domain *d, unsigned long nr_pages)
+{
+    d->max_pages = nr_pages;
+    for ( unsigned long gfn = 0; gfn < nr_pages; )
+    {
+        unsigned int order = 9;
+        struct page_info *pg;
+
+        while ( order && ((gfn & ((1UL << order) - 1)) || (1UL << order) > nr_pages - gfn) )
+            order--;
+        while ( !(pg = alloc_domheap_pages(d, order)) && order )
+            order--;
+        if ( !pg )
+            return -ENOMEM;
+        for ( unsigned long i = 0; i < (1UL << order); i++, gfn++ )
+        {
+            memset(mfn_to_virt(page_to_mfn(pg) + i), 0, PAGE_SIZE);
+            if ( p2m_set_entry(&d->arch.hvm.p2m, gfn, page_to_mfn(pg) + i, p2m_ram_rw) )
+                return -ENOMEM;
+        }
+    }
+    /* Device pages: every access traps into the emulated platform. */
+    if ( p2m_set_entry(&d->arch.hvm.p2m, VLAPIC_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) ||
+         p2m_set_entry(&d->arch.hvm.p2m, IOAPIC_GFN, 0, p2m_mmio_emul) )
+        return -ENOMEM;
+    return 0;
+}
+
+static int copy_cb(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+    return hvm_copy_to_phys(ctx, gpa, src, len) ? -EINVAL : 0;
+}
+
+static int zero_cb(void *ctx, uint64_t gpa, size_t len)
+{
+    struct domain *d = ctx;
+    uint8_t zero[256];
+
+    memset(zero, 0, sizeof(zero));
+    for ( ; len; )
+    {
+        size_t n = min(len, sizeof(zero));
+
+        if ( hvm_copy_to_phys(d, gpa, zero, n) )
+            return -EINVAL;
+        gpa += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* Place start info, memory map, modules and command line above the kernel. */
+static int write_start_info(struct domain *d, uint64_t at, unsigned long nr_pages,
+                            const struct boot_module *initrd, const char *cmdline,
+                            uint64_t *start_info_gpa)
+{
+    struct hvm_start_info si = { .magic = HVM_START_MAGIC, .version = 1 };
+    struct hvm_memmap_entry map = { 0, (uint64_t)nr_pages << PAGE_SHIFT, 1, 0 };
+    struct hvm_modlist_entry mod = { 0, 0, 0, 0 };
+    uint64_t p = ROUNDUP(at, PAGE_SIZE);
+    size_t cmdlen = strlen(cmdline) + 1;
+    int rc = 0;
+
+    si.memmap_paddr = p + sizeof(si);
+    si.memmap_entries = 1;
+    si.cmdline_paddr = si.memmap_paddr + sizeof(map);
+    if ( initrd )
+    {
+        mod.paddr = ROUNDUP(si.cmdline_paddr + cmdlen, PAGE_SIZE);
+        mod.size = initrd->size;
+        si.modlist_paddr = ROUNDUP(mod.paddr + mod.size, 64);
+        si.nr_modules = 1;
+        if ( si.modlist_paddr + sizeof(mod) > ((uint64_t)nr_pages << PAGE_SHIFT) )
+            return -ENOMEM;
+        rc |= hvm_copy_to_phys(d, mod.paddr, maddr_to_virt(initrd->start), initrd->size) != 0;
+        rc |= hvm_copy_to_phys(d, si.modlist_paddr, &mod, sizeof(mod)) != 0;
+    }
+    rc |= hvm_copy_to_phys(d, p, &si, sizeof(si)) != 0;
+    rc |= hvm_copy_to_phys(d, si.memmap_paddr, &map, sizeof(map)) != 0;
+    rc |= hvm_copy_to_phys(d, si.cmdline_paddr, cmdline, cmdlen) != 0;
+    *start_info_gpa = p;
+    return rc ? -ENOMEM : 0;
+}
+
+int pvh_build(struct domain *d, const struct boot_module *kernel,
+              const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline)
+{
+    unsigned long nr_pages = mem_bytes >> PAGE_SHIFT;
+    struct elf_image img;
+    struct xen_elf_notes notes;
+    uint64_t start_info;
+    char err[160];
+    int rc;
+
+    rc = elf_init(&img, maddr_to_virt(kernel->start), kernel->size, err, sizeof(err));
+    if ( !rc )
+        rc = elf_xen_parse_notes(&img, &notes, err, sizeof(err));
+    if ( !rc && !notes.has_phys32_entry )
+        rc = elf_errf(err, sizeof(err), -ENOEXEC, "no PHYS32_ENTRY note: not a PVH kernel");
+    if ( !rc && (img.pend > ((uint64_t)nr_pages << PAGE_SHIFT) || img.pstart < 0x1000) )
+        rc = elf_errf(err, sizeof(err), -EINVAL, "kernel at %#lx-%#lx does not fit in %lu MiB",
+                      (unsigned long)img.pstart, (unsigned long)img.pend, nr_pages >> 8);
+    if ( rc )
+    {
+        printk(KLOG_ERR "d%u: PVH kernel refused: %s\n", d->domain_id, err);
+        return rc;
+    }
+    rc = populate_ram(d, nr_pages);
+    if ( !rc )
+        rc = elf_load(&img, 0, copy_cb, zero_cb, d);
+    if ( !rc )
+        rc = write_start_info(d, img.pend, nr_pages, initrd, cmdline, &start_info);
+    if ( rc )
+    {
+        printk(KLOG_ERR "d%u: PVH build failed (%d)\n", d->domain_id, rc);
+        return rc;
+    }
+    hvm_funcs->set_pvh_entry_state(d->vcpu[0], notes.phys32_entry, start_info);
+    d->vcpu[0]->runnable = true;
+    printk("d%u: PVH, %lu MiB, kernel %#lx-%#lx, entry %#lx, start info at %#lx\n",
+           d->domain_id, nr_pages >> 8, (unsigned long)img.pstart,
+           (unsigned long)img.pend, (unsigned long)notes.phys32_entry,
+           (unsigned long)start_info);
+    return 0;
+}

@@ -1,0 +1,268 @@
+/*
+ * SVM exit handling.  Each exit is handled and the guest resumed, or the
+ * domain is crashed with the exit code and state on the console: nothing a
+ * guest does may stop Keel.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/svm.h>
+#include <asm/processor.h>
+#include <asm/x86_emulate.h>
+
+static void inject_exception(struct vmcb *vmcb, unsigned int vector, bool has_error,
+                             uint32_t error_code)
+{
+    vmcb->eventinj = EVENT_VALID | EVENT_TYPE_EXCEPTION | vector |
+                     (has_error ? EVENT_ERROR_VALID | ((uint64_t)error_code << 32) : 0);
+}
+
+static void crash(struct vcpu *v, const char *why)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+
+    domain_crash(v->domain, "d%uv%u: %s (exit %#lx, info1 %#lx, info2 %#lx) at "
+                 "cs:rip %04x:%#lx, cr0 %#lx, cr3 %#lx, efer %#lx",
+                 v->domain->domain_id, v->vcpu_id, why, vmcb->exitcode,
+                 vmcb->exitinfo1, vmcb->exitinfo2, vmcb->cs.sel, vmcb->rip,
+                 vmcb->cr0, vmcb->cr3, vmcb->efer);
+}
+
+static void handle_cpuid(struct vcpu *v, struct vmcb *vmcb)
+{
+    uint32_t out[4];
+
+    hvm_handle_cpuid(v, vmcb->rax, v->arch.hvm.gprs.rcx, out);
+    vmcb->rax = out[0];
+    v->arch.hvm.gprs.rbx = out[1];
+    v->arch.hvm.gprs.rcx = out[2];
+    v->arch.hvm.gprs.rdx = out[3];
+    vmcb->rip += 2;
+}
+
+static void handle_ioio(struct vcpu *v, struct vmcb *vmcb)
+{
+    uint64_t info = vmcb->exitinfo1;
+    unsigned int bytes = IOIO_SIZE(info) & 4 ? 4 : IOIO_SIZE(info) & 2 ? 2 : 1;
+    uint32_t val = vmcb->rax;
+
+    if ( info & (IOIO_STR | IOIO_REP) )
+    {
+        crash(v, "string port I/O is not emulated");
+        return;
+    }
+    hvm_handle_io(v, IOIO_PORT(info), bytes, info & IOIO_IN, &val);
+    if ( info & IOIO_IN )
+    {
+        uint64_t mask = bytes == 4 ? 0xffffffffUL : (1UL << (bytes * 8)) - 1;
+
+        vmcb->rax = bytes == 4 ? val : (vmcb->rax & ~mask) | (val & mask);
+    }
+    vmcb->rip = vmcb->exitinfo2;           /* the next instruction */
+}
+
+static void handle_msr(struct vcpu *v, struct vmcb *vmcb)
+{
+    uint32_t msr = v->arch.hvm.gprs.rcx;
+    uint64_t val;
+
+    if ( vmcb->exitinfo1 == 0 )
+    {
+        if ( hvm_handle_rdmsr(v, msr, &val) )
+        {
+            inject_exception(vmcb, TRAP_gp_fault, true, 0);
+            return;
+        }
+        vmcb->rax = (uint32_t)val;
+        v->arch.hvm.gprs.rdx = val >> 32;
+    }
+    else
+    {
+        val = (v->arch.hvm.gprs.rdx << 32) | (uint32_t)vmcb->rax;
+        if ( hvm_handle_wrmsr(v, msr, val) )
+        {
+            inject_exception(vmcb, TRAP_gp_fault, true, 0);
+            return;
+        }
+    }
+    vmcb->rip += 2;
+}
+
+static void handle_vmmcall(struct vcpu *v, struct vmcb *vmcb)
+{
+    bool long_mode = (vmcb->efer & (1UL << 10)) && (vmcb->cs.attr & (1u << 9));
+    uint64_t rax = vmcb->rax;
+
+    if ( vmcb->cpl != 0 )
+    {
+        /* Only the guest kernel may make hypercalls (Xen: -EPERM in rax). */
+        vmcb->rax = -1;
+        vmcb->rip += 3;
+        return;
+    }
+    vmcb->rip += 3;
+    hvm_hypercall(v, &rax, long_mode);
+    vmcb->rax = rax;
+}
+
+/* MMIO emulation through the instruction emulator. */
+struct mmio_ctx {
+    struct vcpu *v;
+    uint64_t gpa;                  /* the faulting guest-physical page access */
+};
+
+static int mmio_read(struct x86_emulate_ctxt *c, enum x86_seg seg, uint64_t offset,
+                     void *buf, unsigned int bytes)
+{
+    struct mmio_ctx *m = c->ctx;
+    uint64_t gpa;
+
+    (void)seg;
+    gpa = (m->gpa & ~0xfffUL) | (offset & 0xfff);
+    if ( hvm_mmio_access(m->v, gpa, buf, bytes, false) )
+        return X86EMUL_OKAY;
+    return hvm_copy_from_virt(m->v, buf, offset, bytes) ? X86EMUL_UNHANDLEABLE
+                                                        : X86EMUL_OKAY;
+}
+
+static int mmio_write(struct x86_emulate_ctxt *c, enum x86_seg seg, uint64_t offset,
+                      const void *buf, unsigned int bytes)
+{
+    struct mmio_ctx *m = c->ctx;
+    uint64_t gpa;
+
+    (void)seg;
+    gpa = (m->gpa & ~0xfffUL) | (offset & 0xfff);
+    if ( hvm_mmio_access(m->v, gpa, (void *)buf, bytes, true) )
+        return X86EMUL_OKAY;
+    return hvm_copy_to_virt(m->v, offset, buf, bytes) ? X86EMUL_UNHANDLEABLE
+                                                      : X86EMUL_OKAY;
+}
+
+static int mmio_fetch(struct x86_emulate_ctxt *c, uint64_t offset, void *buf,
+                      unsigned int bytes)
+{
+    struct mmio_ctx *m = c->ctx;
+
+    return hvm_copy_from_virt(m->v, buf, offset, bytes) ? X86EMUL_UNHANDLEABLE
+                                                        : X86EMUL_OKAY;
+}
+
+static const struct x86_emulate_ops mmio_ops = {
+    .read = mmio_read,
+    .write = mmio_write,
+    .insn_fetch = mmio_fetch,
+};
+
+static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
+{
+    uint64_t gpa = vmcb->exitinfo2;
+    p2m_type_t t;
+    struct mmio_ctx m = { v, gpa };
+    struct x86_emul_regs regs;
+    struct x86_emulate_ctxt ctxt;
+    struct hvm_gprs *g = &v->arch.hvm.gprs;
+    int rc;
+
+    p2m_lookup(&v->domain->arch.hvm.p2m, gpa >> PAGE_SHIFT, &t);
+    if ( t != p2m_mmio_emul )
+    {
+        crash(v, "nested page fault outside the guest's memory");
+        return;
+    }
+    regs = (struct x86_emul_regs){
+        .rax = vmcb->rax, .rcx = g->rcx, .rdx = g->rdx, .rbx = g->rbx,
+        .rsp = vmcb->rsp, .rbp = g->rbp, .rsi = g->rsi, .rdi = g->rdi,
+        .r8 = g->r8, .r9 = g->r9, .r10 = g->r10, .r11 = g->r11, .r12 = g->r12,
+        .r13 = g->r13, .r14 = g->r14, .r15 = g->r15, .rip = vmcb->rip,
+        .rflags = vmcb->rflags,
+    };
+    memset(&ctxt, 0, sizeof(ctxt));
+    ctxt.regs = &regs;
+    ctxt.long_mode = (vmcb->efer & (1UL << 10)) && (vmcb->cs.attr & (1u << 9));
+    ctxt.addr_size = ctxt.long_mode ? 64 : (vmcb->cs.attr & (1u << 10)) ? 32 : 16;
+    ctxt.op_default = ctxt.long_mode ? 32 : ctxt.addr_size;
+    ctxt.seg_base[x86_seg_cs] = vmcb->cs.base;
+    ctxt.seg_base[x86_seg_ds] = vmcb->ds.base;
+    ctxt.seg_base[x86_seg_es] = vmcb->es.base;
+    ctxt.seg_base[x86_seg_ss] = vmcb->ss.base;
+    ctxt.seg_base[x86_seg_fs] = vmcb->fs.base;
+    ctxt.seg_base[x86_seg_gs] = vmcb->gs.base;
+    ctxt.ctx = &m;
+    rc = x86_emulate(&ctxt, &mmio_ops);
+    switch ( rc )
+    {
+    case X86EMUL_OKAY:
+    case X86EMUL_RETRY:
+        break;
+    case X86EMUL_EXCEPTION:
+        inject_exception(vmcb, ctxt.fault_vector, ctxt.fault_has_error_code,
+                         ctxt.fault_error_code);
+        return;
+    default:
+        crash(v, "MMIO access by an instruction Keel cannot emulate");
+        return;
+    }
+    vmcb->rax = regs.rax; g->rcx = regs.rcx; g->rdx = regs.rdx; g->rbx = regs.rbx;
+    vmcb->rsp = regs.rsp; g->rbp = regs.rbp; g->rsi = regs.rsi; g->rdi = regs.rdi;
+    g->r8 = regs.r8; g->r9 = regs.r9; g->r10 = regs.r10; g->r11 = regs.r11;
+    g->r12 = regs.r12; g->r13 = regs.r13; g->r14 = regs.r14; g->r15 = regs.r15;
+    vmcb->rip = regs.rip;
+    vmcb->rflags = regs.rflags;
+}
+
+void svm_vmexit_handler(struct vcpu *v)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+
+    /* An event cut short by the exit is delivered again. */
+    if ( vmcb->exitintinfo & EVENT_VALID )
+        vmcb->eventinj = vmcb->exitintinfo;
+    else
+        vmcb->eventinj = 0;
+    switch ( vmcb->exitcode )
+    {
+    case VMEXIT_INTR:
+    case VMEXIT_NMI:
+    case VMEXIT_SMI:
+    case VMEXIT_VINTR:
+        break;                           /* Keel took it; the window is reconsidered */
+    case VMEXIT_CPUID:
+        handle_cpuid(v, vmcb);
+        break;
+    case VMEXIT_HLT:
+        vmcb->rip += 1;
+        hvm_halt(v);
+        break;
+    case VMEXIT_IOIO:
+        handle_ioio(v, vmcb);
+        break;
+    case VMEXIT_MSR:
+        handle_msr(v, vmcb);
+        break;
+    case VMEXIT_VMMCALL:
+        handle_vmmcall(v, vmcb);
+        break;
+    case VMEXIT_NPF:
+        handle_npf(v, vmcb);
+        break;
+    case VMEXIT_INVD:
+        vmcb->rip += 2;                  /* harmless to skip: caches stay coherent */
+        break;
+    case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
+    case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_MONITOR: case VMEXIT_MWAIT:
+    case VMEXIT_XSETBV: case VMEXIT_ICEBP:
+        inject_exception(vmcb, TRAP_invalid_op, false, 0);  /* no nested SVM */
+        break;
+    case VMEXIT_SHUTDOWN:
+        crash(v, "triple fault (shutdown)");
+        break;
+    case VMEXIT_INVALID:
+        crash(v, "VMRUN refused the guest state");
+        break;
+    default:
+        crash(v, "unexpected exit");
+    }
+}

@@ -1,0 +1,101 @@
+/*
+ * Vendor-neutral HVM state and the hvm_funcs table a vendor (SVM now, VMX
+ * later) fills in.  Everything under arch/x86/hvm/ outside svm/ uses only
+ * this interface.
+ */
+#ifndef ASM_HVM_HVM_H
+#define ASM_HVM_HVM_H
+
+#include <keel/types.h>
+#include <keel/timer_heap.h>
+#include <asm/p2m.h>
+#include <asm/hvm/vlapic.h>
+
+struct vcpu;
+struct domain;
+struct vmcb;
+
+/* Guest registers not kept in the VMCB (rax, rsp, rip, rflags are there). */
+struct hvm_gprs {
+    uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct hvm_vcpu {
+    struct vmcb *vmcb;
+    paddr_t vmcb_pa;
+    struct hvm_gprs gprs;
+    uint32_t asid;
+    int last_cpu;                   /* flush the ASID when the vCPU moves */
+    uint64_t guest_efer;            /* EFER as the guest believes it is */
+    bool halted;                    /* HLT: waiting for an interrupt */
+    unsigned long nr_exits;
+    struct vlapic vlapic;
+    char line[128];                 /* console output collected until '\n' */
+    unsigned int line_len;
+};
+
+#define HVM_NR_PARAMS        64
+#define HVM_PARAM_CALLBACK_IRQ   0
+#define HVM_PARAM_STORE_PFN      1
+#define HVM_PARAM_STORE_EVTCHN   2
+#define HVM_PARAM_CONSOLE_PFN   17
+#define HVM_PARAM_CONSOLE_EVTCHN 18
+
+struct hvm_domain {
+    bool pvh;                       /* PVH (Xen notes) or plain HVM */
+    struct p2m p2m;
+    uint64_t params[HVM_NR_PARAMS];
+    uint8_t callback_vector;        /* from HVM_PARAM_CALLBACK_IRQ type 2 */
+    uint64_t shared_info_gfn;       /* where XENMEM_add_to_physmap put it */
+    uint32_t ioapic_regsel;
+    uint64_t ioapic_redir[24];
+    uint8_t pic_imr[2];
+    uint8_t cmos_index;
+};
+
+struct hvm_funcs {
+    const char *name;
+    int (*cpu_up)(void);                         /* enable on this CPU */
+    int (*vcpu_initialise)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+    void (*set_pvh_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rbx);
+    void (*set_long_mode_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rsi,
+                                      uint64_t cr3);
+    void (*set_efer)(struct vcpu *v, uint64_t guest_efer);
+    void __noreturn (*resume)(void);             /* run current until it is switched away */
+};
+
+extern const struct hvm_funcs *hvm_funcs;
+extern bool hvm_enabled;
+
+void hvm_init(void);
+void hvm_cpu_up(void);
+bool is_hvm_domain(const struct domain *d);
+bool is_hvm_vcpu(const struct vcpu *v);
+
+/* Guest memory by guest-physical address; bytes not copied. */
+size_t hvm_copy_to_phys(struct domain *d, uint64_t gpa, const void *src, size_t len);
+size_t hvm_copy_from_phys(struct domain *d, void *dst, uint64_t gpa, size_t len);
+/* By guest-virtual address through the vCPU's own paging; bytes not copied. */
+size_t hvm_copy_to_virt(struct vcpu *v, uint64_t va, const void *src, size_t len);
+size_t hvm_copy_from_virt(struct vcpu *v, void *dst, uint64_t va, size_t len);
+
+/* Exits a vendor hands to common HVM code.  Each returns true if handled. */
+bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
+                   uint32_t *val);
+int hvm_handle_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
+int hvm_handle_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
+void hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode);
+/* An access to an emulated MMIO page (LAPIC, IO-APIC); false: not a device. */
+bool hvm_mmio_access(struct vcpu *v, uint64_t gpa, void *val, unsigned int bytes,
+                     bool write);
+/* Which interrupt to inject next, -1 if none; acknowledge it when injected. */
+int hvm_pending_vector(struct vcpu *v);
+void hvm_ack_vector(struct vcpu *v, int vector);
+/* The guest halted: block until an interrupt is pending. */
+void hvm_halt(struct vcpu *v);
+void hvm_kick(struct vcpu *v);
+
+#endif /* ASM_HVM_HVM_H */

@@ -1,0 +1,31 @@
+/* The emulated local APIC of an HVM vCPU (xAPIC, MMIO at 0xfee00000). */
+#ifndef ASM_HVM_VLAPIC_H
+#define ASM_HVM_VLAPIC_H
+
+#include <keel/types.h>
+#include <keel/timer_heap.h>
+
+#define VLAPIC_BASE   0xfee00000UL
+
+struct vlapic {
+    uint32_t regs[1024];            /* the 4 KiB register page, as 32-bit words */
+    struct timer timer;
+    s_time_t timer_start;           /* when the current count was loaded */
+    uint64_t timer_period_ns;       /* one tick of the count, in ns (divided clock) */
+    uint32_t timer_initial;
+    bool timer_initialised;
+};
+
+struct vcpu;
+
+void vlapic_init(struct vcpu *v);
+void vlapic_destroy(struct vcpu *v);
+uint32_t vlapic_read(struct vcpu *v, unsigned int offset);
+void vlapic_write(struct vcpu *v, unsigned int offset, uint32_t val);
+/* Raise a vector in this vCPU's IRR (from a timer, an IPI or a device). */
+void vlapic_set_irq(struct vcpu *v, uint8_t vector);
+/* Highest deliverable vector or -1; moving it IRR -> ISR. */
+int vlapic_pending(struct vcpu *v);
+void vlapic_accept(struct vcpu *v, int vector);
+
+#endif /* ASM_HVM_VLAPIC_H */

@@ -1,0 +1,116 @@
+/*
+ * Nested page tables for HVM domains.  Tables are Keel heap pages; the
+ * leaves point at frames the domain owns (or its shared_info page).  Only
+ * 4 KiB leaves for now: simple to keep right, and every change is local.
+ */
+#include <keel/lib.h>
+#include <keel/mm.h>
+#include <asm/page.h>
+#include <asm/p2m.h>
+#include <public/errno.h>
+
+#define NPT_TABLE_FLAGS  (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+#define NPT_LEAF_FLAGS   (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
+                          _PAGE_DIRTY)
+#define P2M_TYPE_SHIFT   52
+#define P2M_TYPE_MASK    (0xfUL << P2M_TYPE_SHIFT)
+#define GFN_LIMIT        (1UL << (48 - PAGE_SHIFT))   /* 256 TiB guest-physical */
+
+static uint64_t *new_table(struct p2m *p2m)
+{
+    uint64_t *t = alloc_xenheap_pages(0, 0);
+
+    if ( t )
+    {
+        memset(t, 0, PAGE_SIZE);
+        p2m->nr_tables++;
+    }
+    return t;
+}
+
+int p2m_init(struct p2m *p2m)
+{
+    uint64_t *root;
+
+    spin_lock_init(&p2m->lock);
+    p2m->nr_tables = 0;
+    root = new_table(p2m);
+    if ( !root )
+        return -ENOMEM;
+    p2m->root = virt_to_mfn(root);
+    return 0;
+}
+
+static void free_level(uint64_t *t, unsigned int level)
+{
+    for ( unsigned int i = 0; level > 1 && i < PT_ENTRIES; i++ )
+        if ( t[i] & _PAGE_PRESENT )
+            free_level(maddr_to_virt(t[i] & PADDR_MASK), level - 1);
+    free_xenheap_pages(t, 0);
+}
+
+void p2m_teardown(struct p2m *p2m)
+{
+    if ( p2m->root )
+        free_level(mfn_to_virt(p2m->root), 4);
+    p2m->root = 0;
+    p2m->nr_tables = 0;
+}
+
+/* The L1 entry for gfn, allocating tables on the way when `alloc`. */
+static uint64_t *l1e_of(struct p2m *p2m, uint64_t gfn, bool alloc)
+{
+    uint64_t *t = mfn_to_virt(p2m->root);
+    uint64_t addr = gfn << PAGE_SHIFT;
+
+    for ( unsigned int shift = L4_SHIFT; shift > L1_SHIFT; shift -= 9 )
+    {
+        uint64_t *e = &t[pt_index(addr, shift)];
+
+        if ( !(*e & _PAGE_PRESENT) )
+        {
+            uint64_t *n;
+
+            if ( !alloc || !(n = new_table(p2m)) )
+                return NULL;
+            *e = virt_to_maddr(n) | NPT_TABLE_FLAGS;
+        }
+        t = maddr_to_virt(*e & PADDR_MASK);
+    }
+    return &t[pt_index(addr, L1_SHIFT)];
+}
+
+int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t)
+{
+    uint64_t *e;
+    int rc = 0;
+
+    if ( gfn >= GFN_LIMIT )
+        return -EINVAL;
+    spin_lock(&p2m->lock);
+    e = l1e_of(p2m, gfn, t != p2m_invalid);
+    if ( !e )
+        rc = t == p2m_invalid ? 0 : -ENOMEM;
+    else if ( t == p2m_ram_rw || t == p2m_shared_info )
+        *e = ((uint64_t)mfn << PAGE_SHIFT) | NPT_LEAF_FLAGS |
+             ((uint64_t)t << P2M_TYPE_SHIFT);
+    else
+        *e = (uint64_t)t << P2M_TYPE_SHIFT;    /* not present: every access faults */
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
+mfn_t p2m_lookup(struct p2m *p2m, uint64_t gfn, p2m_type_t *t)
+{
+    uint64_t *e, entry = 0;
+
+    if ( gfn < GFN_LIMIT )
+    {
+        spin_lock(&p2m->lock);
+        e = l1e_of(p2m, gfn, false);
+        entry = e ? *e : 0;
+        spin_unlock(&p2m->lock);
+    }
+    *t = (p2m_type_t)((entry & P2M_TYPE_MASK) >> P2M_TYPE_SHIFT);
+    return (entry & _PAGE_PRESENT) ? (entry & PADDR_MASK) >> PAGE_SHIFT : INVALID_MFN;
+}

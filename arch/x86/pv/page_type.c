@@ -1,0 +1,178 @@
+/*
+ * PV page types.  A frame is a plain page (its count = writable mappings of
+ * it), a page table of one level, or a descriptor page (its count = the
+ * references to it as such).  A frame changes type only when its count is
+ * zero, and becoming a page table validates every entry, taking references
+ * on what they point to; losing the type drops them again.  So a page
+ * table is never writable by its guest, and every entry in a live table has
+ * been checked: the invariant PV memory safety rests on.
+ */
+#include <keel/lib.h>
+#include <keel/domain.h>
+#include <asm/mm.h>
+#include <asm/page.h>
+#include <asm/pv_mm.h>
+#include <public/errno.h>
+
+#define ENTRY_MFN(e)      (((e) & PADDR_MASK) >> PAGE_SHIFT)
+#define KEEL_SLOT_FIRST   256
+#define KEEL_SLOT_END     272
+
+static unsigned long lower_type(unsigned long type)
+{
+    return type - (1UL << 61);            /* L4 -> L3 -> L2 -> L1 */
+}
+
+bool keel_l4_slot(unsigned int slot)
+{
+    return slot >= KEEL_SLOT_FIRST && slot < KEEL_SLOT_END;
+}
+
+/* A new L1 entry: the frame is the domain's; writable only if plain. */
+int pv_get_l1e(struct domain *d, uint64_t *l1e)
+{
+    struct page_info *pg;
+    mfn_t mfn = ENTRY_MFN(*l1e);
+
+    if ( !(*l1e & _PAGE_PRESENT) )
+        return 0;
+    if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) )
+        return -EPERM;
+    if ( *l1e & _PAGE_RW )
+    {
+        if ( page_type(pg) != PGT_none )
+            return -EBUSY;                /* page tables and GDTs stay read-only */
+        pg->type_info++;
+    }
+    *l1e |= _PAGE_USER;                   /* the guest kernel runs in ring 3 */
+    return 0;
+}
+
+void pv_put_l1e(uint64_t l1e)
+{
+    struct page_info *pg;
+
+    if ( !(l1e & _PAGE_PRESENT) || !(l1e & _PAGE_RW) || !mfn_valid(ENTRY_MFN(l1e)) )
+        return;
+    pg = mfn_to_page(ENTRY_MFN(l1e));
+    if ( page_type(pg) == PGT_none && (pg->type_info & PGT_count_mask) )
+        pg->type_info--;
+}
+
+/* A new entry of an L2-L4 table: a validated table of the next level down. */
+int pv_get_upper_entry(struct domain *d, uint64_t *e, unsigned long type)
+{
+    if ( !(*e & _PAGE_PRESENT) )
+        return 0;
+    if ( *e & _PAGE_PSE )
+        return -EINVAL;                   /* no superpages for PV guests */
+    *e |= _PAGE_USER;
+    return get_page_type(d, ENTRY_MFN(*e), lower_type(type));
+}
+
+void pv_put_upper_entry(struct domain *d, uint64_t e)
+{
+    if ( (e & _PAGE_PRESENT) && !(e & _PAGE_PSE) && mfn_valid(ENTRY_MFN(e)) )
+        put_page_type(d, ENTRY_MFN(e));
+}
+
+static int get_entry(struct domain *d, uint64_t *e, unsigned long type)
+{
+    return type == PGT_l1 ? pv_get_l1e(d, e) : pv_get_upper_entry(d, e, type);
+}
+
+static void put_entry(struct domain *d, uint64_t e, unsigned long type)
+{
+    if ( type == PGT_l1 )
+        pv_put_l1e(e);
+    else
+        pv_put_upper_entry(d, e);
+}
+
+static bool skip_slot(unsigned long type, unsigned int i)
+{
+    return type == PGT_l4 && keel_l4_slot(i);
+}
+
+/* Check every entry; on failure drop what was taken so far. */
+static int validate_table(struct domain *d, mfn_t mfn, unsigned long type)
+{
+    uint64_t *t = mfn_to_virt(mfn);
+    unsigned int i;
+    int rc = 0;
+
+    for ( i = 0; i < PT_ENTRIES; i++ )
+    {
+        if ( skip_slot(type, i) )
+            continue;
+        if ( (rc = get_entry(d, &t[i], type)) != 0 )
+            break;
+    }
+    if ( rc )
+    {
+        while ( i-- > 0 )
+            if ( !skip_slot(type, i) )
+                put_entry(d, t[i], type);
+        return rc;
+    }
+    /* An L4 always carries Keel's slots, whatever the guest wrote there. */
+    if ( type == PGT_l4 )
+        memcpy(&t[KEEL_SLOT_FIRST], &idle_pg_table[KEEL_SLOT_FIRST],
+               (KEEL_SLOT_END - KEEL_SLOT_FIRST) * sizeof(uint64_t));
+    return 0;
+}
+
+static void devalidate_table(struct domain *d, mfn_t mfn, unsigned long type)
+{
+    uint64_t *t = mfn_to_virt(mfn);
+
+    for ( unsigned int i = 0; i < PT_ENTRIES; i++ )
+        if ( !skip_slot(type, i) )
+            put_entry(d, t[i], type);
+}
+
+static bool is_table_type(unsigned long type)
+{
+    return type >= PGT_l1 && type <= PGT_l4;
+}
+
+int get_page_type(struct domain *d, mfn_t mfn, unsigned long type)
+{
+    struct page_info *pg;
+    int rc;
+
+    if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) )
+        return -EINVAL;
+    if ( page_type(pg) == type )
+    {
+        pg->type_info++;
+        return 0;
+    }
+    if ( page_type(pg) != PGT_none )
+        return -EINVAL;                   /* already something else */
+    if ( pg->type_info & PGT_count_mask )
+        return -EBUSY;                    /* still mapped writable somewhere */
+    /* Claim the type first: a table that refers to itself then fails cleanly. */
+    pg->type_info = type | 1;
+    if ( is_table_type(type) && (rc = validate_table(d, mfn, type)) != 0 )
+    {
+        pg->type_info = PGT_none;
+        return rc == -EBUSY ? -EINVAL : rc;
+    }
+    return 0;
+}
+
+void put_page_type(struct domain *d, mfn_t mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    unsigned long type = page_type(pg);
+
+    if ( type == PGT_none || !(pg->type_info & PGT_count_mask) )
+        return;
+    if ( (--pg->type_info & PGT_count_mask) == 0 )
+    {
+        pg->type_info = PGT_none;
+        if ( is_table_type(type) )
+            devalidate_table(d, mfn, type);
+    }
+}
