@@ -10,6 +10,7 @@
 #include <keel/sched.h>
 #include <keel/xmalloc.h>
 #include <asm/current.h>
+#include <asm/debugreg.h>
 #include <asm/hvm/hvm.h>
 #include <asm/mm.h>
 #include <asm/msr.h>
@@ -106,6 +107,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
     {
         prev->arch.user_regs = *frame;
         save_segments(prev);
+        if ( prev->arch.debugreg[7] & 0xff )
+            write_dr7(DR7_DEFAULT);     /* its breakpoints stay with it */
     }
     if ( is_idle_vcpu(next) || next->domain->arch.is_hvm )
     {
@@ -115,6 +118,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
     }
     *frame = next->arch.user_regs;
     pv_load_gdt(next);
+    if ( next->arch.debugreg[7] & 0xff )
+        load_debug_regs(next->arch.debugreg);
     write_cr3(pv_current_l4_maddr(next));
     load_segments(next);
     reset_stack_and_enter_guest(frame);

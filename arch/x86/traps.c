@@ -10,6 +10,8 @@
 #include <keel/printk.h>
 #include <asm/apic.h>
 #include <asm/current.h>
+#include <asm/debugreg.h>
+#include <keel/sched.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -148,6 +150,15 @@ void do_exception(struct cpu_user_regs *regs)
     }
     switch ( regs->entry_vector )
     {
+    case TRAP_debug:
+        /* A guest's data breakpoint hit while Keel copied its memory. */
+        if ( current && !is_idle_vcpu(current) )
+        {
+            current->arch.debugreg[6] |= read_dr6() & 0xf;
+            write_dr6(DR6_DEFAULT);
+            return;
+        }
+        break;
     case TRAP_int3:
         int3_count++;
         printk(KLOG_DEBUG "int3 at %pS, continuing\n", (void *)regs->rip);

@@ -47,7 +47,10 @@ struct domain {
     struct arch_domain arch;
 };
 
-struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus);
+#define DOMCRF_privileged (1u << 0)     /* dom0: may use privileged operations */
+#define DOMCRF_hvm        (1u << 1)     /* hardware-virtualised container */
+#define DOMCRF_pvh        (1u << 2)     /* ... booted at PHYS32_ENTRY (with DOMCRF_hvm) */
+struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus);
 struct domain *get_domain_by_id(domid_t domid);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cpu);
 void domain_destroy(struct domain *d);

@@ -11,6 +11,7 @@
 #include <keel/printk.h>
 #include <keel/version.h>
 #include <asm/current.h>
+#include <asm/debugreg.h>
 #include <asm/guest_access.h>
 #include <asm/io.h>
 #include <asm/msr.h>
@@ -145,7 +146,7 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
     bool in = !(insn[0] & 2);
     unsigned int port;
 
-    if ( (insn[0] & 0xf6) == 0xe4 )     /* e4..e7: immediate port */
+    if ( (insn[0] & 0xfc) == 0xe4 )     /* e4..e7: immediate port */
     {
         port = insn[1];
         *len += 2;
@@ -381,6 +382,11 @@ void pv_do_exception(struct cpu_user_regs *regs)
     case TRAP_gp_fault:
         if ( emulate_privileged(v, regs) )
             return;
+        break;
+    case TRAP_debug:
+        /* The guest reads the cause through get_debugreg(6). */
+        v->arch.debugreg[6] = read_dr6();
+        write_dr6(DR6_DEFAULT);
         break;
     case TRAP_no_device:
         /* The guest set TS (fpu_taskswitch): delivery clears it, as on Xen. */

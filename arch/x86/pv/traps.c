@@ -12,6 +12,7 @@
 #include <keel/sched.h>
 #include <keel/softirq.h>
 #include <asm/current.h>
+#include <asm/debugreg.h>
 #include <asm/gdt.h>
 #include <asm/guest_access.h>
 #include <asm/irqflags.h>
@@ -150,14 +151,13 @@ void pv_deliver_events(struct vcpu *v)
 void pv_bounce_syscall(struct vcpu *v)
 {
     const struct pv_callback *cb = &v->arch.syscall_cb;
-    struct cpu_user_regs *regs = guest_cpu_user_regs();
 
     if ( !cb->address )
     {
         pv_inject_trap(v, TRAP_invalid_op, false, 0);
         return;
     }
-    regs->rflags &= ~X86_EFLAGS_DF;
+    /* DF is left as the user had it: Xen 4.17 does not clear it either. */
     if ( !bounce_to(v, cb->address, cb->mask_events, false, 0) )
         domain_crash(v->domain, "d%uv%u: cannot push the syscall frame",
                      v->domain->domain_id, v->vcpu_id);
@@ -261,8 +261,16 @@ long do_callback_op(unsigned long cmd, uint64_t arg)
         if ( copy_from_guest(&unreg, arg, sizeof(unreg)) )
             return -EFAULT;
         /* As on Xen, only the NMI callback can be taken away again. */
-        if ( unreg.type != CALLBACKTYPE_nmi )
+        switch ( unreg.type )
+        {
+        case CALLBACKTYPE_nmi:
+            break;
+        case CALLBACKTYPE_event: case CALLBACKTYPE_failsafe: case CALLBACKTYPE_syscall:
+        case CALLBACKTYPE_sysenter: case CALLBACKTYPE_syscall32:
             return -EINVAL;
+        default:
+            return -ENOSYS;
+        }
         v->arch.nmi_cb.address = 0;
         return 0;
     }
@@ -372,6 +380,9 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
         return -ENODEV;
     }
     v->arch.debugreg[reg] = value;
+    /* The running vCPU's breakpoints are live at once. */
+    if ( reg != 6 )
+        load_debug_regs(v->arch.debugreg);
     return 0;
 }
 

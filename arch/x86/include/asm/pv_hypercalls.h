@@ -15,23 +15,23 @@
 
 #define PV_HYPERCALL_TABLE(X) \
     X(set_trap_table,     0, 1, do_set_trap_table,     "done",    "vectors 0-255, -EFAULT on a bad array") \
-    X(mmu_update,         1, 4, do_mmu_update,         "partial", "L1 and plain-frame updates, MACHPHYS_UPDATE; L2-L4 updates -EINVAL") \
-    X(set_gdt,            2, 2, do_set_gdt,            "done",    "validated copy; later direct writes to the frames are not seen") \
+    X(mmu_update,         1, 4, do_mmu_update,         "partial", "all levels validated, MACHPHYS_UPDATE; no foreign domains (privcmd) yet") \
+    X(set_gdt,            2, 2, do_set_gdt,            "done",    "frames typed as descriptor pages while in use") \
     X(stack_switch,       3, 2, do_stack_switch,       "done",    "") \
     X(fpu_taskswitch,     5, 1, do_fpu_taskswitch,     "done",    "") \
-    X(set_debugreg,       8, 2, do_set_debugreg,       "partial", "values validated and kept, not loaded into DR0-7") \
+    X(set_debugreg,       8, 2, do_set_debugreg,       "done",    "DR0-3/DR7 loaded while the vCPU runs") \
     X(get_debugreg,       9, 1, do_get_debugreg,       "done",    "") \
     X(update_descriptor, 10, 2, do_update_descriptor,  "done",    "") \
     X(memory_op,         12, 2, do_memory_op,          "partial", "machphys_mapping, maximum_ram_page, current/maximum_reservation, machine_memory_map, memory_map") \
     X(multicall,         13, 2, do_multicall,          "done",    "nested multicall and iret refused") \
-    X(update_va_mapping, 14, 3, do_update_va_mapping,  "partial", "L1 entries of the kernel page tables") \
+    X(update_va_mapping, 14, 3, do_update_va_mapping,  "partial", "kernel page tables; UVMF_ALL/MULTI flush only this CPU") \
     X(xen_version,       17, 2, do_xen_version,        "done",    "reports 4.17") \
     X(console_io,        18, 3, do_console_io,         "done",    "write; read returns 0 bytes until input is routed to guests") \
     X(vm_assist,         21, 2, do_vm_assist,          "done",    "types 0, 2, 3, 4, 5, 32 accepted") \
     X(iret,              23, 0, do_iret,     "done",    "") \
     X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "is_up, down-less subset; timers arrive with events") \
     X(set_segment_base,  25, 2, do_set_segment_base,   "done",    "") \
-    X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "TLB flushes, INVLPG, NEW_USER_BASEPTR, NEW_BASEPTR, PIN/UNPIN as checks") \
+    X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4, base pointers, flushes; no LDT, no CLEAR/COPY_PAGE") \
     X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown; poll -ENOSYS until events land") \
     X(callback_op,       30, 2, do_callback_op,        "done",    "event, failsafe, syscall, syscall32, nmi") \
     X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl only")
