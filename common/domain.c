@@ -10,6 +10,7 @@
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/smp.h>
+#include <keel/timer.h>
 #include <keel/xmalloc.h>
 #include <public/errno.h>
 #include <public/sched.h>
@@ -114,8 +115,15 @@ struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max
     d->pause_count = 1;                   /* created paused, like Xen */
     spin_lock_init(&d->page_lock);
     d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
-    if ( !d->vcpu || arch_domain_create(d) )
+    if ( !d->vcpu || evtchn_init(d) )
     {
+        xfree(d->vcpu);
+        xfree(d);
+        return NULL;
+    }
+    if ( arch_domain_create(d) )
+    {
+        evtchn_destroy(d);
         xfree(d->vcpu);
         xfree(d);
         return NULL;
@@ -130,6 +138,12 @@ struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max
     return d;
 }
 
+/* A guest's one-shot timer fired: its VIRQ_TIMER says so. */
+static void vcpu_singleshot_timer_fn(void *data)
+{
+    send_guest_vcpu_virq(data, VIRQ_TIMER);
+}
+
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cpu)
 {
     struct vcpu *v;
@@ -142,6 +156,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cp
     v->vcpu_id = vcpu_id;
     v->domain = d;
     v->processor = cpu;
+    init_timer(&v->singleshot_timer, vcpu_singleshot_timer_fn, v, cpu);
+    v->timer_initialised = true;
     if ( arch_vcpu_create(v) || sched_insert_vcpu(v) )
     {
         arch_vcpu_destroy(v);
@@ -172,8 +188,10 @@ void domain_unpause(struct domain *d)
 
     if ( d->pause_count == 0 || --d->pause_count > 0 || d->state != DOMAIN_running )
         return;
+    /* Only vCPUs with a state to run from: the rest wait for VCPUOP_up. */
     for_each_vcpu(d, v)
-        vcpu_wake(v);
+        if ( v->context_set )
+            vcpu_wake(v);
 }
 
 static void __noreturn halt_machine(void)
@@ -261,11 +279,14 @@ void domain_destroy(struct domain *d)
     spin_unlock(&domlist_lock);
     for_each_vcpu(d, v)
     {
+        if ( v->timer_initialised )
+            kill_timer(&v->singleshot_timer);
         sched_remove_vcpu(v);
         arch_vcpu_destroy(v);
         xfree(v);
     }
     arch_domain_destroy(d);
+    evtchn_destroy(d);
     freed = d->tot_pages;
     free_domain_frames(d);
     printk("Domain %u destroyed: %lu frames returned\n", d->domain_id, freed);

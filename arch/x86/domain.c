@@ -14,9 +14,11 @@
 #include <asm/hvm/hvm.h>
 #include <asm/mm.h>
 #include <asm/msr.h>
+#include <asm/guest_access.h>
 #include <asm/page.h>
 #include <asm/pv.h>
 #include <public/errno.h>
+#include <public/hvm/hvm_vcpu.h>
 
 void __noreturn reset_stack_and_enter_guest(struct cpu_user_regs *frame);
 void __noreturn reset_stack_and_call(void *stack, void (*fn)(void));
@@ -123,4 +125,22 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
     write_cr3(pv_current_l4_maddr(next));
     load_segments(next);
     reset_stack_and_enter_guest(frame);
+}
+
+int arch_vcpu_initialise_context(struct vcpu *v, uint64_t guest_ctx)
+{
+    struct vcpu_hvm_context ctx;
+    int rc;
+
+    /* PV vCPUs start from a vcpu_guest_context: not offered yet. */
+    if ( !is_hvm_vcpu(v) )
+        return -ENOSYS;
+    if ( v->runnable || v->is_running )
+        return -EEXIST;
+    if ( copy_from_guest(&ctx, guest_ctx, sizeof(ctx)) )
+        return -EFAULT;
+    rc = hvm_funcs->set_vcpu_context(v, &ctx);
+    if ( !rc )
+        v->context_set = true;
+    return rc;
 }

@@ -190,6 +190,23 @@ static uint64_t module_mem(const struct boot_module *m)
     return (uint64_t)(mib >= 2 && mib <= 4096 ? mib : 64) << 20;
 }
 
+/* "vcpus=<n>" on a domU module's command line, else 1. */
+static unsigned int module_vcpus(const struct boot_module *m)
+{
+    const char *p = strstr(m->cmdline, "vcpus=");
+    unsigned long n = p ? simple_strtoul(p + 6, NULL, 10) : 1;
+
+    return n >= 1 && n <= MAX_VIRT_CPUS ? n : 1;
+}
+
+static bool create_vcpus(struct domain *d, unsigned int n, unsigned int first_cpu)
+{
+    for ( unsigned int i = 0; i < n; i++ )
+        if ( !vcpu_create(d, i, (first_cpu + i) % num_online_cpus()) )
+            return false;
+    return true;
+}
+
 static void start_pvh_domus(const struct boot_info *bi)
 {
     domid_t next_id = 1;
@@ -207,8 +224,8 @@ static void start_pvh_domus(const struct boot_info *bi)
                    "HVM guests: not started\n", i);
             continue;
         }
-        d = domain_create(next_id, DOMCRF_hvm | DOMCRF_pvh, 1);
-        if ( !d || !vcpu_create(d, 0, (next_id - 1) % num_online_cpus()) ||
+        d = domain_create(next_id, DOMCRF_hvm | DOMCRF_pvh, module_vcpus(m));
+        if ( !d || !create_vcpus(d, module_vcpus(m), next_id - 1) ||
              pvh_build(d, m, NULL, module_mem(m), m->cmdline) )
         {
             printk(KLOG_ERR "d%u: could not be built from module %u: not started\n",

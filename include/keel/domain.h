@@ -10,6 +10,8 @@
 #include <keel/mm.h>
 #include <keel/spinlock.h>
 #include <asm/domain.h>
+#include <keel/event.h>
+#include <keel/timer_heap.h>
 
 #define MAX_VIRT_CPUS   XEN_LEGACY_MAX_VCPUS
 #define DOMID_IDLE_KEEL 0x7fffU
@@ -24,8 +26,12 @@ struct vcpu {
     bool is_running;
     bool runnable;
     bool blocked;                    /* SCHEDOP_block: waiting for an event */
+    bool context_set;                /* has a register state to start from */
     s_time_t runstate_entry;         /* when it last changed state */
     s_time_t run_time;               /* total time on a CPU */
+    uint16_t virq_to_port[24];       /* bound VIRQs (NR_VIRQS) */
+    struct timer singleshot_timer;   /* VCPUOP_set_singleshot_timer -> VIRQ_TIMER */
+    bool timer_initialised;
     struct arch_vcpu arch;
 };
 
@@ -43,6 +49,8 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu **vcpu;
     unsigned long unknown_hypercalls;
+    struct evtchn *evtchn;           /* EVTCHN_MAX_PORTS entries */
+    spinlock_t evtchn_lock;
     struct domain *next_in_list;
     struct arch_domain arch;
 };
@@ -71,6 +79,8 @@ int arch_domain_create(struct domain *d);
 void arch_domain_destroy(struct domain *d);
 int arch_vcpu_create(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
+/* VCPUOP_initialise: the starting state of a vCPU that is not running. */
+int arch_vcpu_initialise_context(struct vcpu *v, uint64_t guest_ctx);
 
 #define for_each_vcpu(d, v) \
     for ( unsigned int __i = 0; __i < (d)->max_vcpus; __i++ ) \

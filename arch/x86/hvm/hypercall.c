@@ -139,6 +139,8 @@ static long dispatch(unsigned long nr, const uint64_t a[5])
         return do_hvm_op(a[0], a[1]);
     case __HYPERVISOR_vm_assist:
         return do_vm_assist(a[0], a[1]);
+    case __HYPERVISOR_event_channel_op:
+        return do_event_channel_op(a[0], a[1]);
     }
     current->domain->unknown_hypercalls++;
     return -ENOSYS;

@@ -150,7 +150,7 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
         return rc;
     }
     hvm_funcs->set_pvh_entry_state(d->vcpu[0], notes.phys32_entry, start_info);
-    d->vcpu[0]->runnable = true;
+    d->vcpu[0]->context_set = true;
     printk("d%u: PVH, %lu MiB, kernel %#lx-%#lx, entry %#lx, start info at %#lx\n",
            d->domain_id, nr_pages >> 8, (unsigned long)img.pstart,
            (unsigned long)img.pend, (unsigned long)notes.phys32_entry,

@@ -289,7 +289,7 @@ static void setup_vcpu0(struct build *b, const struct xen_elf_layout *lay)
     r->ss = FLAT_KERNEL_SS;
     r->rflags = 0x202;                   /* IF (real interrupts on) | bit 1 */
     v->arch.kernel_mode = true;
-    v->runnable = true;
+    v->context_set = true;
 }
 
 static int parse_kernel(const struct boot_module *kernel, struct elf_image *img,

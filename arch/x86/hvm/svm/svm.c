@@ -18,6 +18,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <public/errno.h>
+#include <public/hvm/hvm_vcpu.h>
 
 #define IOPM_ORDER    2        /* 12 KiB used of 16 */
 #define MSRPM_ORDER   1        /* 8 KiB */
@@ -191,6 +192,68 @@ static void svm_set_efer(struct vcpu *v, uint64_t guest_efer)
     vmcb->efer = (guest_efer & ~(1UL << 10)) | (vmcb->efer & (1UL << 10)) | EFER_SVME;
 }
 
+static int set_context_32(struct vcpu *v, const struct vcpu_hvm_x86_32 *c)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+    struct hvm_gprs *g = &v->arch.hvm.gprs;
+
+    if ( c->efer & ~(EFER_SCE | EFER_LME | EFER_NXE) )
+        return -EINVAL;
+    set_seg(&vmcb->cs, 0x10, c->cs_ar, c->cs_limit, c->cs_base);
+    set_seg(&vmcb->ds, 0x18, c->ds_ar, c->ds_limit, c->ds_base);
+    set_seg(&vmcb->ss, 0x18, c->ss_ar, c->ss_limit, c->ss_base);
+    set_seg(&vmcb->es, 0x18, c->es_ar, c->es_limit, c->es_base);
+    vmcb->fs = vmcb->gs = vmcb->ds;
+    set_seg(&vmcb->tr, 0x20, c->tr_ar ? c->tr_ar : 0x8b, c->tr_limit, c->tr_base);
+    set_seg(&vmcb->ldtr, 0, 0x82, 0, 0);
+    vmcb->cr0 = c->cr0 | 0x10;
+    vmcb->cr3 = c->cr3;
+    vmcb->cr4 = c->cr4;
+    v->arch.hvm.guest_efer = c->efer;
+    vmcb->efer = c->efer | EFER_SVME;
+    vmcb->rip = c->eip;
+    vmcb->rsp = c->esp;
+    vmcb->rax = c->eax;
+    vmcb->rflags = c->eflags | 2;
+    *g = (struct hvm_gprs){ .rbx = c->ebx, .rcx = c->ecx, .rdx = c->edx,
+                            .rsi = c->esi, .rdi = c->edi, .rbp = c->ebp };
+    return 0;
+}
+
+static int set_context_64(struct vcpu *v, const struct vcpu_hvm_x86_64 *c)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+    struct hvm_gprs *g = &v->arch.hvm.gprs;
+
+    /* Long mode needs paging and PAE, and LME/LMA in EFER. */
+    if ( !(c->cr0 & X86_CR0_PG) || !(c->cr4 & X86_CR4_PAE) || !(c->efer & EFER_LME) ||
+         (c->efer & ~(EFER_SCE | EFER_LME | EFER_NXE | (1UL << 10))) )
+        return -EINVAL;
+    svm_set_long_mode_entry_state(v, c->rip, c->rsi, c->cr3);
+    vmcb->cr0 = c->cr0 | X86_CR0_PE | 0x10;
+    vmcb->cr4 = c->cr4;
+    v->arch.hvm.guest_efer = c->efer | (1UL << 10);
+    vmcb->efer = c->efer | (1UL << 10) | EFER_SVME;
+    vmcb->rsp = c->rsp;
+    vmcb->rax = c->rax;
+    vmcb->rflags = c->rflags | 2;
+    *g = (struct hvm_gprs){ .rbx = c->rbx, .rcx = c->rcx, .rdx = c->rdx,
+                            .rsi = c->rsi, .rdi = c->rdi, .rbp = c->rbp };
+    return 0;
+}
+
+static int svm_set_vcpu_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+    switch ( ctx->mode )
+    {
+    case VCPU_HVM_MODE_32B:
+        return set_context_32(v, &ctx->cpu_regs.x86_32);
+    case VCPU_HVM_MODE_64B:
+        return set_context_64(v, &ctx->cpu_regs.x86_64);
+    }
+    return -EINVAL;
+}
+
 static bool guest_interruptible(const struct vmcb *vmcb)
 {
     return (vmcb->rflags & X86_EFLAGS_IF) && !(vmcb->interrupt_shadow & 1);
@@ -269,6 +332,7 @@ static const struct hvm_funcs svm_funcs = {
     .set_pvh_entry_state = svm_set_pvh_entry_state,
     .set_long_mode_entry_state = svm_set_long_mode_entry_state,
     .set_efer = svm_set_efer,
+    .set_vcpu_context = svm_set_vcpu_context,
     .resume = svm_do_resume,
 };
 

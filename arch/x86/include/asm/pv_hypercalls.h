@@ -29,11 +29,12 @@
     X(console_io,        18, 3, do_console_io,         "done",    "write; read returns 0 bytes until input is routed to guests") \
     X(vm_assist,         21, 2, do_vm_assist,          "done",    "types 0, 2, 3, 4, 5, 32 accepted") \
     X(iret,              23, 0, do_iret,     "done",    "") \
-    X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "is_up, down-less subset; timers arrive with events") \
+    X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "is_up, set/stop_singleshot_timer (VIRQ_TIMER), initialise/up for HVM vCPUs") \
     X(set_segment_base,  25, 2, do_set_segment_base,   "done",    "") \
     X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4, base pointers, flushes; no LDT, no CLEAR/COPY_PAGE") \
     X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown; poll -ENOSYS until events land") \
     X(callback_op,       30, 2, do_callback_op,        "done",    "event, failsafe, syscall, syscall32, nmi") \
+    X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, send, unmask, close (2-level); no interdomain, no FIFO") \
     X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl only")
 
 /* Run hypercall nr with up to 5 arguments; -ENOSYS when there is none. */
@@ -61,5 +62,6 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, uint64_t arg);
 long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t done, unsigned long foreigndom);
 long do_sched_op(unsigned long cmd, uint64_t arg);
 long do_physdev_op(unsigned long cmd, uint64_t arg);
+long do_event_channel_op(unsigned long cmd, uint64_t arg);
 
 #endif /* ASM_PV_HYPERCALLS_H */

@@ -14,6 +14,7 @@
 struct vcpu;
 struct domain;
 struct vmcb;
+struct vcpu_hvm_context;
 
 /* Guest registers not kept in the VMCB (rax, rsp, rip, rflags are there). */
 struct hvm_gprs {
@@ -63,6 +64,8 @@ struct hvm_funcs {
     void (*set_long_mode_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rsi,
                                       uint64_t cr3);
     void (*set_efer)(struct vcpu *v, uint64_t guest_efer);
+    /* VCPUOP_initialise: 0 or -EINVAL for a state the vendor refuses. */
+    int (*set_vcpu_context)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
     void __noreturn (*resume)(void);             /* run current until it is switched away */
 };
 

@@ -1,0 +1,32 @@
+/*
+ * Event channels, 2-level ABI: a port is bit p%64 of word p/64 in the
+ * shared_info pending and mask arrays.  This first cut knows the ports a
+ * domain binds for itself (IPIs and VIRQs); inter-domain channels come
+ * with the events work.
+ */
+#ifndef KEEL_EVENT_H
+#define KEEL_EVENT_H
+
+#include <keel/types.h>
+
+#define EVTCHN_MAX_PORTS  1024      /* of the ABI's 4096 */
+
+enum evtchn_state { ECS_FREE, ECS_IPI, ECS_VIRQ, ECS_RESERVED };
+
+struct evtchn {
+    uint8_t state;
+    uint16_t notify_vcpu;
+    uint32_t virq;
+};
+
+struct domain;
+struct vcpu;
+
+int evtchn_init(struct domain *d);
+void evtchn_destroy(struct domain *d);
+/* Raise a port: pending bit, selector, upcall, kick (ABI §3.3). */
+void evtchn_set_pending(struct vcpu *v, unsigned int port);
+/* Deliver a virtual IRQ if the vCPU bound one. */
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+
+#endif /* KEEL_EVENT_H */
