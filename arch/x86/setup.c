@@ -36,6 +36,8 @@ void timer_selftest(void);
 void domain_selftest(void);
 int pvh_build(struct domain *d, const struct boot_module *kernel,
               const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline);
+int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
+                    uint64_t mem_bytes, const char *cmdline);
 void __noreturn __start_keel(uint32_t magic, uint32_t info_pa);
 
 static char opt_console[64] = "com1,vga";
@@ -175,10 +177,20 @@ static uint64_t dom0_memory(void)
     return min(want, avail - reserve) & ~((2ULL << 20) - 1);
 }
 
-/* A module tagged "type=pvh" on its command line is a PVH domU. */
+/* A module tagged "type=pvh" (or "type=hvm") on its command line is a domU. */
 static bool module_is_pvh(const struct boot_module *m)
 {
     return strstr(m->cmdline, "type=pvh") != NULL;
+}
+
+static bool module_is_hvm(const struct boot_module *m)
+{
+    return strstr(m->cmdline, "type=hvm") != NULL;
+}
+
+static bool module_is_domu(const struct boot_module *m)
+{
+    return module_is_pvh(m) || module_is_hvm(m);
 }
 
 /* "mem=<MiB>" on a domU module's command line, else 64 MiB. */
@@ -216,17 +228,20 @@ static void start_pvh_domus(const struct boot_info *bi)
         const struct boot_module *m = &bi->modules[i];
         struct domain *d;
 
-        if ( !module_is_pvh(m) )
+        bool pvh = module_is_pvh(m);
+
+        if ( !module_is_domu(m) )
             continue;
         if ( !hvm_enabled )
         {
-            printk(KLOG_ERR "Module %u is a PVH guest, but this machine cannot run "
+            printk(KLOG_ERR "Module %u is an HVM guest, but this machine cannot run "
                    "HVM guests: not started\n", i);
             continue;
         }
-        d = domain_create(next_id, DOMCRF_hvm | DOMCRF_pvh, module_vcpus(m));
+        d = domain_create(next_id, DOMCRF_hvm | (pvh ? DOMCRF_pvh : 0), module_vcpus(m));
         if ( !d || !create_vcpus(d, module_vcpus(m), next_id - 1) ||
-             pvh_build(d, m, NULL, module_mem(m), m->cmdline) )
+             (pvh ? pvh_build(d, m, NULL, module_mem(m), m->cmdline)
+                  : hvm_build_plain(d, m, module_mem(m), m->cmdline)) )
         {
             printk(KLOG_ERR "d%u: could not be built from module %u: not started\n",
                    next_id, i);
@@ -234,7 +249,7 @@ static void start_pvh_domus(const struct boot_info *bi)
                 domain_destroy(d);
             continue;
         }
-        printk("Starting d%u (PVH)\n", next_id);
+        printk("Starting d%u (%s)\n", next_id, pvh ? "PVH" : "HVM");
         domain_unpause(d);
         next_id++;
     }
@@ -243,12 +258,12 @@ static void start_pvh_domus(const struct boot_info *bi)
 static void start_dom0(const struct boot_info *bi)
 {
     const struct boot_module *initrd = bi->nr_modules > 1 &&
-                                       !module_is_pvh(&bi->modules[1])
+                                       !module_is_domu(&bi->modules[1])
                                        ? &bi->modules[1] : NULL;
     uint64_t mem = dom0_memory();
     struct domain *d;
 
-    if ( bi->nr_modules == 0 || module_is_pvh(&bi->modules[0]) )
+    if ( bi->nr_modules == 0 || module_is_domu(&bi->modules[0]) )
     {
         printk("no dom0 kernel given\n");
         return;

@@ -3,6 +3,10 @@
  * segments at their physical addresses, an hvm_start_info (with a memory
  * map, the command line and an optional initrd module) and the vCPU in
  * 32-bit flat protected mode at PHYS32_ENTRY with ebx pointing at it.
+ *
+ * Plain HVM (a 64-bit ELF without Xen notes) gets the same memory and
+ * start info, plus identity-mapping page tables (2 MiB pages over its RAM),
+ * and starts in 64-bit mode at e_entry with rsi pointing at the start info.
  */
 #include <keel/lib.h>
 #include <keel/bootinfo.h>
@@ -114,6 +118,75 @@ static int write_start_info(struct domain *d, uint64_t at, unsigned long nr_page
     rc |= hvm_copy_to_phys(d, si.cmdline_paddr, cmdline, cmdlen) != 0;
     *start_info_gpa = p;
     return rc ? -ENOMEM : 0;
+}
+
+/*
+ * PML4, one PDPT, and one PD per GiB, identity-mapping at least 4 GiB with
+ * 2 MiB pages: RAM and the LAPIC/IO-APIC pages below 4 GiB alike.
+ */
+static int build_identity_tables(struct domain *d, uint64_t at, unsigned long nr_pages,
+                                 uint64_t *cr3)
+{
+    uint64_t ram = (uint64_t)nr_pages << PAGE_SHIFT;
+    unsigned int nr_pd = max(4UL, (unsigned long)((ram + (1UL << 30) - 1) >> 30));
+    uint64_t pml4 = ROUNDUP(at, PAGE_SIZE), pdpt = pml4 + PAGE_SIZE, pd = pdpt + PAGE_SIZE;
+    uint64_t e;
+    int rc = 0;
+
+    if ( nr_pd > 512 || pd + nr_pd * PAGE_SIZE > ram )
+        return -ENOMEM;
+    e = pdpt | 0x7;                                  /* present, writable, user */
+    rc |= hvm_copy_to_phys(d, pml4, &e, sizeof(e)) != 0;
+    for ( unsigned int g = 0; g < nr_pd; g++ )
+    {
+        e = (pd + g * PAGE_SIZE) | 0x7;
+        rc |= hvm_copy_to_phys(d, pdpt + g * 8, &e, sizeof(e)) != 0;
+        for ( unsigned int i = 0; i < 512; i++ )
+        {
+            e = (((uint64_t)g << 30) + ((uint64_t)i << 21)) | 0x87;   /* 2 MiB page */
+            rc |= hvm_copy_to_phys(d, pd + g * PAGE_SIZE + i * 8, &e, sizeof(e)) != 0;
+        }
+    }
+    *cr3 = pml4;
+    return rc ? -ENOMEM : 0;
+}
+
+int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
+                    uint64_t mem_bytes, const char *cmdline)
+{
+    unsigned long nr_pages = mem_bytes >> PAGE_SHIFT;
+    struct elf_image img;
+    uint64_t start_info, cr3;
+    char err[160];
+    int rc;
+
+    rc = elf_init(&img, maddr_to_virt(kernel->start), kernel->size, err, sizeof(err));
+    if ( !rc && (img.pend > ((uint64_t)nr_pages << PAGE_SHIFT) || img.pstart < 0x1000) )
+        rc = elf_errf(err, sizeof(err), -EINVAL, "kernel at %#lx-%#lx does not fit in %lu MiB",
+                      (unsigned long)img.pstart, (unsigned long)img.pend, nr_pages >> 8);
+    if ( rc )
+    {
+        printk(KLOG_ERR "d%u: HVM kernel refused: %s\n", d->domain_id, err);
+        return rc;
+    }
+    rc = populate_ram(d, nr_pages);
+    if ( !rc )
+        rc = elf_load(&img, 0, copy_cb, zero_cb, d);
+    if ( !rc )
+        rc = write_start_info(d, img.pend, nr_pages, NULL, cmdline, &start_info);
+    if ( !rc )
+        rc = build_identity_tables(d, start_info + PAGE_SIZE * 2, nr_pages, &cr3);
+    if ( rc )
+    {
+        printk(KLOG_ERR "d%u: HVM build failed (%d)\n", d->domain_id, rc);
+        return rc;
+    }
+    hvm_funcs->set_long_mode_entry_state(d->vcpu[0], img.entry, start_info, cr3);
+    d->vcpu[0]->context_set = true;
+    printk("d%u: HVM, %lu MiB, 64-bit kernel %#lx-%#lx, entry %#lx, paging on with an "
+           "identity map\n", d->domain_id, nr_pages >> 8, (unsigned long)img.pstart,
+           (unsigned long)img.pend, (unsigned long)img.entry);
+    return 0;
 }
 
 int pvh_build(struct domain *d, const struct boot_module *kernel,

@@ -198,6 +198,9 @@ static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
     case X86EMUL_RETRY:
         break;
     case X86EMUL_EXCEPTION:
+        printk(KLOG_DEBUG "d%uv%u: MMIO at %#lx: the instruction raises vector %u "
+               "(error %#x)\n", v->domain->domain_id, v->vcpu_id, gpa,
+               ctxt.fault_vector, ctxt.fault_error_code);
         inject_exception(vmcb, ctxt.fault_vector, ctxt.fault_has_error_code,
                          ctxt.fault_error_code);
         return;
