@@ -28,7 +28,8 @@ CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
             -ffreestanding -fno-builtin -fno-common -fno-strict-aliasing \
             -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow \
             -msoft-float -fpie -fno-stack-protector -fno-asynchronous-unwind-tables \
-            -fno-omit-frame-pointer -fcf-protection=none -fno-jump-tables \
+            -fno-omit-frame-pointer -momit-leaf-frame-pointer -fcf-protection=none \
+            -fno-jump-tables \
             -MMD -MP
 ASFLAGS  := -D__ASSEMBLER__ -MMD -MP
 LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \

@@ -35,14 +35,25 @@ static long copy_string_out(uint64_t arg, const char *s, size_t size)
     return copy_to_guest(arg, buf, size);
 }
 
+static long xen_version_other(unsigned long cmd, uint64_t arg);
+
+/*
+ * The version query is also the guests' "deliver my events now" call: it
+ * is answered before anything else is touched.
+ */
 long do_xen_version(unsigned long cmd, uint64_t arg)
+{
+    if ( likely(cmd == XENVER_version) )
+        return (KEEL_VERSION_MAJOR << 16) | KEEL_VERSION_MINOR;
+    return xen_version_other(cmd, arg);
+}
+
+static noinline long xen_version_other(unsigned long cmd, uint64_t arg)
 {
     struct domain *d = current->domain;
 
     switch ( cmd )
     {
-    case XENVER_version:
-        return (KEEL_VERSION_MAJOR << 16) | KEEL_VERSION_MINOR;
     case XENVER_extraversion:
         return copy_string_out(arg, KEEL_EXTRAVERSION, sizeof(xen_extraversion_t));
     case XENVER_compile_info:

@@ -23,31 +23,45 @@ void pv_deliver_events(struct vcpu *v);
 void do_syscall(struct cpu_user_regs *regs);
 void exit_to_guest(struct cpu_user_regs *regs);
 
-#define ARGS0(a)
-#define ARGS1(a) a[0]
-#define ARGS2(a) a[0], a[1]
-#define ARGS3(a) a[0], a[1], a[2]
-#define ARGS4(a) a[0], a[1], a[2], a[3]
-#define ARGS5(a) a[0], a[1], a[2], a[3], a[4]
+/* The ABI's argument registers, in order. */
+#define ARGS0(r)
+#define ARGS1(r) (r)->rdi
+#define ARGS2(r) (r)->rdi, (r)->rsi
+#define ARGS3(r) (r)->rdi, (r)->rsi, (r)->rdx
+#define ARGS4(r) (r)->rdi, (r)->rsi, (r)->rdx, (r)->r10
+#define ARGS5(r) (r)->rdi, (r)->rsi, (r)->rdx, (r)->r10, (r)->r8
 
-long pv_hypercall_dispatch(unsigned long nr, const unsigned long args[5])
+/*
+ * One small adapter per hypercall, reading its arguments straight from the
+ * saved registers: dispatch is a bounds check and one indexed call.
+ */
+#define ADAPTER(name, num, nargs, fn, status, note) \
+static long hc_##name(const struct cpu_user_regs *r) { return fn(ARGS##nargs(r)); }
+PV_HYPERCALL_TABLE(ADAPTER)
+#undef ADAPTER
+
+static long (*const hypercall_table[NR_HYPERCALLS])(const struct cpu_user_regs *) = {
+#define ENTRY(name, num, nargs, fn, status, note) [num] = hc_##name,
+    PV_HYPERCALL_TABLE(ENTRY)
+#undef ENTRY
+};
+
+static long dispatch(unsigned long nr, const struct cpu_user_regs *r)
 {
-    switch ( nr )
-    {
-#define DISPATCH(name, num, nargs, fn, status, note) \
-    case num: return fn(ARGS##nargs(args));
-    PV_HYPERCALL_TABLE(DISPATCH)
-#undef DISPATCH
-    }
+    if ( likely(nr < NR_HYPERCALLS && hypercall_table[nr]) )
+        return hypercall_table[nr](r);
     current->domain->unknown_hypercalls++;
     return -ENOSYS;
 }
 
-static void do_hypercall(struct cpu_user_regs *regs)
+/* For multicall: the same table, arguments from a batch entry. */
+long pv_hypercall_dispatch(unsigned long nr, const unsigned long args[5])
 {
-    unsigned long args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
+    struct cpu_user_regs r = {
+        .rdi = args[0], .rsi = args[1], .rdx = args[2], .r10 = args[3], .r8 = args[4],
+    };
 
-    regs->rax = pv_hypercall_dispatch(regs->rax, args);
+    return dispatch(nr, &r);
 }
 
 void do_syscall(struct cpu_user_regs *regs)
@@ -57,8 +71,8 @@ void do_syscall(struct cpu_user_regs *regs)
     local_irq_enable();
     if ( regs->entry_vector == VECTOR_SYSCALL32 )
         pv_inject_trap(v, TRAP_invalid_op, false, 0);  /* no 32-bit PV guests */
-    else if ( v->arch.kernel_mode )
-        do_hypercall(regs);
+    else if ( likely(v->arch.kernel_mode) )
+        regs->rax = dispatch(regs->rax, regs);
     else
         pv_bounce_syscall(v);
 }
@@ -66,16 +80,18 @@ void do_syscall(struct cpu_user_regs *regs)
 /* Last stop before iret to a guest; returns with interrupts disabled. */
 void exit_to_guest(struct cpu_user_regs *regs)
 {
-    unsigned int cpu = smp_processor_id();
+    struct cpu_info *ci = get_cpu_info();
 
     for ( ;; )
     {
         local_irq_disable();
-        if ( !softirq_pending(cpu) )
+        if ( likely(!softirq_pending(ci->processor_id)) )
             break;
         local_irq_enable();
         do_softirq();                   /* may switch to another vCPU for good */
     }
-    pv_deliver_events(current);
+    /* Events for the guest: the common case is none. */
+    if ( unlikely(ci->current_vcpu->arch.vcpu_info->evtchn_upcall_pending) )
+        pv_deliver_events(ci->current_vcpu);
     (void)regs;
 }
