@@ -10,7 +10,6 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 
-#define BAD_GPA (~0UL)
 
 /* Copy within one page of guest-physical memory; false if it is not RAM. */
 static bool phys_chunk(struct domain *d, uint64_t gpa, void *buf, size_t len,
@@ -63,7 +62,7 @@ static bool read_entry(struct domain *d, uint64_t gpa, uint64_t *e, size_t size)
 }
 
 /* Translate a guest linear address; BAD_GPA when not mapped. */
-static uint64_t linear_to_gpa(struct vcpu *v, uint64_t va)
+uint64_t hvm_linear_to_gpa(struct vcpu *v, uint64_t va)
 {
     const struct vmcb *vmcb = v->arch.hvm.vmcb;
     struct domain *d = v->domain;
@@ -107,7 +106,7 @@ static size_t copy_virt(struct vcpu *v, uint64_t va, void *buf, size_t len, bool
     while ( len )
     {
         size_t n = min(len, (size_t)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
-        uint64_t gpa = linear_to_gpa(v, va);
+        uint64_t gpa = hvm_linear_to_gpa(v, va);
 
         if ( gpa == BAD_GPA || !phys_chunk(v->domain, gpa, buf, n, write) )
             return len;

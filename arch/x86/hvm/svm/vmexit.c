@@ -110,35 +110,44 @@ static void handle_vmmcall(struct vcpu *v, struct vmcb *vmcb)
 /* MMIO emulation through the instruction emulator. */
 struct mmio_ctx {
     struct vcpu *v;
-    uint64_t gpa;                  /* the faulting guest-physical page access */
 };
+
+/*
+ * An operand of the emulated instruction: a device page goes to the device
+ * model, anything else is guest RAM (e.g. the other side of a MOVS).
+ */
+static int mmio_access(struct x86_emulate_ctxt *c, uint64_t linear, void *buf,
+                       unsigned int bytes, bool write)
+{
+    struct mmio_ctx *m = c->ctx;
+    uint64_t gpa = hvm_linear_to_gpa(m->v, linear);
+    p2m_type_t t;
+
+    if ( gpa == BAD_GPA || (gpa & 0xfff) + bytes > PAGE_SIZE )
+        return X86EMUL_UNHANDLEABLE;
+    p2m_lookup(&m->v->domain->arch.hvm.p2m, gpa >> PAGE_SHIFT, &t);
+    if ( t == p2m_mmio_emul )
+        return hvm_mmio_access(m->v, gpa, buf, bytes, write) ? X86EMUL_OKAY
+                                                             : X86EMUL_UNHANDLEABLE;
+    if ( write )
+        return hvm_copy_to_phys(m->v->domain, gpa, buf, bytes) ? X86EMUL_UNHANDLEABLE
+                                                               : X86EMUL_OKAY;
+    return hvm_copy_from_phys(m->v->domain, buf, gpa, bytes) ? X86EMUL_UNHANDLEABLE
+                                                             : X86EMUL_OKAY;
+}
 
 static int mmio_read(struct x86_emulate_ctxt *c, enum x86_seg seg, uint64_t offset,
                      void *buf, unsigned int bytes)
 {
-    struct mmio_ctx *m = c->ctx;
-    uint64_t gpa;
-
     (void)seg;
-    gpa = (m->gpa & ~0xfffUL) | (offset & 0xfff);
-    if ( hvm_mmio_access(m->v, gpa, buf, bytes, false) )
-        return X86EMUL_OKAY;
-    return hvm_copy_from_virt(m->v, buf, offset, bytes) ? X86EMUL_UNHANDLEABLE
-                                                        : X86EMUL_OKAY;
+    return mmio_access(c, offset, buf, bytes, false);
 }
 
 static int mmio_write(struct x86_emulate_ctxt *c, enum x86_seg seg, uint64_t offset,
                       const void *buf, unsigned int bytes)
 {
-    struct mmio_ctx *m = c->ctx;
-    uint64_t gpa;
-
     (void)seg;
-    gpa = (m->gpa & ~0xfffUL) | (offset & 0xfff);
-    if ( hvm_mmio_access(m->v, gpa, (void *)buf, bytes, true) )
-        return X86EMUL_OKAY;
-    return hvm_copy_to_virt(m->v, offset, buf, bytes) ? X86EMUL_UNHANDLEABLE
-                                                      : X86EMUL_OKAY;
+    return mmio_access(c, offset, (void *)buf, bytes, true);
 }
 
 static int mmio_fetch(struct x86_emulate_ctxt *c, uint64_t offset, void *buf,
@@ -160,7 +169,7 @@ static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
 {
     uint64_t gpa = vmcb->exitinfo2;
     p2m_type_t t;
-    struct mmio_ctx m = { v, gpa };
+    struct mmio_ctx m = { v };
     struct x86_emul_regs regs;
     struct x86_emulate_ctxt ctxt;
     struct hvm_gprs *g = &v->arch.hvm.gprs;

@@ -80,6 +80,9 @@ bool is_hvm_vcpu(const struct vcpu *v);
 /* Guest memory by guest-physical address; bytes not copied. */
 size_t hvm_copy_to_phys(struct domain *d, uint64_t gpa, const void *src, size_t len);
 size_t hvm_copy_from_phys(struct domain *d, void *dst, uint64_t gpa, size_t len);
+/* A linear address through the vCPU's own paging; BAD_GPA if unmapped. */
+#define BAD_GPA (~0UL)
+uint64_t hvm_linear_to_gpa(struct vcpu *v, uint64_t va);
 /* By guest-virtual address through the vCPU's own paging; bytes not copied. */
 size_t hvm_copy_to_virt(struct vcpu *v, uint64_t va, const void *src, size_t len);
 size_t hvm_copy_from_virt(struct vcpu *v, void *dst, uint64_t va, size_t len);
