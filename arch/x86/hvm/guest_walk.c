@@ -29,16 +29,21 @@ static bool phys_chunk(struct domain *d, uint64_t gpa, void *buf, size_t len,
     return true;
 }
 
-static size_t copy_phys(struct domain *d, uint64_t gpa, void *buf, size_t len,
-                        bool write)
+/*
+ * Copy page by page; with a vCPU, addr is linear and each page is
+ * translated through its paging, without one addr is guest-physical.
+ */
+static size_t copy_pages(struct domain *d, struct vcpu *v, uint64_t addr, void *buf,
+                         size_t len, bool write)
 {
     while ( len )
     {
-        size_t n = min(len, (size_t)(PAGE_SIZE - (gpa & (PAGE_SIZE - 1))));
+        size_t n = min(len, (size_t)(PAGE_SIZE - (addr & (PAGE_SIZE - 1))));
+        uint64_t gpa = v ? hvm_linear_to_gpa(v, addr) : addr;
 
-        if ( !phys_chunk(d, gpa, buf, n, write) )
+        if ( gpa == BAD_GPA || !phys_chunk(d, gpa, buf, n, write) )
             return len;
-        gpa += n;
+        addr += n;
         buf = (char *)buf + n;
         len -= n;
     }
@@ -47,12 +52,12 @@ static size_t copy_phys(struct domain *d, uint64_t gpa, void *buf, size_t len,
 
 size_t hvm_copy_to_phys(struct domain *d, uint64_t gpa, const void *src, size_t len)
 {
-    return copy_phys(d, gpa, (void *)src, len, true);
+    return copy_pages(d, NULL, gpa, (void *)src, len, true);
 }
 
 size_t hvm_copy_from_phys(struct domain *d, void *dst, uint64_t gpa, size_t len)
 {
-    return copy_phys(d, gpa, dst, len, false);
+    return copy_pages(d, NULL, gpa, dst, len, false);
 }
 
 static bool read_entry(struct domain *d, uint64_t gpa, uint64_t *e, size_t size)
@@ -101,28 +106,12 @@ uint64_t hvm_linear_to_gpa(struct vcpu *v, uint64_t va)
     return (table & PADDR_MASK) | (va & 0xfff);
 }
 
-static size_t copy_virt(struct vcpu *v, uint64_t va, void *buf, size_t len, bool write)
-{
-    while ( len )
-    {
-        size_t n = min(len, (size_t)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
-        uint64_t gpa = hvm_linear_to_gpa(v, va);
-
-        if ( gpa == BAD_GPA || !phys_chunk(v->domain, gpa, buf, n, write) )
-            return len;
-        va += n;
-        buf = (char *)buf + n;
-        len -= n;
-    }
-    return 0;
-}
-
 size_t hvm_copy_to_virt(struct vcpu *v, uint64_t va, const void *src, size_t len)
 {
-    return copy_virt(v, va, (void *)src, len, true);
+    return copy_pages(v->domain, v, va, (void *)src, len, true);
 }
 
 size_t hvm_copy_from_virt(struct vcpu *v, void *dst, uint64_t va, size_t len)
 {
-    return copy_virt(v, va, dst, len, false);
+    return copy_pages(v->domain, v, va, dst, len, false);
 }

@@ -151,6 +151,31 @@ static int build_identity_tables(struct domain *d, uint64_t at, unsigned long nr
     return rc ? -ENOMEM : 0;
 }
 
+/* The kernel must sit in the domain's RAM, above the first page. */
+static int check_fits(const struct elf_image *img, unsigned long nr_pages, char *err,
+                      size_t errlen)
+{
+    if ( img->pend > ((uint64_t)nr_pages << PAGE_SHIFT) || img->pstart < 0x1000 )
+        return elf_errf(err, errlen, -EINVAL, "kernel at %#lx-%#lx does not fit in %lu MiB",
+                        (unsigned long)img->pstart, (unsigned long)img->pend,
+                        nr_pages >> 8);
+    return 0;
+}
+
+/* What both builders do: RAM, the kernel's segments, the start info. */
+static int load_kernel(struct domain *d, const struct elf_image *img, unsigned long nr_pages,
+                       const struct boot_module *initrd, const char *cmdline,
+                       uint64_t *start_info)
+{
+    int rc = populate_ram(d, nr_pages);
+
+    if ( !rc )
+        rc = elf_load(img, 0, copy_cb, zero_cb, d);
+    if ( !rc )
+        rc = write_start_info(d, img->pend, nr_pages, initrd, cmdline, start_info);
+    return rc;
+}
+
 int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
                     uint64_t mem_bytes, const char *cmdline)
 {
@@ -161,19 +186,14 @@ int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
     int rc;
 
     rc = elf_init(&img, maddr_to_virt(kernel->start), kernel->size, err, sizeof(err));
-    if ( !rc && (img.pend > ((uint64_t)nr_pages << PAGE_SHIFT) || img.pstart < 0x1000) )
-        rc = elf_errf(err, sizeof(err), -EINVAL, "kernel at %#lx-%#lx does not fit in %lu MiB",
-                      (unsigned long)img.pstart, (unsigned long)img.pend, nr_pages >> 8);
+    if ( !rc )
+        rc = check_fits(&img, nr_pages, err, sizeof(err));
     if ( rc )
     {
         printk(KLOG_ERR "d%u: HVM kernel refused: %s\n", d->domain_id, err);
         return rc;
     }
-    rc = populate_ram(d, nr_pages);
-    if ( !rc )
-        rc = elf_load(&img, 0, copy_cb, zero_cb, d);
-    if ( !rc )
-        rc = write_start_info(d, img.pend, nr_pages, NULL, cmdline, &start_info);
+    rc = load_kernel(d, &img, nr_pages, NULL, cmdline, &start_info);
     if ( !rc )
         rc = build_identity_tables(d, start_info + PAGE_SIZE * 2, nr_pages, &cr3);
     if ( rc )
@@ -204,19 +224,14 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
         rc = elf_xen_parse_notes(&img, &notes, err, sizeof(err));
     if ( !rc && !notes.has_phys32_entry )
         rc = elf_errf(err, sizeof(err), -ENOEXEC, "no PHYS32_ENTRY note: not a PVH kernel");
-    if ( !rc && (img.pend > ((uint64_t)nr_pages << PAGE_SHIFT) || img.pstart < 0x1000) )
-        rc = elf_errf(err, sizeof(err), -EINVAL, "kernel at %#lx-%#lx does not fit in %lu MiB",
-                      (unsigned long)img.pstart, (unsigned long)img.pend, nr_pages >> 8);
+    if ( !rc )
+        rc = check_fits(&img, nr_pages, err, sizeof(err));
     if ( rc )
     {
         printk(KLOG_ERR "d%u: PVH kernel refused: %s\n", d->domain_id, err);
         return rc;
     }
-    rc = populate_ram(d, nr_pages);
-    if ( !rc )
-        rc = elf_load(&img, 0, copy_cb, zero_cb, d);
-    if ( !rc )
-        rc = write_start_info(d, img.pend, nr_pages, initrd, cmdline, &start_info);
+    rc = load_kernel(d, &img, nr_pages, initrd, cmdline, &start_info);
     if ( rc )
     {
         printk(KLOG_ERR "d%u: PVH build failed (%d)\n", d->domain_id, rc);
