@@ -39,12 +39,13 @@ fetch_xen() {
     echo "$gz"
 }
 
-# make_iso <iso> <hypervisor.gz> <hv cmdline> <guest.elf> <hv name>
-# One GRUB2 rescue ISO: multiboot2 the hypervisor, module2 the guest.
+# make_iso <iso> <hypervisor.gz> <hv cmdline> <guest.elf> <hv name> [module args]
+# One GRUB2 rescue ISO: multiboot2 the hypervisor, module2 the guest (with
+# the module's command line, e.g. "type=pvh mem=64" for a PVH domU).
 # Rebuilt only when an input is newer than the ISO or the cmdline changed.
 make_iso() {
-    local iso=$1 hv=$2 cmdline=$3 elf=$4 name=$5 tmp cfg
-    cfg="multiboot2 /boot/$name.gz $cmdline | module2 /boot/$(basename "$elf")"
+    local iso=$1 hv=$2 cmdline=$3 elf=$4 name=$5 margs=${6:-} tmp cfg
+    cfg="multiboot2 /boot/$name.gz $cmdline | module2 /boot/$(basename "$elf")${margs:+ $margs}"
     if [ -f "$iso" ] && [ "$iso" -nt "$hv" ] && [ "$iso" -nt "$elf" ] &&
        [ "$(cat "$iso.cfg" 2>/dev/null)" = "$cfg" ]; then
         return 0
@@ -61,7 +62,7 @@ set timeout=0
 set default=0
 menuentry '$name + $(basename "$elf")' {
     multiboot2 /boot/$name.gz $cmdline
-    module2 /boot/$(basename "$elf")
+    module2 /boot/$(basename "$elf")${margs:+ $margs}
     boot
 }
 CFG

@@ -10,12 +10,24 @@
 # Environment: JOBS (parallel QEMUs, default 2), TIMEOUT (s per boot, default
 # 90), SETTLE (s to keep reading after the verdict, default 1), REGEX_WAIT
 # (s to wait after the verdict for the expected console regex, default 10),
-# QEMU_CPU.
-# Output: one line per test, "PASS guest/<env>/<name>" or
-# "FAIL guest/<env>/<name> (<reason>)" followed by the log's tail; exit 1 if
-# any failed.  A test whose TESTS flags contain "xfail-<hv>" (a reference
-# hypervisor bug under TCG, explained in the test's comment) is reported as
-# "XFAIL ..." on that hypervisor and not counted as a failure.  Logs: <build-dir>/guests/runs/<hv>/<env>-<name>.log
+# QEMU_CPU (pv64, default max,-smap), QEMU_CPU_HVM (pvh/hvm64, default max:
+# SVM with nested paging under TCG).
+# Environments: pv64 tests boot as dom0.  pvh and hvm64 tests boot as a PVH
+# domU (domain 1, no dom0): module command line "type=pvh mem=64
+# test=<name>" plus "vcpus=N" from the flags; their verdict line must come
+# from the domU, i.e. read "(d1) Test result: ...".  They are skipped on
+# Xen (they would need Xen's toolstack in a dom0, see README.md).
+# TESTS flags (comma-separated, "-" for none):
+#   xfail-<hv>  a known failure on that hypervisor, explained in the test's
+#               comment: reported as "XFAIL ...", not counted as a failure;
+#   crash       the expected outcome is the console regex (a hypervisor
+#               crash line), with no "Test result" line at all;
+#   vcpus=N     pvh/hvm64: the domU gets N vCPUs.
+# The expected console regex may be several EREs joined by " && ": all must
+# match.  pvh/hvm64 logs must not show a hypervisor panic.
+# Output: one line per test, "PASS guest/<env>/<name>",
+# "FAIL guest/<env>/<name> (<reason>)" followed by the log's tail, or
+# "SKIP ..."; exit 1 if any failed.  Logs: <build-dir>/guests/runs/<hv>/<env>-<name>.log
 set -u
 [ $# -ge 2 ] || { echo "usage: $0 <build-dir> <keel|xen> [test...]" >&2; exit 2; }
 mkdir -p "$1"
@@ -30,6 +42,7 @@ TIMEOUT=${TIMEOUT:-90}
 SETTLE=${SETTLE:-1}
 REGEX_WAIT=${REGEX_WAIT:-10}
 QEMU_CPU=${QEMU_CPU:-max,-smap}
+QEMU_CPU_HVM=${QEMU_CPU_HVM:-max}
 KEEL_CMDLINE=${KEEL_CMDLINE:-"console=com1 loglvl=all noreboot dom0_mem=64M"}
 XEN_CMDLINE=${XEN_CMDLINE:-"console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot dom0_mem=64M"}
 
@@ -64,21 +77,49 @@ WANT=("$@")
 RUNDIR=$GO/runs/$HV
 mkdir -p "$RUNDIR"
 
-# run_one env name regex: boots one test, writes $RUNDIR/<env>-<name>.verdict
+is_hvm_env() { [ "$1" = pvh ] || [ "$1" = hvm64 ]; }
+
+# regex_ok log regex: every " && "-separated ERE of regex matches the log.
+regex_ok() {
+    local log=$1 rest=$2 r
+    while [ -n "$rest" ]; do
+        r=${rest%% && *}
+        [ "$r" = "$rest" ] && rest="" || rest=${rest#* && }
+        grep -qaE -- "$r" "$log" 2>/dev/null || return 1
+    done
+    return 0
+}
+
+# run_one env name flags regex: boots one test, writes $RUNDIR/<env>-<name>.verdict
 run_one() {
-    local env=$1 name=$2 regex=$3
+    local env=$1 name=$2 flags=$3 regex=$4
     local id=$env-$name log=$RUNDIR/$env-$name.log iso=$RUNDIR/$env-$name.iso
     local elf=$GO/$env/$name.elf verdict=$RUNDIR/$env-$name.verdict
-    make_iso "$iso" "$HVGZ" "$CMDLINE" "$elf" "$HV" || { echo "FAIL (grub-mkrescue failed)" > "$verdict"; return; }
+    local cpu=$QEMU_CPU margs="" vpat='Test result: ' crash="" f
+    if is_hvm_env "$env"; then
+        cpu=$QEMU_CPU_HVM
+        margs="type=pvh mem=64 test=$name"
+        vpat='\(d[0-9]+\) Test result: '
+    fi
+    for f in ${flags//,/ }; do
+        case $f in
+            vcpus=*) margs="$margs $f" ;;
+            crash)   crash=1 ;;
+        esac
+    done
+    make_iso "$iso" "$HVGZ" "$CMDLINE" "$elf" "$HV" "$margs" ||
+        { echo "FAIL (grub-mkrescue failed)" > "$verdict"; return; }
     rm -f "$log"
-    qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" -m 512 -smp 2 -display none \
+    qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp 2 -display none \
         -monitor none -serial "file:$log" -no-reboot -cdrom "$iso" -boot d \
         >"$RUNDIR/$id.qemu" 2>&1 &
     local pid=$! start=$SECONDS seen="" reason=""
     while kill -0 "$pid" 2>/dev/null; do
-        if [ -z "$seen" ] && grep -qaE 'Test result: ' "$log" 2>/dev/null; then seen=$SECONDS; fi
+        if [ -z "$seen" ] && grep -qaE "$vpat" "$log" 2>/dev/null; then seen=$SECONDS; fi
+        # A crash test is done when its regex shows up (or a verdict does).
+        if [ -z "$seen" ] && [ -n "$crash" ] && regex_ok "$log" "$regex"; then seen=$SECONDS; fi
         if [ -n "$seen" ]; then
-            if [ -z "$regex" ] || grep -qaE -- "$regex" "$log"; then
+            if [ -z "$regex" ] || regex_ok "$log" "$regex"; then
                 [ $((SECONDS - seen)) -ge "$SETTLE" ] && break
             elif [ $((SECONDS - seen)) -ge "$REGEX_WAIT" ]; then
                 break
@@ -91,15 +132,25 @@ run_one() {
     wait "$pid" 2>/dev/null
     sed -i 's/\r$//' "$log" 2>/dev/null
     local results res
-    results=$(grep -aoE 'Test result: [A-Z]+' "$log" 2>/dev/null | sed 's/Test result: //')
+    results=$(grep -aE "$vpat" "$log" 2>/dev/null | grep -aoE 'Test result: [A-Z]+' | sed 's/Test result: //')
     res=$(echo "$results" | head -1)
-    if [ -z "$results" ]; then
-        echo "FAIL (CRASH: no 'Test result' line${reason:+, $reason})"
+    if is_hvm_env "$env" && grep -qaE 'Panic on CPU|Keel halted' "$log"; then
+        echo "FAIL (the hypervisor panicked)"
+    elif [ -n "$crash" ]; then
+        if [ -n "$results" ]; then
+            echo "FAIL (expected a crash line, got Test result: $(echo $results))"
+        elif ! regex_ok "$log" "$regex"; then
+            echo "FAIL (console lacks /$regex/${reason:+, $reason})"
+        else
+            echo "PASS"
+        fi
+    elif [ -z "$results" ]; then
+        echo "FAIL (CRASH: no '${vpat#^}' line${reason:+, $reason})"
     elif [ "$(echo "$results" | wc -l)" -ne 1 ]; then
         echo "FAIL (more than one 'Test result' line: $(echo $results))"
     elif [ "$res" != SUCCESS ]; then
         echo "FAIL (Test result: $res)"
-    elif [ -n "$regex" ] && ! grep -qaE -- "$regex" "$log"; then
+    elif [ -n "$regex" ] && ! regex_ok "$log" "$regex"; then
         echo "FAIL (console lacks /$regex/${reason:+, $reason})"
     else
         echo "PASS"
@@ -115,19 +166,28 @@ done
 [ ${#QUEUE[@]} -gt 0 ] || { echo "no test matches: $*" >&2; exit 2; }
 
 for q in "${QUEUE[@]}"; do rm -f "$RUNDIR/${q#*:}-${NAMES[${q%%:*}]}.verdict"; done
+# PVH/HVM domUs on Xen need a dom0 with Xen's toolstack: not booted there.
+skip_env() { [ "$HV" = xen ] && is_hvm_env "$1"; }
 # Start up to JOBS boots at a time; report in list order as verdicts arrive.
-next=0 failed=0 passed=0
+next=0 failed=0 passed=0 skipped=0
 for ((r = 0; r < ${#QUEUE[@]}; r++)); do
     while [ $next -lt ${#QUEUE[@]} ] && [ $((next - r)) -lt "$JOBS" ]; do
         i=${QUEUE[$next]%%:*} env=${QUEUE[$next]#*:}
-        run_one "$env" "${NAMES[$i]}" "${REGEXES[$i]}" &
+        if skip_env "$env"; then
+            echo "SKIP" > "$RUNDIR/$env-${NAMES[$i]}.verdict"
+        else
+            run_one "$env" "${NAMES[$i]}" "${FLAGS[$i]}" "${REGEXES[$i]}" &
+        fi
         next=$((next + 1))
     done
     i=${QUEUE[$r]%%:*} env=${QUEUE[$r]#*:} name=${NAMES[$i]}
     v=$RUNDIR/$env-$name.verdict
     while [ ! -s "$v" ]; do sleep 0.3; done
     line=$(cat "$v")
-    if [ "$line" != PASS ] && [[ ",${FLAGS[$i]}," == *",xfail-$HV,"* ]]; then
+    if [ "$line" = SKIP ]; then
+        echo "SKIP guest/$env/$name (PVH/HVM domUs need Xen's toolstack in a dom0)"
+        skipped=$((skipped + 1))
+    elif [ "$line" != PASS ] && [[ ",${FLAGS[$i]}," == *",xfail-$HV,"* ]]; then
         echo "XFAIL guest/$env/$name ${line#FAIL } (known failure on $HV, see $name/main.c)"
     elif [ "$line" = PASS ]; then
         echo "PASS guest/$env/$name"
@@ -140,5 +200,5 @@ for ((r = 0; r < ${#QUEUE[@]}; r++)); do
     fi
 done
 wait
-echo "guests on $HV: $passed passed, $failed failed"
+echo "guests on $HV: $passed passed, $failed failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
 [ "$failed" -eq 0 ]

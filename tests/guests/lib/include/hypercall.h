@@ -1,12 +1,15 @@
 /*
- * Hypercalls from a 64-bit PV guest kernel.
+ * Hypercalls.  Convention: rax = number, result in rax.
  *
- * Two styles, chosen globally by hypercall_via_page:
+ * pv64: two styles, chosen globally by hypercall_via_page:
  *  - false (default): `syscall` inline, as Linux >= 6.1.121 does.  rcx and
  *    r11 are clobbered by the instruction; the guest does not rely on them.
  *  - true: call slot nr of the hypercall page that the hypervisor filled in
  *    (XEN_ELFNOTE_HYPERCALL_PAGE).
- * Convention: rax = number; rdi, rsi, rdx, r10, r8 = arguments; rax = result.
+ *  Arguments rdi, rsi, rdx, r10, r8.
+ * hvm64: `vmmcall` inline, or (hypercall_via_page) slot nr of the page the
+ *  guest asked for by writing its GPA to MSR 0x40000000.  Same registers.
+ * pvh (32-bit): the same two styles; arguments ebx, ecx, edx, esi, edi.
  * Argument registers are treated as clobbered (debug hypervisors poison them).
  */
 #ifndef GUEST_HYPERCALL_H
@@ -26,6 +29,12 @@
 extern bool hypercall_via_page;
 extern uint8_t hypercall_page[4096];
 
+#if defined(ENV_pv64) || defined(__x86_64__)
+#ifdef ENV_pv64
+#define HYPERCALL_INSN "syscall"
+#else
+#define HYPERCALL_INSN "vmmcall"
+#endif
 static inline long hypercall5(unsigned long nr, unsigned long a1, unsigned long a2,
                               unsigned long a3, unsigned long a4, unsigned long a5)
 {
@@ -40,13 +49,34 @@ static inline long hypercall5(unsigned long nr, unsigned long a1, unsigned long 
                       : [fn] "r" ((unsigned long)hypercall_page + nr * 32)
                       : "rcx", "r11", "r9", "memory");
     else
-        asm volatile ("syscall"
+        asm volatile (HYPERCALL_INSN
                       : "=a" (ret), "+D" (a1), "+S" (a2), "+d" (a3),
                         "+r" (r10), "+r" (r8)
                       : "0" (nr)
                       : "rcx", "r11", "r9", "memory");
     return ret;
 }
+#else /* pvh: 32-bit */
+static inline long hypercall5(unsigned long nr, unsigned long a1, unsigned long a2,
+                              unsigned long a3, unsigned long a4, unsigned long a5)
+{
+    long ret;
+
+    if ( hypercall_via_page )
+        asm volatile ("call *%[fn]"
+                      : "=a" (ret), "+b" (a1), "+c" (a2), "+d" (a3),
+                        "+S" (a4), "+D" (a5)
+                      : [fn] "0" ((unsigned long)hypercall_page + nr * 32)
+                      : "memory");
+    else
+        asm volatile ("vmmcall"
+                      : "=a" (ret), "+b" (a1), "+c" (a2), "+d" (a3),
+                        "+S" (a4), "+D" (a5)
+                      : "0" (nr)
+                      : "memory");
+    return ret;
+}
+#endif
 
 #define hypercall0(nr)             hypercall5(nr, 0, 0, 0, 0, 0)
 #define hypercall1(nr, a)          hypercall5(nr, (unsigned long)(a), 0, 0, 0, 0)

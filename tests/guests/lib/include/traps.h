@@ -6,6 +6,9 @@
  * from the frame, save every GPR into struct cpu_regs, call do_exception()
  * and return with the iret hypercall.
  *
+ * In pvh/hvm64 the guest owns a real IDT (lib/hvm): the CPU's own frame,
+ * the same struct cpu_regs and the same exception table.
+ *
  * Expected faults: an instruction covered by an exception-table entry
  * (_ASM_EXTABLE(fault_label, fixup_label)) that faults resumes at the fixup
  * with %eax = exinfo (valid bit | vector | error code).  Traps (#BP, #DB
@@ -60,10 +63,15 @@ typedef uint32_t exinfo_t;
 #define exinfo_vec(e)       (((e) >> 16) & 0xff)
 #define exinfo_ec(e)        ((e) & 0xffff)
 
+#ifdef __x86_64__
+#define _ASM_PTR ".quad "
+#else
+#define _ASM_PTR ".long "
+#endif
 #define _ASM_EXTABLE(fault, fixup)                  \
     ".pushsection .ex_table, \"a\"\n\t"             \
     ".balign 8\n\t"                                 \
-    ".quad " #fault ", " #fixup "\n\t"              \
+    _ASM_PTR #fault ", " #fixup "\n\t"              \
     ".popsection\n\t"
 
 struct extable_entry {
@@ -71,12 +79,22 @@ struct extable_entry {
 };
 
 /* Register state at an exception, in the order the entry stub pushes it. */
+#ifdef __x86_64__
 struct cpu_regs {
     uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
     uint64_t rax, rcx, rdx, rsi, rdi;
     uint32_t error_code, entry_vector;
     uint64_t rip, cs, rflags, rsp, ss;
 };
+#else
+/* pvh (32-bit): pusha order, then vector and error code, then the CPU's
+ * frame.  esp/ss are only there on a privilege change (never, in pvh). */
+struct cpu_regs {
+    unsigned long rdi, rsi, rbp, _esp, rbx, rdx, rcx, rax;
+    uint32_t entry_vector, error_code;
+    unsigned long rip, cs, rflags, rsp, ss;
+};
+#endif
 
 /* The last exception delivered, for tests that check the bounce frame. */
 struct exception_record {

@@ -11,8 +11,8 @@
 #define _PAGE_ACCESSED 0x020UL
 #define _PAGE_DIRTY    0x040UL
 #define _PAGE_PSE      0x080UL
-#define _PAGE_NX       (1UL << 63)
-#define PTE_ADDR_MASK  0x000ffffffffff000UL
+#define _PAGE_NX       (1ULL << 63)
+#define PTE_ADDR_MASK  0x000ffffffffff000ULL
 #define PTE_RO         (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
 #define PTE_RW         (PTE_RO | _PAGE_RW | _PAGE_DIRTY)
 
@@ -113,13 +113,13 @@ static inline uint64_t make_seg_desc(unsigned int type, unsigned int dpl, bool l
     uint64_t d = 0xffff;                        /* limit 15:0 */
 
     d |= (uint64_t)(type & 0xf) << 40;
-    d |= 1UL << 44;                             /* S: code/data */
+    d |= 1ULL << 44;                             /* S: code/data */
     d |= (uint64_t)(dpl & 3) << 45;
-    d |= 1UL << 47;                             /* present */
-    d |= 0xfUL << 48;                           /* limit 19:16 */
+    d |= 1ULL << 47;                             /* present */
+    d |= 0xfULL << 48;                           /* limit 19:16 */
     d |= (uint64_t)l << 53;
     d |= (uint64_t)db << 54;
-    d |= 1UL << 55;                             /* granularity 4 KiB */
+    d |= 1ULL << 55;                             /* granularity 4 KiB */
     return d;
 }
 #define SEG_TYPE_DATA_RW  0x3                   /* read/write, accessed */

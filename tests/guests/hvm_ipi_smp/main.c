@@ -1,0 +1,95 @@
+/*
+ * hvm64, two vCPUs (module option vcpus=2): vCPU 1 is started the Xen way,
+ * VCPUOP_initialise with a 64-bit struct vcpu_hvm_context (long mode, our
+ * CR3) and VCPUOP_up.  Then:
+ *  - VCPUOP_is_up says 1 for vCPU 1; vCPU 3 does not exist (-ENOENT);
+ *  - vCPU 1 runs, enables its LAPIC and has its own APIC ID; CPUID
+ *    0x40000004 names vCPU 1 there;
+ *  - 50 fixed IPIs from vCPU 0 to vCPU 1's APIC ID each wake it from HLT
+ *    and are handled there only; 50 IPIs back arrive on vCPU 0.
+ * xfail-keel: Keel has no multi-vCPU HVM domains yet (vcpus= and
+ * VCPUOP_initialise for HVM are being added).
+ */
+#include "hvm.h"
+#include "console.h"
+#include "report.h"
+#include "string.h"
+
+const char test_title[] = "IPIs between two vCPUs";
+
+#define VEC 0x50
+#define ROUNDS 50
+static volatile unsigned int hits[2], ap_ready, ap_leaf4_id = ~0U, pongs_wanted;
+static volatile uint32_t bsp_id, ap_id;
+
+static void irq(struct cpu_regs *regs)
+{
+    (void)regs;
+    hits[(apic_read(APIC_ID) >> 24) == ap_id && ap_ready ? 1 : 0]++;
+    apic_eoi();
+}
+
+static void ap_main(unsigned int id)
+{
+    struct cpuid_leaf l;
+
+    apic_enable();
+    ap_id = apic_read(APIC_ID) >> 24;
+    cpuid_count(0x40000004, 0, &l);
+    if ( l.a & (1U << 3) )
+        ap_leaf4_id = l.b;
+    (void)id;
+    ap_ready = 1;
+    for ( ;; )
+    {
+        safe_halt();
+        cli();
+        while ( pongs_wanted )
+        {
+            pongs_wanted--;
+            apic_send_ipi(bsp_id, VEC);
+        }
+    }
+}
+
+void test_main(void)
+{
+    long rc;
+
+    irq_handlers[VEC] = irq;
+    apic_enable();
+    bsp_id = apic_read(APIC_ID) >> 24;
+
+    rc = hvm_start_vcpu(1, ap_main);
+    if ( rc )
+        return xtf_failure("Fail: starting vCPU 1 (VCPUOP_initialise/up): %ld\n", rc);
+    check_rc("VCPUOP_is_up(1)", hypercall_vcpu_op(VCPUOP_is_up, 1, NULL), 1);
+    check_rc("VCPUOP_is_up(3)", hypercall_vcpu_op(VCPUOP_is_up, 3, NULL), -ENOENT);
+    if ( !wait_until(ap_ready, 5000) )
+        return xtf_failure("Fail: vCPU 1 did not come up\n");
+    printk("vCPU 1 up: APIC ID %u (vCPU 0: %u), CPUID 0x40000004 vcpu id %u\n",
+           ap_id, bsp_id, ap_leaf4_id);
+    if ( ap_id == bsp_id )
+        return xtf_failure("Fail: both vCPUs have APIC ID %u\n", ap_id);
+    if ( ap_leaf4_id != ~0U )
+        check_eq("CPUID 0x40000004 ebx on vCPU 1", ap_leaf4_id, 1);
+
+    for ( unsigned int i = 0; i < ROUNDS; i++ )
+    {
+        apic_send_ipi(ap_id, VEC);
+        if ( !wait_until(hits[1] == i + 1, 2000) )
+            return xtf_failure("Fail: IPI %u to vCPU 1 not handled (%u)\n", i, hits[1]);
+    }
+    check_eq("IPIs handled on vCPU 0", hits[0], 0);
+
+    sti();
+    for ( unsigned int i = 0; i < ROUNDS; i++ )
+    {
+        pongs_wanted = 1;
+        apic_send_ipi(ap_id, VEC);
+        if ( !wait_until(hits[0] == i + 1, 2000) )
+            return xtf_failure("Fail: IPI %u back to vCPU 0 not handled (%u)\n", i, hits[0]);
+    }
+    cli();
+    check_eq("IPIs handled on vCPU 1", hits[1], 2 * ROUNDS);
+}

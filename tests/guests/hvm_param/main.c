@@ -1,0 +1,64 @@
+/*
+ * hvm_op set_param/get_param on the domain itself:
+ *  - HVM_PARAM_CALLBACK_IRQ starts at 0, takes a vector-type value
+ *    ((2 << 56) | vector) and reads it back, and 0 turns it off;
+ *  - get of STORE_PFN works (whatever its value);
+ *  - an index beyond the parameter array is -EINVAL (set and get);
+ *  - another domain (dom0) is -EPERM; a domain that does not exist is
+ *    -EPERM or -ESRCH;
+ *  - an argument at an unpopulated GPA is -EFAULT; an unknown hvm_op is
+ *    -ENOSYS.
+ */
+#include "hvm.h"
+#include "console.h"
+#include "report.h"
+#include "string.h"
+
+const char test_title[] = "hvm_op set_param / get_param";
+
+void test_main(void)
+{
+    struct xen_hvm_param p;
+    uint64_t v = ~0ULL;
+    long rc;
+
+    rc = hvm_get_param(HVM_PARAM_CALLBACK_IRQ, &v);
+    check_rc("get CALLBACK_IRQ", rc, 0);
+    check_eq("initial CALLBACK_IRQ", v, 0);
+    rc = hvm_set_param(HVM_PARAM_CALLBACK_IRQ, HVM_CALLBACK_VECTOR(0xf3));
+    check_rc("set CALLBACK_IRQ vector 0xf3", rc, 0);
+    rc = hvm_get_param(HVM_PARAM_CALLBACK_IRQ, &v);
+    check_rc("get CALLBACK_IRQ", rc, 0);
+    if ( v != HVM_CALLBACK_VECTOR(0xf3) )
+        xtf_failure("Fail: CALLBACK_IRQ reads %#llx, expected %#llx\n",
+                    (unsigned long long)v, (unsigned long long)HVM_CALLBACK_VECTOR(0xf3));
+    rc = hvm_set_param(HVM_PARAM_CALLBACK_IRQ, 0);
+    check_rc("set CALLBACK_IRQ 0", rc, 0);
+    rc = hvm_get_param(HVM_PARAM_CALLBACK_IRQ, &v);
+    check_eq("CALLBACK_IRQ after setting 0", v, 0);
+
+    rc = hvm_get_param(HVM_PARAM_STORE_PFN, &v);
+    check_rc("get STORE_PFN", rc, 0);
+
+    rc = hvm_get_param(1000, &v);
+    check_rc("get index 1000", rc, -EINVAL);
+    rc = hvm_set_param(1000, 1);
+    check_rc("set index 1000", rc, -EINVAL);
+
+    p = (struct xen_hvm_param){ .domid = 0, .index = HVM_PARAM_CALLBACK_IRQ };
+    rc = hypercall_hvm_op(HVMOP_get_param, &p);
+    check_rc("get_param of dom0", rc, -EPERM);
+    p = (struct xen_hvm_param){ .domid = 0, .index = HVM_PARAM_CALLBACK_IRQ,
+                                .value = HVM_CALLBACK_VECTOR(0xf0) };
+    rc = hypercall_hvm_op(HVMOP_set_param, &p);
+    check_rc("set_param of dom0", rc, -EPERM);
+    p = (struct xen_hvm_param){ .domid = 77, .index = HVM_PARAM_CALLBACK_IRQ };
+    rc = hypercall_hvm_op(HVMOP_get_param, &p);
+    if ( rc != -EPERM && rc != -ESRCH )
+        xtf_failure("Fail: get_param of domain 77: rc %ld, expected -EPERM or -ESRCH\n", rc);
+
+    rc = hypercall_hvm_op(HVMOP_get_param, phys_ptr(0x10000000));
+    check_rc("get_param with the argument at an unpopulated GPA", rc, -EFAULT);
+    rc = hypercall_hvm_op(999, &p);
+    check_rc("hvm_op 999", rc, -ENOSYS);
+}
