@@ -10,7 +10,6 @@
  *    then delivers the upcall;
  *  - with IF clear the upcall waits until sti;
  *  - after EVTCHNOP_close, sending on the port fails.
- * xfail-keel: event channels for HVM domains are not in Keel yet.
  */
 #include "hvm.h"
 #include "console.h"

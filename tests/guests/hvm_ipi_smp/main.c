@@ -7,8 +7,8 @@
  *    0x40000004 names vCPU 1 there;
  *  - 50 fixed IPIs from vCPU 0 to vCPU 1's APIC ID each wake it from HLT
  *    and are handled there only; 50 IPIs back arrive on vCPU 0.
- * xfail-keel: Keel has no multi-vCPU HVM domains yet (vcpus= and
- * VCPUOP_initialise for HVM are being added).
+ * xfail-keel: multi-vCPU HVM domains are being added to Keel; at de7ae38
+ * everything works except VCPUOP_is_up(1), 0 right after VCPUOP_up (Xen: 1).
  */
 #include "hvm.h"
 #include "console.h"
