@@ -190,8 +190,11 @@ void domain_unpause(struct domain *d)
         return;
     /* Only vCPUs with a state to run from: the rest wait for VCPUOP_up. */
     for_each_vcpu(d, v)
-        if ( v->context_set )
+        if ( v->context_set && (v->up || v->vcpu_id == 0) )
+        {
+            v->up = true;
             vcpu_wake(v);
+        }
 }
 
 static void __noreturn halt_machine(void)

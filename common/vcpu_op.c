@@ -32,14 +32,17 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, uint64_t arg)
     switch ( cmd )
     {
     case VCPUOP_is_up:
-        return v->runnable || v->is_running;
+        return v->up;                   /* up even while halted or blocked */
     case VCPUOP_initialise:
         return arch_vcpu_initialise_context(v, arg);
     case VCPUOP_up:
         if ( !v->context_set )
             return -EINVAL;
-        if ( !v->runnable )
+        if ( !v->up )
+        {
+            v->up = true;
             vcpu_wake(v);
+        }
         return 0;
     case VCPUOP_set_singleshot_timer:
         if ( v != current )

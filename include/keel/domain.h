@@ -27,6 +27,7 @@ struct vcpu {
     bool runnable;
     bool blocked;                    /* SCHEDOP_block: waiting for an event */
     bool context_set;                /* has a register state to start from */
+    bool up;                         /* brought up (VCPUOP_up or at build), not down */
     s_time_t runstate_entry;         /* when it last changed state */
     s_time_t run_time;               /* total time on a CPU */
     uint16_t virq_to_port[24];       /* bound VIRQs (NR_VIRQS) */

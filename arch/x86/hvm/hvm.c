@@ -147,7 +147,7 @@ int hvm_handle_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
     switch ( msr )
     {
     case MSR_EFER:
-        *val = v->arch.hvm.guest_efer;
+        *val = hvm_funcs->get_efer(v);
         return 0;
     case MSR_APIC_BASE:
         *val = VLAPIC_BASE | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);

@@ -168,7 +168,14 @@ uint32_t vlapic_read(struct vcpu *v, unsigned int offset)
     switch ( offset & 0xff0 )
     {
     case LAPIC_PPR:
-        return REG(LAPIC_TPR) & 0xf0;
+    {
+        /* The higher of the TPR and the class in service. */
+        int isr = highest(regs, LAPIC_ISR);
+        uint32_t tpr = REG(LAPIC_TPR) & 0xff;
+
+        return isr >= 0 && (uint32_t)(isr & 0xf0) > (tpr & 0xf0) ? (uint32_t)(isr & 0xf0)
+                                                                  : tpr;
+    }
     case LAPIC_TMCCT:
         return timer_current(v);
     case LAPIC_EOI:

@@ -192,6 +192,11 @@ static void svm_set_efer(struct vcpu *v, uint64_t guest_efer)
     vmcb->efer = (guest_efer & ~(1UL << 10)) | (vmcb->efer & (1UL << 10)) | EFER_SVME;
 }
 
+static uint64_t svm_get_efer(struct vcpu *v)
+{
+    return v->arch.hvm.vmcb->efer & ~EFER_SVME;
+}
+
 static int set_context_32(struct vcpu *v, const struct vcpu_hvm_x86_32 *c)
 {
     struct vmcb *vmcb = v->arch.hvm.vmcb;
@@ -332,6 +337,7 @@ static const struct hvm_funcs svm_funcs = {
     .set_pvh_entry_state = svm_set_pvh_entry_state,
     .set_long_mode_entry_state = svm_set_long_mode_entry_state,
     .set_efer = svm_set_efer,
+    .get_efer = svm_get_efer,
     .set_vcpu_context = svm_set_vcpu_context,
     .resume = svm_do_resume,
 };

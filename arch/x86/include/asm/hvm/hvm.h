@@ -64,6 +64,8 @@ struct hvm_funcs {
     void (*set_long_mode_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rsi,
                                       uint64_t cr3);
     void (*set_efer)(struct vcpu *v, uint64_t guest_efer);
+    /* EFER as the guest sees it now: its own bits plus the CPU's LMA. */
+    uint64_t (*get_efer)(struct vcpu *v);
     /* VCPUOP_initialise: 0 or -EINVAL for a state the vendor refuses. */
     int (*set_vcpu_context)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
     void __noreturn (*resume)(void);             /* run current until it is switched away */
