@@ -224,7 +224,13 @@ void hvm_halt(struct vcpu *v)
         return;
     v->arch.hvm.halted = true;
     vcpu_sleep(v);
-    /* An interrupt raised while we went to sleep must not be lost. */
+    /*
+     * An interrupt raised while we went to sleep must not be lost: a kick
+     * that came between the two lines above found us still runnable.
+     */
     if ( hvm_pending_vector(v) >= 0 )
-        hvm_kick(v);
+    {
+        v->arch.hvm.halted = false;
+        vcpu_wake(v);
+    }
 }
