@@ -85,8 +85,13 @@ static void rr_wake(struct vcpu *v)
     struct rr_runq *rq = &runqs[v->processor];
     unsigned long flags;
 
+    /*
+     * Queue it even if it still looks like running: its CPU may be between
+     * choosing idle and marking it off the CPU, and the wake must not be
+     * lost.  do_schedule() picks a queued current vCPU like any other.
+     */
     spin_lock_irqsave(&rq->lock, flags);
-    if ( v->runnable && !v->is_running )
+    if ( v->runnable )
         runq_append(rq, rr_priv(v));
     spin_unlock_irqrestore(&rq->lock, flags);
 }

@@ -50,12 +50,19 @@ static int populate_ram(struct domain *d, unsigned long nr_pages)
             order--;
         if ( !pg )
             return -ENOMEM;
-        for ( unsigned long i = 0; i < (1UL << order); i++, gfn++ )
-        {
+        for ( unsigned long i = 0; i < (1UL << order); i++ )
             memset(mfn_to_virt(page_to_mfn(pg) + i), 0, PAGE_SIZE);
+        /* A whole aligned 2 MiB block gets one nested-paging leaf. */
+        if ( order == 9 )
+        {
+            if ( p2m_set_superpage(&d->arch.hvm.p2m, gfn, page_to_mfn(pg), p2m_ram_rw) )
+                return -ENOMEM;
+            gfn += 512;
+            continue;
+        }
+        for ( unsigned long i = 0; i < (1UL << order); i++, gfn++ )
             if ( p2m_set_entry(&d->arch.hvm.p2m, gfn, page_to_mfn(pg) + i, p2m_ram_rw) )
                 return -ENOMEM;
-        }
     }
     /* Device pages: every access traps into the emulated platform. */
     if ( p2m_set_entry(&d->arch.hvm.p2m, VLAPIC_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) ||
@@ -239,8 +246,9 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
     }
     hvm_funcs->set_pvh_entry_state(d->vcpu[0], notes.phys32_entry, start_info);
     d->vcpu[0]->context_set = true;
-    printk("d%u: PVH, %lu MiB, kernel %#lx-%#lx, entry %#lx, start info at %#lx\n",
-           d->domain_id, nr_pages >> 8, (unsigned long)img.pstart,
+    printk("d%u: PVH, %lu MiB (%lu 2 MiB nested pages), kernel %#lx-%#lx, entry %#lx, "
+           "start info at %#lx\n", d->domain_id, nr_pages >> 8,
+           d->arch.hvm.p2m.nr_superpages, (unsigned long)img.pstart,
            (unsigned long)img.pend, (unsigned long)notes.phys32_entry,
            (unsigned long)start_info);
     return 0;

@@ -136,7 +136,10 @@ static uint32_t timer_current(struct vcpu *v)
     if ( !l->timer_initial )
         return 0;
     elapsed = NOW() - l->timer_start;
-    if ( elapsed >= l->timer_period_ns )
+    /* Periodic: the count reloads every period, however late the tick was taken. */
+    if ( l->REG(LAPIC_LVT_TMR) & LVT_PERIODIC )
+        elapsed %= l->timer_period_ns;
+    else if ( elapsed >= l->timer_period_ns )
         return 0;
     ticks = elapsed / timer_divisor(l->regs);
     return l->timer_initial - ticks;

@@ -1,7 +1,9 @@
 /*
  * Nested page tables for HVM domains.  Tables are Keel heap pages; the
- * leaves point at frames the domain owns (or its shared_info page).  Only
- * 4 KiB leaves for now: simple to keep right, and every change is local.
+ * leaves point at frames the domain owns (or its shared_info page): 2 MiB
+ * leaves where RAM is aligned for them, 4 KiB ones otherwise.  A 4 KiB
+ * change inside a 2 MiB leaf first splits it into an L1 table.  Every change
+ * bumps the generation, so vCPUs flush their nested TLB before running.
  */
 #include <keel/lib.h>
 #include <keel/mm.h>
@@ -34,6 +36,8 @@ int p2m_init(struct p2m *p2m)
 
     spin_lock_init(&p2m->lock);
     p2m->nr_tables = 0;
+    p2m->nr_superpages = 0;
+    p2m->generation = 0;
     root = new_table(p2m);
     if ( !root )
         return -ENOMEM;
@@ -44,9 +48,24 @@ int p2m_init(struct p2m *p2m)
 static void free_level(uint64_t *t, unsigned int level)
 {
     for ( unsigned int i = 0; level > 1 && i < PT_ENTRIES; i++ )
-        if ( t[i] & _PAGE_PRESENT )
+        if ( (t[i] & _PAGE_PRESENT) && !(t[i] & _PAGE_PSE) )
             free_level(maddr_to_virt(t[i] & PADDR_MASK), level - 1);
     free_xenheap_pages(t, 0);
+}
+
+/* Replace a 2 MiB leaf by an L1 table mapping the same 512 frames. */
+static bool split_superpage(struct p2m *p2m, uint64_t *e)
+{
+    uint64_t *l1 = new_table(p2m);
+    uint64_t base = *e & ~(_PAGE_PSE | (0x1ffUL << PAGE_SHIFT));
+
+    if ( !l1 )
+        return false;
+    for ( unsigned int i = 0; i < PT_ENTRIES; i++ )
+        l1[i] = base + ((uint64_t)i << PAGE_SHIFT);
+    *e = virt_to_maddr(l1) | NPT_TABLE_FLAGS;
+    p2m->nr_superpages--;
+    return true;
 }
 
 void p2m_teardown(struct p2m *p2m)
@@ -55,18 +74,27 @@ void p2m_teardown(struct p2m *p2m)
         free_level(mfn_to_virt(p2m->root), 4);
     p2m->root = 0;
     p2m->nr_tables = 0;
+    p2m->nr_superpages = 0;
 }
 
-/* The L1 entry for gfn, allocating tables on the way when `alloc`. */
-static uint64_t *l1e_of(struct p2m *p2m, uint64_t gfn, bool alloc)
+/*
+ * The entry for gfn at the level of `stop_shift` (L1_SHIFT or L2_SHIFT),
+ * allocating tables on the way when `alloc`; a 2 MiB leaf met on the way to
+ * an L1 entry is split when allocating, and returned as is otherwise.
+ */
+static uint64_t *entry_of(struct p2m *p2m, uint64_t gfn, unsigned int stop_shift,
+                          bool alloc)
 {
     uint64_t *t = mfn_to_virt(p2m->root);
     uint64_t addr = gfn << PAGE_SHIFT;
 
-    for ( unsigned int shift = L4_SHIFT; shift > L1_SHIFT; shift -= 9 )
+    for ( unsigned int shift = L4_SHIFT; shift > stop_shift; shift -= 9 )
     {
         uint64_t *e = &t[pt_index(addr, shift)];
 
+        if ( (*e & (_PAGE_PRESENT | _PAGE_PSE)) == (_PAGE_PRESENT | _PAGE_PSE) &&
+             (!alloc || !split_superpage(p2m, e)) )
+            return alloc ? NULL : e;
         if ( !(*e & _PAGE_PRESENT) )
         {
             uint64_t *n;
@@ -77,7 +105,7 @@ static uint64_t *l1e_of(struct p2m *p2m, uint64_t gfn, bool alloc)
         }
         t = maddr_to_virt(*e & PADDR_MASK);
     }
-    return &t[pt_index(addr, L1_SHIFT)];
+    return &t[pt_index(addr, stop_shift)];
 }
 
 int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t)
@@ -88,14 +116,37 @@ int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t)
     if ( gfn >= GFN_LIMIT )
         return -EINVAL;
     spin_lock(&p2m->lock);
-    e = l1e_of(p2m, gfn, t != p2m_invalid);
+    e = entry_of(p2m, gfn, L1_SHIFT, true);
     if ( !e )
-        rc = t == p2m_invalid ? 0 : -ENOMEM;
+        rc = -ENOMEM;
     else if ( t == p2m_ram_rw || t == p2m_shared_info )
         *e = ((uint64_t)mfn << PAGE_SHIFT) | NPT_LEAF_FLAGS |
              ((uint64_t)t << P2M_TYPE_SHIFT);
     else
         *e = (uint64_t)t << P2M_TYPE_SHIFT;    /* not present: every access faults */
+    p2m->generation++;
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
+int p2m_set_superpage(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t)
+{
+    uint64_t *e;
+    int rc = 0;
+
+    if ( gfn >= GFN_LIMIT || (gfn | mfn) & 0x1ff || t != p2m_ram_rw )
+        return -EINVAL;
+    spin_lock(&p2m->lock);
+    e = entry_of(p2m, gfn, L2_SHIFT, true);
+    if ( !e || (*e & _PAGE_PRESENT) )
+        rc = e ? -EEXIST : -ENOMEM;             /* only over a hole */
+    else
+    {
+        *e = ((uint64_t)mfn << PAGE_SHIFT) | NPT_LEAF_FLAGS | _PAGE_PSE |
+             ((uint64_t)t << P2M_TYPE_SHIFT);
+        p2m->nr_superpages++;
+        p2m->generation++;
+    }
     spin_unlock(&p2m->lock);
     return rc;
 }
@@ -107,10 +158,15 @@ mfn_t p2m_lookup(struct p2m *p2m, uint64_t gfn, p2m_type_t *t)
     if ( gfn < GFN_LIMIT )
     {
         spin_lock(&p2m->lock);
-        e = l1e_of(p2m, gfn, false);
+        e = entry_of(p2m, gfn, L1_SHIFT, false);
         entry = e ? *e : 0;
         spin_unlock(&p2m->lock);
     }
     *t = (p2m_type_t)((entry & P2M_TYPE_MASK) >> P2M_TYPE_SHIFT);
-    return (entry & _PAGE_PRESENT) ? (entry & PADDR_MASK) >> PAGE_SHIFT : INVALID_MFN;
+    if ( !(entry & _PAGE_PRESENT) )
+        return INVALID_MFN;
+    if ( entry & _PAGE_PSE )                    /* inside a 2 MiB leaf */
+        return ((entry & PADDR_MASK & ~(0x1ffUL << PAGE_SHIFT)) >> PAGE_SHIFT) +
+               (gfn & 0x1ff);
+    return (entry & PADDR_MASK) >> PAGE_SHIFT;
 }

@@ -292,10 +292,12 @@ static void prepare_asid(struct vcpu *v)
 {
     unsigned int cpu = smp_processor_id();
     struct vmcb *vmcb = v->arch.hvm.vmcb;
+    unsigned long gen = v->domain->arch.hvm.p2m.generation;
 
-    if ( v->arch.hvm.last_cpu != (int)cpu )
+    if ( v->arch.hvm.last_cpu != (int)cpu || v->arch.hvm.p2m_generation != gen )
     {
-        /* New CPU: a fresh ASID and a flush of anything it may have held. */
+        /* Moved, or the p2m changed: nothing cached under this ASID may stay. */
+        v->arch.hvm.p2m_generation = gen;
         if ( next_asid[cpu] >= nr_asids )
             next_asid[cpu] = 1;
         vmcb->guest_asid = next_asid[cpu]++;

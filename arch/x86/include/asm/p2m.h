@@ -21,14 +21,18 @@ struct p2m {
     spinlock_t lock;
     mfn_t root;             /* the L4 (n_cr3) */
     unsigned long nr_tables;
+    unsigned long nr_superpages;    /* 2 MiB leaves in use */
+    unsigned long generation;       /* bumped by every change: vCPUs flush their TLB */
 };
 
 struct domain;
 
 int p2m_init(struct p2m *p2m);
 void p2m_teardown(struct p2m *p2m);
-/* Map (or unmap with p2m_invalid) one 4 KiB guest frame. */
+/* Map (or unmap with p2m_invalid) one 4 KiB guest frame; a 2 MiB leaf around it is split. */
 int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t);
+/* Map 512 frames at a 2 MiB-aligned gfn/mfn with one leaf. */
+int p2m_set_superpage(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t);
 /* The machine frame of gfn and its type; INVALID_MFN when unmapped. */
 mfn_t p2m_lookup(struct p2m *p2m, uint64_t gfn, p2m_type_t *t);
 #define INVALID_MFN (~0UL)

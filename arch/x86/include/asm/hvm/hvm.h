@@ -28,6 +28,7 @@ struct hvm_vcpu {
     struct hvm_gprs gprs;
     uint32_t asid;
     int last_cpu;                   /* flush the ASID when the vCPU moves */
+    unsigned long p2m_generation;   /* ... or when the p2m changed */
     uint64_t guest_efer;            /* EFER as the guest believes it is */
     bool halted;                    /* HLT: waiting for an interrupt */
     unsigned long nr_exits;
