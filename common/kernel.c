@@ -3,6 +3,7 @@
 #include <keel/domain.h>
 #include <keel/sched.h>
 #include <keel/version.h>
+#include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/pv_hypercalls.h>
@@ -99,7 +100,7 @@ static noinline long xen_version_other(unsigned long cmd, uint64_t arg)
     }
     case XENVER_commandline:
         /* Keel's command line is for privileged eyes only, as on Xen. */
-        if ( !d->is_privileged )
+        if ( xsm_privileged_op(d, XSM_read_hypervisor_cmdline) )
             return -EPERM;
         return copy_string_out(arg, keel_boot_cmdline(), sizeof(xen_commandline_t));
     }

@@ -2,6 +2,7 @@
 #include <keel/lib.h>
 #include <keel/bootinfo.h>
 #include <keel/domain.h>
+#include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/pv_hypercalls.h>
@@ -15,13 +16,13 @@ struct __packed e820_entry {
     uint32_t type;
 };
 
-static long machine_memory_map(uint64_t arg, bool privileged)
+static long machine_memory_map(uint64_t arg, const struct domain *d)
 {
     const struct boot_info *bi = keel_boot_info();
     struct xen_memory_map map;
     unsigned int n;
 
-    if ( !privileged )
+    if ( xsm_privileged_op(d, XSM_read_machine_memory_map) )
         return -EPERM;
     if ( copy_from_guest(&map, arg, sizeof(map)) )
         return -EFAULT;
@@ -82,7 +83,7 @@ long do_memory_op(unsigned long cmd, uint64_t arg)
         return copy_to_guest(arg, &m, sizeof(m));
     }
     case XENMEM_machine_memory_map:
-        return machine_memory_map(arg, d->is_privileged);
+        return machine_memory_map(arg, d);
     case XENMEM_memory_map:
         return guest_memory_map(arg, d);
     }

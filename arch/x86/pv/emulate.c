@@ -10,6 +10,7 @@
 #include <keel/domain.h>
 #include <keel/printk.h>
 #include <keel/version.h>
+#include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/debugreg.h>
 #include <asm/guest_access.h>
@@ -136,7 +137,8 @@ static bool port_is_keels(unsigned int port, unsigned int bytes)
 static bool io_allowed(const struct vcpu *v)
 {
     /* Virtual IOPL: the guest kernel counts as ring 1, its user space ring 3. */
-    return v->domain->is_privileged && v->arch.iopl >= (v->arch.kernel_mode ? 1u : 3u);
+    return !xsm_privileged_op(v->domain, XSM_physical_io) &&
+           v->arch.iopl >= (v->arch.kernel_mode ? 1u : 3u);
 }
 
 static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
