@@ -1,5 +1,6 @@
 /* xen_version and vm_assist: what a guest learns about the hypervisor. */
 #include <keel/lib.h>
+#include <keel/bootinfo.h>
 #include <keel/domain.h>
 #include <keel/sched.h>
 #include <keel/version.h>
@@ -10,8 +11,6 @@
 #include <public/errno.h>
 #include <public/features.h>
 #include <public/version.h>
-
-extern const char *keel_boot_cmdline(void);
 
 /* Feature bits a 64-bit PV guest gets (Xen reports the same set). */
 static uint32_t pv_features(const struct domain *d)

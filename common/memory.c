@@ -9,8 +9,6 @@
 #include <public/errno.h>
 #include <public/memory.h>
 
-extern const struct boot_info *keel_boot_info(void);
-
 struct __packed e820_entry {
     uint64_t addr, size;
     uint32_t type;

@@ -31,13 +31,6 @@
 
 #define MAX_CMDLINE_PROBLEMS 16
 
-void io_apic_init(void);
-void timer_selftest(void);
-void domain_selftest(void);
-int pvh_build(struct domain *d, const struct boot_module *kernel,
-              const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline);
-int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
-                    uint64_t mem_bytes, const char *cmdline);
 void __noreturn __start_keel(uint32_t magic, uint32_t info_pa);
 
 static char opt_console[64] = "com1,vga";

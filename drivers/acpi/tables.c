@@ -144,9 +144,6 @@ const void *acpi_find_table(const char sig[4])
 
 struct acpi_platform acpi_platform;
 
-void acpi_parse_madt(const void *madt, uint32_t boot_apic_id);
-void acpi_parse_hpet(const void *hpet);
-
 int acpi_boot_init(const struct boot_info *bi, uint32_t boot_apic_id)
 {
     const void *madt;

@@ -38,6 +38,10 @@ extern struct acpi_platform acpi_platform;
 
 /* Find the tables and fill acpi_platform; 0 or -ENODEV without usable ACPI. */
 int acpi_boot_init(const struct boot_info *bi, uint32_t boot_apic_id);
+/* drivers/acpi/madt.c: read a validated MADT / HPET table into acpi_platform. */
+void acpi_parse_madt(const void *madt, uint32_t boot_apic_id);
+void acpi_parse_hpet(const void *hpet);
+
 /* A validated table by signature, or NULL. */
 const void *acpi_find_table(const char sig[4]);
 

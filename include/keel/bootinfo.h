@@ -42,6 +42,10 @@ struct boot_info {
     uint8_t rsdp[36];                        /* ACPI 2.0 RSDP is 36 bytes */
 };
 
+/* What the loader gave, kept by arch/x86/setup.c for later readers. */
+const struct boot_info *keel_boot_info(void);
+const char *keel_boot_cmdline(void);
+
 /* Fill *bi from the loader's information; 0 or a negative errno. */
 int multiboot_parse(uint32_t magic, paddr_t info_pa, struct boot_info *bi);
 

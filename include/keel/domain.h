@@ -75,6 +75,9 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order);
 bool page_owned_by(const struct page_info *pg, const struct domain *d);
 bool mfn_valid(mfn_t mfn);
 
+/* Boot self-test of create/allocate/destroy without leaks (common/domain_selftest.c). */
+void domain_selftest(void);
+
 /* Arch hooks. */
 int arch_domain_create(struct domain *d);
 void arch_domain_destroy(struct domain *d);

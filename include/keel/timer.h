@@ -13,6 +13,8 @@ void stop_timer(struct timer *t);
 void kill_timer(struct timer *t);
 bool timer_is_active(const struct timer *t);
 void timers_init(void);
+/* Boot self-test: every online CPU's timer ticks there (common/timer_selftest.c). */
+void timer_selftest(void);
 
 /* Arch: make this CPU's timer interrupt fire at `deadline` (0: never). */
 void reprogram_timer(s_time_t deadline);

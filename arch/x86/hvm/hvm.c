@@ -11,6 +11,7 @@
 #include <keel/version.h>
 #include <asm/current.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/svm.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <public/errno.h>
@@ -20,8 +21,6 @@
 #define MSR_TSC            0x00000010
 #define MSR_MTRRCAP        0x000000fe
 #define MSR_MTRR_DEF_TYPE  0x000002ff
-
-const struct hvm_funcs *svm_probe(void);
 
 const struct hvm_funcs *hvm_funcs;
 bool hvm_enabled;

@@ -25,7 +25,6 @@ static uint64_t ram_bytes;
 
 struct page_info *frame_table;
 unsigned long max_page;
-extern bool heap_ready;
 extern char __image_start[], __image_end[];
 
 static void boot_range_add(unsigned long start, unsigned long end)

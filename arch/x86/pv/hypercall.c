@@ -18,11 +18,6 @@
 
 #define VECTOR_SYSCALL32 0x101
 
-void pv_bounce_syscall(struct vcpu *v);
-void pv_deliver_events(struct vcpu *v);
-void do_syscall(struct cpu_user_regs *regs);
-void exit_to_guest(struct cpu_user_regs *regs);
-
 /* The ABI's argument registers, in order. */
 #define ARGS0(r)
 #define ARGS1(r) (r)->rdi

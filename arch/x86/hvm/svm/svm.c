@@ -24,9 +24,6 @@
 #define MSRPM_ORDER   1        /* 8 KiB */
 #define DEFAULT_PAT   0x0007040600070406UL
 
-void svm_vmrun(struct hvm_gprs *gprs, paddr_t vmcb_pa, paddr_t host_vmcb_pa);
-void svm_vmexit_handler(struct vcpu *v);
-
 static paddr_t host_vmcb_pa[NR_CPUS];
 static paddr_t iopm_pa, msrpm_pa;
 static uint32_t nr_asids;

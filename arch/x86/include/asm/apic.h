@@ -45,6 +45,9 @@ void apic_send_icr(uint32_t apic_id, uint32_t low);
 void apic_send_ipi(uint32_t apic_id, uint8_t vector);
 void apic_send_nmi_allbutself(void);
 
+/* arch/x86/io_apic.c: mask every IO-APIC pin and the 8259s. */
+void io_apic_init(void);
+
 /* One-shot LAPIC timer, or TSC deadline when available. */
 void apic_timer_calibrate(void);
 

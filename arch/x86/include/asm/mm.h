@@ -22,6 +22,8 @@ void m2p_init(void);
 void set_gpfn_from_mfn(mfn_t mfn, unsigned long pfn);
 unsigned long get_gpfn_from_mfn(mfn_t mfn);
 #define INVALID_M2P_ENTRY (~0UL)
+/* Set once the buddy heap owns memory: page tables come from it after that. */
+extern bool heap_ready;
 /* Highest machine address of RAM + 1. */
 paddr_t mm_ram_end(void);
 

@@ -25,6 +25,16 @@ void pv_toggle_guest_mode(struct vcpu *v);
 bool pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
                     uint32_t error_code);
 
+/* A user-mode `syscall`: into the kernel's syscall callback. */
+void pv_bounce_syscall(struct vcpu *v);
+/* Deliver the event callback if an event is pending and not masked. */
+void pv_deliver_events(struct vcpu *v);
+/* arch/x86/entry.S calls these two. */
+void do_syscall(struct cpu_user_regs *regs);
+void exit_to_guest(struct cpu_user_regs *regs);
+/* ... and this one when its iretq to a guest faults. */
+void __noreturn pv_failed_iret(void);
+
 /* mov to CR3 from the guest kernel: switch to an L4 (validated). */
 int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn);
 

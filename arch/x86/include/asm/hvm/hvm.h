@@ -76,6 +76,13 @@ extern const struct hvm_funcs *hvm_funcs;
 extern bool hvm_enabled;
 
 void hvm_init(void);
+
+/* Builders (arch/x86/hvm/pvh_build.c): PVH at PHYS32_ENTRY, plain 64-bit HVM. */
+struct boot_module;
+int pvh_build(struct domain *d, const struct boot_module *kernel,
+              const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline);
+int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
+                    uint64_t mem_bytes, const char *cmdline);
 void hvm_cpu_up(void);
 bool is_hvm_domain(const struct domain *d);
 bool is_hvm_vcpu(const struct vcpu *v);

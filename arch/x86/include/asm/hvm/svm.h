@@ -175,4 +175,14 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define MSR_VM_CR            0xc0010114
 #define  VM_CR_SVMDIS        (1u << 4)
 
+struct vcpu;
+struct hvm_gprs;
+struct hvm_funcs;
+/* The vendor table if this CPU has SVM with nested paging, else NULL. */
+const struct hvm_funcs *svm_probe(void);
+/* svm/entry.S: one VMRUN round trip. */
+void svm_vmrun(struct hvm_gprs *gprs, paddr_t vmcb_pa, paddr_t host_vmcb_pa);
+/* svm/vmexit.c */
+void svm_vmexit_handler(struct vcpu *v);
+
 #endif /* ASM_HVM_SVM_H */
