@@ -42,15 +42,90 @@ static void handle_cpuid(struct vcpu *v, struct vmcb *vmcb)
     vmcb->rip += 2;
 }
 
+#define STRING_IO_BATCH 64          /* iterations per exit; the rest re-exits */
+
+/* The base of the memory operand's segment (flat for ES-SS in 64-bit mode). */
+static uint64_t ioio_segment_base(const struct vmcb *vmcb, uint64_t info)
+{
+    /* EXITINFO1 bits 12:10 name OUTS's segment (es cs ss ds fs gs); INS uses ES. */
+    const struct vmcb_seg *segs[] = { &vmcb->es, &vmcb->cs, &vmcb->ss, &vmcb->ds,
+                                      &vmcb->fs, &vmcb->gs };
+    unsigned int seg = (info & IOIO_IN) ? 0 : (info >> 10) & 7;
+    bool long_mode = (vmcb->efer & (1UL << 10)) && (vmcb->cs.attr & (1u << 9));
+
+    if ( seg >= ARRAY_SIZE(segs) )
+        seg = 3;
+    return long_mode && seg < 4 ? 0 : segs[seg]->base;
+}
+
+/*
+ * The address size from EXITINFO1 bits 9:7 (A64, A32, A16); QEMU TCG leaves
+ * them clear, and then the CPU mode says it (a 67h prefix is not seen).
+ */
+static uint64_t ioio_address_mask(const struct vmcb *vmcb, uint64_t info)
+{
+    bool long_mode = (vmcb->efer & (1UL << 10)) && (vmcb->cs.attr & (1u << 9));
+
+    if ( info & (1u << 9) )
+        return ~0UL;
+    if ( info & (1u << 8) )
+        return 0xffffffffUL;
+    if ( info & (1u << 7) )
+        return 0xffff;
+    return long_mode ? ~0UL : (vmcb->cs.attr & (1u << 10)) ? 0xffffffffUL : 0xffff;
+}
+
+/*
+ * INS/OUTS, with or without REP: each element goes between guest memory
+ * (through the guest's paging) and the port model; a long REP is done in
+ * batches, leaving rip on the instruction until rcx reaches 0.
+ */
+static void handle_string_io(struct vcpu *v, struct vmcb *vmcb, unsigned int bytes)
+{
+    uint64_t info = vmcb->exitinfo1;
+    struct hvm_gprs *g = &v->arch.hvm.gprs;
+    bool in = info & IOIO_IN, rep = info & IOIO_REP;
+    uint64_t addr_mask = ioio_address_mask(vmcb, info);
+    uint64_t *index = in ? &g->rdi : &g->rsi;
+    int64_t step = (vmcb->rflags & X86_EFLAGS_DF) ? -(int64_t)bytes : (int64_t)bytes;
+    uint64_t base = ioio_segment_base(vmcb, info);
+    unsigned int done = 0;
+
+    while ( (!rep || (g->rcx & addr_mask)) && done < STRING_IO_BATCH )
+    {
+        uint64_t linear = base + (*index & addr_mask);
+        uint32_t val = 0;
+
+        if ( !in && hvm_copy_from_virt(v, &val, linear, bytes) )
+        {
+            crash(v, "OUTS from memory the guest has not mapped");
+            return;
+        }
+        hvm_handle_io(v, IOIO_PORT(info), bytes, in, &val);
+        if ( in && hvm_copy_to_virt(v, linear, &val, bytes) )
+        {
+            crash(v, "INS into memory the guest has not mapped");
+            return;
+        }
+        *index = (*index & ~addr_mask) | ((*index + step) & addr_mask);
+        done++;
+        if ( !rep )
+            break;
+        g->rcx = (g->rcx & ~addr_mask) | ((g->rcx - 1) & addr_mask);
+    }
+    if ( !rep || !(g->rcx & addr_mask) )
+        vmcb->rip = vmcb->exitinfo2;    /* finished: on to the next instruction */
+}
+
 static void handle_ioio(struct vcpu *v, struct vmcb *vmcb)
 {
     uint64_t info = vmcb->exitinfo1;
     unsigned int bytes = IOIO_SIZE(info) & 4 ? 4 : IOIO_SIZE(info) & 2 ? 2 : 1;
     uint32_t val = vmcb->rax;
 
-    if ( info & (IOIO_STR | IOIO_REP) )
+    if ( info & IOIO_STR )
     {
-        crash(v, "string port I/O is not emulated");
+        handle_string_io(v, vmcb, bytes);
         return;
     }
     hvm_handle_io(v, IOIO_PORT(info), bytes, info & IOIO_IN, &val);
