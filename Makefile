@@ -49,6 +49,9 @@ $(O)/%.o: %.S
 	@echo "  AS      $<"
 	@$(CC) $(CPPFLAGS) $(ASFLAGS) -c $< -o $@
 
+# The build date is that of the image: version.o follows any other object.
+$(O)/common/version.o: $(filter-out $(O)/common/version.o,$(OBJS))
+
 $(O)/keel.lds: arch/x86/keel.lds.S arch/x86/include/asm/config.h
 	@mkdir -p $(O)
 	@$(CC) -E -P -x c -D__ASSEMBLER__ -Iarch/x86/include $< -o $@
