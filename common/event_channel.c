@@ -43,19 +43,6 @@ static bool test_and_set(uint64_t *word, unsigned int bit)
     return __atomic_fetch_or(word, 1UL << bit, __ATOMIC_SEQ_CST) & (1UL << bit);
 }
 
-static void kick(struct vcpu *v)
-{
-    if ( v->blocked )
-    {
-        v->blocked = false;           /* SCHEDOP_block ends with an event */
-        vcpu_wake(v);
-    }
-    else if ( is_hvm_vcpu(v) )
-        hvm_kick(v);                  /* a HLT ends with the callback vector */
-    else
-        sched_kick(v->processor);
-}
-
 /* Selector and upcall for a pending, unmasked port. */
 static void mark_upcall(struct vcpu *v, unsigned int port)
 {
@@ -64,7 +51,7 @@ static void mark_upcall(struct vcpu *v, unsigned int port)
     if ( test_and_set(&vi->evtchn_pending_sel, port / 64) )
         return;
     __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
-    kick(v);
+    vcpu_kick(v);                     /* ends a SCHEDOP_block or a HLT */
 }
 
 void evtchn_set_pending(struct vcpu *v, unsigned int port)

@@ -28,8 +28,9 @@ static long sched_block(void)
     v->arch.vcpu_info->evtchn_upcall_mask = 0;
     if ( v->arch.vcpu_info->evtchn_upcall_pending )
         return 0;
-    v->blocked = true;
-    vcpu_sleep(v);
+    vcpu_block(v);
+    if ( v->arch.vcpu_info->evtchn_upcall_pending )
+        vcpu_unblock(v);
     return 0;
 }
 

@@ -105,6 +105,27 @@ void vcpu_sleep(struct vcpu *v)
     sched_kick(v->processor);
 }
 
+void vcpu_block(struct vcpu *v)
+{
+    v->blocked = true;
+    vcpu_sleep(v);
+}
+
+/* Unconditional: a kick racing vcpu_block() may have found it still runnable. */
+void vcpu_unblock(struct vcpu *v)
+{
+    v->blocked = false;
+    vcpu_wake(v);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if ( v->blocked )
+        vcpu_unblock(v);
+    else
+        sched_kick(v->processor);     /* running: make it look at what is pending */
+}
+
 void scheduler_init_cpu(unsigned int cpu)
 {
     struct vcpu *idle = &idle_vcpus[cpu];

@@ -42,6 +42,14 @@ bool is_idle_vcpu(const struct vcpu *v);
 void sched_kick(unsigned int cpu);
 void vcpu_wake(struct vcpu *v);
 void vcpu_sleep(struct vcpu *v);
+/*
+ * Waiting for an event or interrupt (SCHEDOP_block, HLT): block, then
+ * re-check the condition and vcpu_unblock() if it came meanwhile; whoever
+ * raises one calls vcpu_kick().
+ */
+void vcpu_block(struct vcpu *v);
+void vcpu_unblock(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);
 int sched_insert_vcpu(struct vcpu *v);
 void sched_remove_vcpu(struct vcpu *v);
 void __noreturn idle_loop(void);

@@ -206,30 +206,11 @@ void hvm_ack_vector(struct vcpu *v, int vector)
     vlapic_accept(v, vector);
 }
 
-void hvm_kick(struct vcpu *v)
-{
-    if ( v->arch.hvm.halted )
-    {
-        v->arch.hvm.halted = false;
-        vcpu_wake(v);
-    }
-    else
-        sched_kick(v->processor);        /* make it look at its interrupts */
-}
-
 void hvm_halt(struct vcpu *v)
 {
     if ( hvm_pending_vector(v) >= 0 )
         return;
-    v->arch.hvm.halted = true;
-    vcpu_sleep(v);
-    /*
-     * An interrupt raised while we went to sleep must not be lost: a kick
-     * that came between the two lines above found us still runnable.
-     */
+    vcpu_block(v);
     if ( hvm_pending_vector(v) >= 0 )
-    {
-        v->arch.hvm.halted = false;
-        vcpu_wake(v);
-    }
+        vcpu_unblock(v);
 }

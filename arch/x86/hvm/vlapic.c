@@ -66,7 +66,7 @@ void vlapic_set_irq(struct vcpu *v, uint8_t vector)
     if ( vector < 16 )
         return;                           /* illegal vectors are dropped */
     set_vec(vl(v)->regs, LAPIC_IRR, vector, true);
-    hvm_kick(v);
+    vcpu_kick(v);
 }
 
 int vlapic_pending(struct vcpu *v)

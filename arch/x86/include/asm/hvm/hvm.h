@@ -30,7 +30,6 @@ struct hvm_vcpu {
     int last_cpu;                   /* flush the ASID when the vCPU moves */
     unsigned long p2m_generation;   /* ... or when the p2m changed */
     uint64_t guest_efer;            /* EFER as the guest believes it is */
-    bool halted;                    /* HLT: waiting for an interrupt */
     unsigned long nr_exits;
     struct vlapic vlapic;
     char line[128];                 /* console output collected until '\n' */
@@ -112,6 +111,5 @@ int hvm_pending_vector(struct vcpu *v);
 void hvm_ack_vector(struct vcpu *v, int vector);
 /* The guest halted: block until an interrupt is pending. */
 void hvm_halt(struct vcpu *v);
-void hvm_kick(struct vcpu *v);
 
 #endif /* ASM_HVM_HVM_H */
