@@ -6,6 +6,7 @@
  * Also user mode: exec_user / exec_user_return (see hvm.h).
  */
 #include "hvm_layout.h"
+#include "regs_asm.h"
 
     .text
     .code64
@@ -25,42 +26,10 @@ vec = vec + 1
 
     .p2align 4
 handle_interrupt:
-    push  %rdi
-    push  %rsi
-    push  %rdx
-    push  %rcx
-    push  %rax
-    push  %r8
-    push  %r9
-    push  %r10
-    push  %r11
-    push  %rbx
-    push  %rbp
-    push  %r12
-    push  %r13
-    push  %r14
-    push  %r15
+    SAVE_ALL_GPRS
     cld
-    mov   %rsp, %rdi
-    mov   %rsp, %rbp
-    and   $-16, %rsp
-    call  do_exception
-    mov   %rbp, %rsp
-    pop   %r15
-    pop   %r14
-    pop   %r13
-    pop   %r12
-    pop   %rbp
-    pop   %rbx
-    pop   %r11
-    pop   %r10
-    pop   %r9
-    pop   %r8
-    pop   %rax
-    pop   %rcx
-    pop   %rdx
-    pop   %rsi
-    pop   %rdi
+    CALL_DO_EXCEPTION
+    RESTORE_ALL_GPRS
     add   $8, %rsp                  /* error code / vector */
     iretq
 

@@ -7,6 +7,7 @@
  * vector in the upper half of the error-code slot.  handle_exception then
  * builds struct cpu_regs (see traps.h) and calls do_exception().
  */
+#include "regs_asm.h"
 #define HYPERVISOR_iret      23
 #define SYSCALL_ENTRY_VECTOR 256
 #define EVENT_ENTRY_VECTOR   257
@@ -84,41 +85,9 @@ exception_entry_points:
     .text
     .p2align 4
 handle_exception:
-    push  %rdi
-    push  %rsi
-    push  %rdx
-    push  %rcx
-    push  %rax
-    push  %r8
-    push  %r9
-    push  %r10
-    push  %r11
-    push  %rbx
-    push  %rbp
-    push  %r12
-    push  %r13
-    push  %r14
-    push  %r15
-    mov   %rsp, %rdi
-    mov   %rsp, %rbp
-    and   $-16, %rsp
-    call  do_exception
-    mov   %rbp, %rsp
-    pop   %r15
-    pop   %r14
-    pop   %r13
-    pop   %r12
-    pop   %rbp
-    pop   %rbx
-    pop   %r11
-    pop   %r10
-    pop   %r9
-    pop   %r8
-    pop   %rax
-    pop   %rcx
-    pop   %rdx
-    pop   %rsi
-    pop   %rdi
+    SAVE_ALL_GPRS
+    CALL_DO_EXCEPTION
+    RESTORE_ALL_GPRS
     add   $8, %rsp                  /* error code / vector */
     /* fall through: rsp -> RIP, CS, RFLAGS, RSP, SS */
 
