@@ -17,26 +17,13 @@ const char test_title[] = "Forced-emulation CPUID, Xen leaves";
 void test_main(void)
 {
     struct cpuid_leaf l;
-    uint32_t base = 0;
-    char sig[13];
+    uint32_t base, max;
     long ver = hypercall_xen_version(XENVER_version, NULL);
 
-    for ( uint32_t b = 0x40000000; b < 0x40010000; b += 0x100 )
-    {
-        pv_cpuid_count(b, 0, &l);
-        memcpy(&sig[0], &l.b, 4);
-        memcpy(&sig[4], &l.c, 4);
-        memcpy(&sig[8], &l.d, 4);
-        sig[12] = 0;
-        if ( !strcmp(sig, "XenVMMXenVMM") && l.a >= b + 2 )
-        {
-            base = b;
-            break;
-        }
-    }
+    base = find_xen_cpuid_base(pv_cpuid_count, &max);
     if ( !base )
         return xtf_failure("Fail: no XenVMMXenVMM leaf between 0x40000000 and 0x40010000\n");
-    printk("Xen leaves at %#x, max %#x\n", base, l.a);
+    printk("Xen leaves at %#x, max %#x\n", base, max);
 
     pv_cpuid_count(base + 1, 0, &l);
     check_eq("base+1 eax (version)", l.a, ver);

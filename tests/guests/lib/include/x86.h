@@ -47,6 +47,10 @@ static inline void pv_cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_leaf
                   : "0" (leaf), "2" (sub));
 }
 
+/* Either of the two above; find_xen_cpuid_base() takes one (lib/common/xen_cpuid.c). */
+typedef void (*cpuid_fn_t)(uint32_t leaf, uint32_t sub, struct cpuid_leaf *r);
+uint32_t find_xen_cpuid_base(cpuid_fn_t cpuid_fn, uint32_t *max);
+
 /* rdmsr/wrmsr with fault recovery: return exinfo (0 if no fault). */
 static inline exinfo_t rdmsr_safe(uint32_t idx, uint64_t *val)
 {
