@@ -33,11 +33,7 @@ static int probe_read_byte(const volatile uint8_t *p, uint8_t *val)
 
     __asm__ __volatile__("1: movb (%2), %1\n"
                          "2:\n"
-                         " .pushsection .text.fixup, \"ax\"\n"
-                         "3: movl $-14, %0\n"
-                         "   jmp 2b\n"
-                         " .popsection\n"
-                         _ASM_EXTABLE(1b, 3b)
+                         _ASM_FIXUP_SET_0(-14)
                          : "+r" (rc), "+q" (v) : "r" (p) : "memory");
     *val = v;
     return rc;
@@ -50,11 +46,7 @@ static bool probe_ud2(void)
 
     __asm__ __volatile__("1: ud2\n"
                          "2:\n"
-                         " .pushsection .text.fixup, \"ax\"\n"
-                         "3: movl $1, %0\n"
-                         "   jmp 2b\n"
-                         " .popsection\n"
-                         _ASM_EXTABLE(1b, 3b)
+                         _ASM_FIXUP_SET_0(1)
                          : "+r" (faulted));
     return faulted;
 }
@@ -67,11 +59,7 @@ static bool probe_divide_error(unsigned int zero)
 
     __asm__ __volatile__("1: divl %3\n"
                          "2:\n"
-                         " .pushsection .text.fixup, \"ax\"\n"
-                         "3: movl $1, %0\n"
-                         "   jmp 2b\n"
-                         " .popsection\n"
-                         _ASM_EXTABLE(1b, 3b)
+                         _ASM_FIXUP_SET_0(1)
                          : "+r" (faulted), "+a" (eax), "+d" (edx) : "r" (zero));
     return faulted;
 }

@@ -21,6 +21,18 @@
     " .long (" #to ") - .\n"            \
     " .popsection\n"
 
+/*
+ * For an asm whose instruction has label 1 and whose end has label 2: if
+ * the instruction faults, operand %0 is set to `val` and execution goes on
+ * at 2.  The common "this may fault, tell me" pattern in one place.
+ */
+#define _ASM_FIXUP_SET_0(val)                   \
+    " .pushsection .text.fixup, \"ax\"\n"      \
+    "3: movl $" #val ", %0\n"                   \
+    "   jmp 2b\n"                               \
+    " .popsection\n"                            \
+    _ASM_EXTABLE(1b, 3b)
+
 struct exception_table_entry {
     int32_t insn;   /* faulting instruction, relative to &insn */
     int32_t fixup;  /* where to continue, relative to &fixup */

@@ -47,11 +47,7 @@ static inline int rdmsr_safe(uint32_t msr, uint64_t *val)
 
     __asm__ __volatile__("1: rdmsr\n"
                          "2:\n"
-                         " .pushsection .text.fixup, \"ax\"\n"
-                         "3: movl $-14, %0\n"
-                         "   jmp 2b\n"
-                         " .popsection\n"
-                         _ASM_EXTABLE(1b, 3b)
+                         _ASM_FIXUP_SET_0(-14)
                          : "+r" (rc), "+a" (lo), "+d" (hi) : "c" (msr));
     *val = ((uint64_t)hi << 32) | lo;
     return rc;
@@ -63,11 +59,7 @@ static inline int wrmsr_safe(uint32_t msr, uint64_t val)
 
     __asm__ __volatile__("1: wrmsr\n"
                          "2:\n"
-                         " .pushsection .text.fixup, \"ax\"\n"
-                         "3: movl $-14, %0\n"
-                         "   jmp 2b\n"
-                         " .popsection\n"
-                         _ASM_EXTABLE(1b, 3b)
+                         _ASM_FIXUP_SET_0(-14)
                          : "+r" (rc) : "c" (msr), "a" ((uint32_t)val),
                            "d" ((uint32_t)(val >> 32)) : "memory");
     return rc;
