@@ -8,14 +8,23 @@ TOP=$(cd "$HERE/.." && pwd)
 RESULTS=$O/test-results.txt
 : > "$RESULTS"
 
+# run_suite NAME CMD...: the suite's PASS/FAIL lines join $RESULTS.  Judged
+# on its own lines only: a suite that reports nothing, or exits with an
+# error without a FAIL line of its own, adds a FAIL line for itself.
 run_suite() {
-    local what=$1; shift
+    local what=$1 out rc
+    shift
     echo "=== $what ==="
-    "$@" 2>&1 | tee -a "$RESULTS.log" | grep -E '^(PASS|FAIL) |^  ' | tee -a "$RESULTS"
-    # A suite that dies before reporting anything is a failure too.
-    if [ "${PIPESTATUS[0]}" -ne 0 ] && ! grep -q '^FAIL ' "$RESULTS"; then
-        echo "FAIL $what (exited with an error, see $RESULTS.log)" | tee -a "$RESULTS"
+    out=$(mktemp)
+    "$@" 2>&1 | tee -a "$RESULTS.log" | grep -E '^(PASS|FAIL) |^  ' | tee "$out"
+    rc=${PIPESTATUS[0]}
+    cat "$out" >> "$RESULTS"
+    if ! grep -qE '^(PASS|FAIL) ' "$out"; then
+        echo "FAIL $what (reported no test, exit $rc; see $RESULTS.log)" | tee -a "$RESULTS"
+    elif [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
+        echo "FAIL $what (exited with status $rc, see $RESULTS.log)" | tee -a "$RESULTS"
     fi
+    rm -f "$out"
 }
 
 : > "$RESULTS.log"

@@ -15,3 +15,15 @@ int xsm_privileged_op(const struct domain *d, enum xsm_op op)
     }
     return -EPERM;                       /* an operation this policy does not know */
 }
+
+int xsm_target_op(const struct domain *src, const struct domain *target,
+                  enum xsm_target_op op)
+{
+    switch ( op )
+    {
+    case XSM_hvm_param:
+    case XSM_add_to_physmap:
+        return src == target || src->is_privileged ? 0 : -EPERM;
+    }
+    return -EPERM;
+}

@@ -315,7 +315,8 @@ void __start_keel(uint32_t magic, uint32_t info_pa)
     start_dom0(&boot_info);
     start_pvh_domus(&boot_info);
     keyhandler_init();
-    printk("Boot complete: %u CPU(s) idle, %lu MiB free; debug keys on the "
+    /* The line that says Keel is up shows at the default (warning) level. */
+    printk(KLOG_WARNING "Boot complete: %u CPU(s) idle, %lu MiB free; debug keys on the "
            "serial console ('h' for help)\n", num_online_cpus(),
            avail_heap_pages() >> (20 - PAGE_SHIFT));
     idle_loop();

@@ -19,4 +19,14 @@ enum xsm_op {
 /* 0 or -EPERM. */
 int xsm_privileged_op(const struct domain *d, enum xsm_op op);
 
+/* Operations one domain may do on itself, and dom0 on any (Xen's XSM_TARGET). */
+enum xsm_target_op {
+    XSM_hvm_param,                  /* hvm_op set_param / get_param */
+    XSM_add_to_physmap,             /* memory_op XENMEM_add_to_physmap */
+};
+
+/* 0 or -EPERM: may src do op on target? */
+int xsm_target_op(const struct domain *src, const struct domain *target,
+                  enum xsm_target_op op);
+
 #endif /* KEEL_XSM_H */

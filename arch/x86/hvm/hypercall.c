@@ -7,6 +7,7 @@
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/printk.h>
+#include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/hvm/hvm.h>
@@ -37,25 +38,44 @@ struct xen_add_to_physmap {
     uint64_t gpfn;
 };
 
-static bool is_self(const struct domain *d, uint16_t domid)
+/*
+ * The domain an hvm_op or memory_op argument names, checked in Xen's order:
+ * it must exist (-ESRCH), be an HVM domain (-EINVAL), and the caller may
+ * act on it (XSM: itself, or dom0 on any; -EPERM).
+ */
+static long target_domain(struct domain *cur, uint16_t domid, enum xsm_target_op op,
+                          struct domain **out)
 {
-    return domid == DOMID_SELF || domid == d->domain_id;
+    struct domain *t = domid == DOMID_SELF ? cur : get_domain_by_id(domid);
+    long rc;
+
+    if ( !t )
+        return -ESRCH;
+    if ( !t->arch.is_hvm )
+        return -EINVAL;
+    rc = xsm_target_op(cur, t, op);
+    if ( rc )
+        return rc;
+    *out = t;
+    return 0;
 }
 
-static long add_to_physmap(struct domain *d, uint64_t arg)
+static long add_to_physmap(struct domain *cur, uint64_t arg)
 {
     struct xen_add_to_physmap x;
-    struct hvm_domain *h = &d->arch.hvm;
+    struct domain *d;
+    struct hvm_domain *h;
     long rc;
 
     if ( copy_from_guest(&x, arg, sizeof(x)) )
         return -EFAULT;
-    if ( !is_self(d, x.domid) )
-        return -EPERM;
-    if ( x.space != XENMAPSPACE_shared_info )
-        return -ENOSYS;
-    if ( x.idx != 0 )
+    rc = target_domain(cur, x.domid, XSM_add_to_physmap, &d);
+    if ( rc )
+        return rc;
+    /* Xen: a space it does not map, or a shared_info index but 0, is -EINVAL. */
+    if ( x.space != XENMAPSPACE_shared_info || x.idx != 0 )
         return -EINVAL;
+    h = &d->arch.hvm;
     /* The page moves: its old place (if any) becomes a hole. */
     if ( h->shared_info_gfn )
         p2m_set_entry(&h->p2m, h->shared_info_gfn, 0, p2m_invalid);
@@ -98,19 +118,22 @@ static long set_param(struct domain *d, const struct xen_hvm_param *p)
 
 static long do_hvm_op(unsigned long op, uint64_t arg)
 {
-    struct domain *d = current->domain;
+    struct domain *cur = current->domain, *d;
     struct xen_hvm_param p;
+    long rc;
 
     switch ( op )
     {
     case HVMOP_set_param:
     case HVMOP_get_param:
+        /* Xen's order: the index, then the domain, its type, the permission. */
         if ( copy_from_guest(&p, arg, sizeof(p)) )
             return -EFAULT;
-        if ( !is_self(d, p.domid) )
-            return -EPERM;
         if ( p.index >= HVM_NR_PARAMS )
             return -EINVAL;
+        rc = target_domain(cur, p.domid, XSM_hvm_param, &d);
+        if ( rc )
+            return rc;
         if ( op == HVMOP_set_param )
             return set_param(d, &p);
         p.value = d->arch.hvm.params[p.index];

@@ -363,6 +363,8 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
             return -EPERM;                 /* no breakpoints on Keel's addresses */
         break;
     case 6:
+        if ( value >> 32 )
+            return -EINVAL;                /* Xen: the upper half is reserved */
         value = (value & 0xe00f) | 0xffff0ff0UL;   /* architectural fixed bits */
         break;
     case 7:

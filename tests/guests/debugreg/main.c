@@ -38,10 +38,16 @@ void test_main(void)
     check_rc("set DR7 with GD", hypercall_set_debugreg(7, 1UL << 13), -EPERM);
     check_rc("set DR7 bits 32-63", hypercall_set_debugreg(7, 0xffffffff00000000UL), -EINVAL);
     check_eq("DR7 unchanged", hypercall_get_debugreg(7), 0x400);
+    /* CR4.DE is clear for a PV guest: DR4 is DR6 and DR5 is DR7. */
     rc = hypercall_set_debugreg(4, 0);
-    printk("set DR4 = 0: %ld\n", rc);
+    check_rc("set DR4 = 0", rc, 0);
     check_eq("get DR4 (= DR6)", hypercall_get_debugreg(4), 0xffff0ff0);
     check_eq("get DR5 (= DR7)", hypercall_get_debugreg(5), 0x400);
+    check_rc("set DR4 = B0", hypercall_set_debugreg(4, 1), 0);
+    check_eq("DR6 after writing DR4 = B0", hypercall_get_debugreg(6), 0xffff0ff1);
+    check_rc("set DR4 bits 32-63", hypercall_set_debugreg(4, 1UL << 32), -EINVAL);
+    check_rc("set DR6 = 0 through DR4", hypercall_set_debugreg(4, 0), 0);
+    check_eq("DR6 after writing DR4 = 0", hypercall_get_debugreg(6), 0xffff0ff0);
 
     /* Instruction breakpoint on label 1. */
     asm volatile ("lea 1f(%%rip), %0" : "=r" (bp));

@@ -189,7 +189,10 @@ struct mmio_ctx {
 
 /*
  * An operand of the emulated instruction: a device page goes to the device
- * model, anything else is guest RAM (e.g. the other side of a MOVS).
+ * model, a frame with neither RAM nor a device behind it to the null
+ * handler (Xen's answer when no ioreq server claims an access: reads
+ * return all ones, writes are dropped, the domain runs on; nothing is ever
+ * mapped there), anything else is guest RAM (e.g. the other side of a MOVS).
  */
 static int mmio_access(struct x86_emulate_ctxt *c, uint64_t linear, void *buf,
                        unsigned int bytes, bool write)
@@ -201,6 +204,12 @@ static int mmio_access(struct x86_emulate_ctxt *c, uint64_t linear, void *buf,
     if ( gpa == BAD_GPA || (gpa & 0xfff) + bytes > PAGE_SIZE )
         return X86EMUL_UNHANDLEABLE;
     p2m_lookup(&m->v->domain->arch.hvm.p2m, gpa >> PAGE_SHIFT, &t);
+    if ( t == p2m_invalid )
+    {
+        if ( !write )
+            memset(buf, 0xff, bytes);
+        return X86EMUL_OKAY;
+    }
     if ( t == p2m_mmio_emul )
         return hvm_mmio_access(m->v, gpa, buf, bytes, write) ? X86EMUL_OKAY
                                                              : X86EMUL_UNHANDLEABLE;
@@ -251,9 +260,10 @@ static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
     int rc;
 
     p2m_lookup(&v->domain->arch.hvm.p2m, gpa >> PAGE_SHIFT, &t);
-    if ( t != p2m_mmio_emul )
+    if ( t != p2m_mmio_emul && t != p2m_invalid )
     {
-        crash(v, "nested page fault outside the guest's memory");
+        /* RAM is mapped with every right: a fault on it is Keel's bug or a race. */
+        crash(v, "nested page fault on a frame of the guest's RAM");
         return;
     }
     regs = (struct x86_emul_regs){
