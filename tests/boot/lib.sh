@@ -62,8 +62,12 @@ boot_case() {
         fi
         sleep 0.3
     done
-    if ! kill -0 "$pid" 2>/dev/null && [ -n "$stopped_at" ]; then
-        EXITED_AFTER[$name]=$((SECONDS - stopped_at))
+    if ! kill -0 "$pid" 2>/dev/null; then
+        # QEMU ended by itself: how long after the stop line (which may have
+        # come in the last poll interval), or "-" without one.
+        [ -z "$stopped_at" ] && grep -qE "$stop" "$log" && stopped_at=$SECONDS
+        EXITED_AFTER[$name]=${stopped_at:+$((SECONDS - stopped_at))}
+        EXITED_AFTER[$name]=${EXITED_AFTER[$name]:--}
     fi
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
@@ -87,6 +91,8 @@ must_exit() {
     local after=${EXITED_AFTER[$1]}
     if [ -z "$after" ]; then
         PROBLEMS[$1]+="  missing: QEMU never exited: the machine did not reset"$'\n'
+    elif [ "$after" = - ]; then
+        PROBLEMS[$1]+="  unexpected: the machine reset without the announcement"$'\n'
     elif [ "$after" -lt "$2" ]; then
         PROBLEMS[$1]+="  unexpected: the machine reset ${after}s after the announcement, expected >= $2s"$'\n'
     fi
