@@ -33,7 +33,8 @@ struct arch_vcpu {
     uint64_t tsc_aux;                  /* PV: MSR TSC_AUX as the guest wrote it */
     uint64_t mcg_status;               /* PV: virtual MCG_STATUS */
     unsigned int iopl;                 /* physdev_op set_iopl */
-    struct vcpu_info *vcpu_info;       /* in the domain's shared_info */
+    struct vcpu_info *vcpu_info;       /* shared_info slot, or the registered place */
+    mfn_t vcpu_info_mfn;               /* frame of the registered place (INVALID_MFN: none) */
     struct hvm_vcpu hvm;               /* HVM vCPUs only */
 };
 
