@@ -26,6 +26,7 @@
 
 /* Features the PV builder honours when a kernel requires them. */
 #define HONOURED_FEATURES ((1u << XENFEAT_pae_pgdir_above_4gb) | (1u << XENFEAT_dom0) | \
+                           (1u << XENFEAT_writable_page_tables) | \
                            (1u << XENFEAT_mmu_pt_update_preserve_ad) | \
                            (1u << XENFEAT_highmem_assist) | \
                            (1u << XENFEAT_gnttab_map_avail_bits) | \
@@ -323,6 +324,9 @@ int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
     if ( rc )
         return rc;
     b.initrd_as_pfn = notes.has_mod_start_pfn && notes.mod_start_pfn;
+    /* A kernel that requires writable page tables writes them from its first instruction. */
+    if ( notes.features_required[0] & (1u << XENFEAT_writable_page_tables) )
+        d->arch.vm_assist |= 1UL << VMASST_TYPE_writable_pagetables;
     rc = plan_layout(&b, &lay, initrd);
     if ( !rc )
         rc = allocate_memory(&b);
