@@ -14,7 +14,7 @@ LD       ?= ld
 OBJCOPY  ?= objcopy
 O        := build
 
-SRC_DIRS := arch/x86 arch/x86/boot arch/x86/mm arch/x86/pv arch/x86/hvm arch/x86/hvm/svm arch/x86/x86_emulate common common/libelf drivers/char drivers/acpi drivers/video xsm
+SRC_DIRS := arch/x86 arch/x86/boot arch/x86/mm arch/x86/pv arch/x86/hvm arch/x86/hvm/svm arch/x86/x86_emulate common common/decompress common/libelf drivers/char drivers/acpi drivers/video xsm
 C_SRCS   := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 S_SRCS   := $(filter-out %.lds.S,$(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))))
 OBJS     := $(patsubst %.c,$(O)/%.o,$(C_SRCS)) $(patsubst %.S,$(O)/%.o,$(S_SRCS))

@@ -101,6 +101,14 @@ struct domain *get_domain_by_id(domid_t domid)
     return d;
 }
 
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+    spin_lock(&domlist_lock);
+    for ( struct domain *d = domain_list; d; d = d->next_in_list )
+        fn(d, arg);
+    spin_unlock(&domlist_lock);
+}
+
 struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus)
 {
     struct domain *d;
@@ -160,6 +168,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cp
     v->domain = d;
     v->processor = cpu;
     init_timer(&v->singleshot_timer, vcpu_singleshot_timer_fn, v, cpu);
+    vcpu_periodic_timer_init(v);
     v->timer_initialised = true;
     if ( arch_vcpu_create(v) || sched_insert_vcpu(v) )
     {
@@ -289,7 +298,10 @@ void domain_destroy(struct domain *d)
     for_each_vcpu(d, v)
     {
         if ( v->timer_initialised )
+        {
             kill_timer(&v->singleshot_timer);
+            kill_timer(&v->periodic_timer);
+        }
         sched_remove_vcpu(v);
         arch_vcpu_destroy(v);
         xfree(v);

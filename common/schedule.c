@@ -45,13 +45,21 @@ static void slice_timer_fn(void *data)
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
+/* What a vCPU that is not on a CPU is doing (Xen's vcpu_runstate_blocked too). */
+static int off_cpu_state(const struct vcpu *v)
+{
+    if ( v->runnable )
+        return RUNSTATE_runnable;
+    return v->blocked ? RUNSTATE_blocked : RUNSTATE_offline;
+}
+
 static void account_switch(struct vcpu *prev, struct vcpu *next, s_time_t now)
 {
-    prev->run_time += now - prev->runstate_entry;
-    prev->runstate_entry = now;
+    vcpu_runstate_change(prev, is_idle_vcpu(prev) ? RUNSTATE_runnable : off_cpu_state(prev), now);
     prev->is_running = false;
-    next->runstate_entry = now;
+    vcpu_runstate_change(next, RUNSTATE_running, now);
     next->is_running = true;
+    vcpu_periodic_timer_switch(prev, next);
 }
 
 static void schedule(void)
@@ -77,6 +85,9 @@ static void schedule(void)
 
 int sched_insert_vcpu(struct vcpu *v)
 {
+    spin_lock_init(&v->runstate_lock);
+    v->runstate.state = RUNSTATE_offline;
+    v->runstate.state_entry_time = NOW();
     v->sched_priv = ops->alloc_vdata(v);
     if ( !v->sched_priv )
         return -ENOMEM;
@@ -94,6 +105,8 @@ void sched_remove_vcpu(struct vcpu *v)
 void vcpu_wake(struct vcpu *v)
 {
     v->runnable = true;
+    if ( v->runstate.state >= RUNSTATE_blocked )
+        vcpu_runstate_change(v, RUNSTATE_runnable, NOW());
     ops->wake(v);
     sched_kick(v->processor);
 }
@@ -101,6 +114,8 @@ void vcpu_wake(struct vcpu *v)
 void vcpu_sleep(struct vcpu *v)
 {
     v->runnable = false;
+    if ( v->runstate.state == RUNSTATE_runnable )   /* queued, not on a CPU */
+        vcpu_runstate_change(v, off_cpu_state(v), NOW());
     ops->sleep(v);
     sched_kick(v->processor);
 }
@@ -134,7 +149,9 @@ void scheduler_init_cpu(unsigned int cpu)
     idle->processor = cpu;
     idle->domain = &idle_domain;
     idle->is_running = true;
-    idle->runstate_entry = NOW();
+    spin_lock_init(&idle->runstate_lock);
+    idle->runstate.state = RUNSTATE_running;
+    idle->runstate.state_entry_time = NOW();
     idle_vcpu_ptrs[cpu] = idle;
     init_timer(&slice_timer[cpu], slice_timer_fn, NULL, cpu);
 }

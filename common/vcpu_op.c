@@ -1,4 +1,8 @@
-/* vcpu_op: per-vCPU operations (the subset before event channels land). */
+/*
+ * vcpu_op: per-vCPU operations.  The vCPU is named by id within the
+ * caller's own domain (-ENOENT otherwise); each case checks in Xen 4.17's
+ * order and returns its codes.
+ */
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/time.h>
@@ -7,19 +11,41 @@
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/pv_hypercalls.h>
+#include <asm/vcpu_info.h>
 #include <public/errno.h>
 #include <public/vcpu.h>
 
-static long set_singleshot_timer(struct vcpu *v, uint64_t arg)
-{
-    struct vcpu_set_singleshot_timer t;
+/* Xen's bounds: at least 1 ms, at most 2^62 ns. */
+#define PERIOD_MIN MILLISECS(1)
+#define PERIOD_MAX ((s_time_t)(~0ULL >> 2))
 
-    if ( copy_from_guest(&t, arg, sizeof(t)) )
+static long set_periodic_timer(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_set_periodic_timer p;
+
+    if ( copy_from_guest(&p, arg, sizeof(p)) )
         return -EFAULT;
-    if ( (t.flags & VCPU_SSHOTTMR_future) && (s_time_t)t.timeout_abs_ns < NOW() )
-        return -ETIME;
-    set_timer(&v->singleshot_timer, t.timeout_abs_ns);
+    if ( (s_time_t)p.period_ns < PERIOD_MIN || (s_time_t)p.period_ns > PERIOD_MAX )
+        return -EINVAL;
+    vcpu_set_periodic_timer(v, p.period_ns);
     return 0;
+}
+
+static long get_runstate_info(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_runstate_info rs;
+
+    vcpu_runstate_get(v, &rs);
+    return copy_to_guest(arg, &rs, sizeof(rs));
+}
+
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info info;
+
+    if ( copy_from_guest(&info, arg, sizeof(info)) )
+        return -EFAULT;
+    return map_vcpu_info(v, info.mfn, info.offset);
 }
 
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, uint64_t arg)
@@ -44,17 +70,26 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, uint64_t arg)
             vcpu_wake(v);
         }
         return 0;
+    case VCPUOP_get_runstate_info:
+        return get_runstate_info(v, arg);
+    case VCPUOP_register_runstate_memory_area:
+        return vcpu_register_runstate_area(v, arg);
+    case VCPUOP_set_periodic_timer:
+        return set_periodic_timer(v, arg);
+    case VCPUOP_stop_periodic_timer:
+        vcpu_set_periodic_timer(v, 0);
+        return 0;
     case VCPUOP_set_singleshot_timer:
         if ( v != current )
             return -EINVAL;
-        return set_singleshot_timer(v, arg);
+        return vcpu_set_singleshot_timer(v, arg);
     case VCPUOP_stop_singleshot_timer:
         if ( v != current )
             return -EINVAL;
         stop_timer(&v->singleshot_timer);
         return 0;
-    case VCPUOP_stop_periodic_timer:
-        return 0;                       /* no periodic timer ever runs */
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, arg);
     }
     return -ENOSYS;
 }

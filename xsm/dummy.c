@@ -11,6 +11,7 @@ int xsm_privileged_op(const struct domain *d, enum xsm_op op)
     case XSM_read_hypervisor_cmdline:
     case XSM_read_machine_memory_map:
     case XSM_physical_io:
+    case XSM_platform_op:
         return d->is_privileged ? 0 : -EPERM;
     }
     return -EPERM;                       /* an operation this policy does not know */

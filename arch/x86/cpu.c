@@ -77,6 +77,12 @@ void cpu_init_features(void)
     cr4 |= X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     write_cr4(cr4);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE | EFER_SCE);
+    /*
+     * Xen's PAT (WB, WT, UC-, UC, WC, WP, UC, UC): PV guests read it and
+     * pick their PTE cache bits by it.  The first four entries are the
+     * reset values, which is all Keel's own mappings use.
+     */
+    wrmsr(MSR_PAT, PAT_XEN);
 }
 
 /* The APIC ID the CPU was given at reset, before the APIC is touched. */

@@ -15,8 +15,10 @@
 #include <asm/mm.h>
 #include <asm/msr.h>
 #include <asm/guest_access.h>
+#include <asm/guest_time.h>
 #include <asm/page.h>
 #include <asm/pv.h>
+#include <asm/vcpu_info.h>
 #include <public/errno.h>
 #include <public/hvm/hvm_vcpu.h>
 
@@ -45,6 +47,7 @@ int arch_domain_create(struct domain *d)
     mfn_to_page(d->arch.shared_info_mfn)->u.inuse.owner = d->domain_id;
     for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
         si->vcpu_info[i].evtchn_upcall_mask = 1;   /* events off until the guest is ready */
+    update_domain_wallclock_time(d);
     return 0;
 }
 
@@ -61,8 +64,7 @@ void arch_domain_destroy(struct domain *d)
 
 int arch_vcpu_create(struct vcpu *v)
 {
-    if ( v->vcpu_id < XEN_LEGACY_MAX_VCPUS )
-        v->arch.vcpu_info = &v->domain->arch.shared_info->vcpu_info[v->vcpu_id];
+    vcpu_info_reset(v);
     v->arch.kernel_mode = true;
     if ( !v->domain->arch.is_hvm )
         return 0;
@@ -72,6 +74,7 @@ int arch_vcpu_create(struct vcpu *v)
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+    unmap_vcpu_info(v);
     if ( v->domain->arch.is_hvm && v->arch.hvm.vmcb )
     {
         vlapic_destroy(v);
@@ -101,6 +104,25 @@ static void load_segments(struct vcpu *v)
                                            : v->arch.gs_base_user);
 }
 
+/*
+ * A PV runstate area is a guest kernel address, which a user-mode L4 need
+ * not map: write it with the vCPU's kernel L4 loaded (Xen instead retries
+ * when the guest next enters kernel mode).
+ */
+static void pv_update_runstate_area(struct vcpu *v)
+{
+    if ( !v->runstate_guest )
+        return;
+    if ( !v->arch.kernel_mode && v->arch.guest_table )
+        write_cr3(v->arch.guest_table << PAGE_SHIFT);
+    update_runstate_area(v);
+}
+
+/*
+ * Both vCPUs' runstate areas are rewritten (prev's shows it off the CPU,
+ * next's running) and next's time record is renewed, as Xen does at every
+ * switch.
+ */
 void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
     struct cpu_user_regs *frame = guest_cpu_user_regs();
@@ -111,9 +133,17 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
         save_segments(prev);
         if ( prev->arch.debugreg[7] & 0xff )
             write_dr7(DR7_DEFAULT);     /* its breakpoints stay with it */
+        pv_update_runstate_area(prev);  /* its page tables are still loaded */
     }
+    else if ( !is_idle_vcpu(prev) )
+        update_runstate_area(prev);
     if ( is_idle_vcpu(next) || next->domain->arch.is_hvm )
     {
+        if ( !is_idle_vcpu(next) )
+        {
+            update_runstate_area(next);
+            update_vcpu_system_time(next);
+        }
         /* HVM state lives in the VMCB; Keel itself runs on its own tables. */
         write_cr3(virt_to_maddr(idle_pg_table));
         reset_stack_and_call(frame, is_idle_vcpu(next) ? idle_loop : hvm_funcs->resume);
@@ -122,7 +152,17 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
     pv_load_gdt(next);
     if ( next->arch.debugreg[7] & 0xff )
         load_debug_regs(next->arch.debugreg);
-    write_cr3(pv_current_l4_maddr(next));
+    if ( next->arch.kernel_mode )
+    {
+        write_cr3(pv_current_l4_maddr(next));
+        pv_update_runstate_area(next);
+    }
+    else
+    {
+        pv_update_runstate_area(next);  /* through its kernel L4 */
+        write_cr3(pv_current_l4_maddr(next));
+    }
+    update_vcpu_system_time(next);
     load_segments(next);
     reset_stack_and_enter_guest(frame);
 }

@@ -48,3 +48,12 @@ size_t raw_copy_to_guest(uint64_t guest_va, const void *src, size_t len)
         return len;
     return copy_with_fixup((void *)guest_va, src, len);
 }
+
+size_t raw_copy_to_vcpu(struct vcpu *v, uint64_t guest_va, const void *src, size_t len)
+{
+    if ( is_hvm_vcpu(v) )
+        return hvm_copy_to_virt(v, guest_va, src, len);
+    if ( !guest_range_ok(guest_va, len) )
+        return len;
+    return copy_with_fixup((void *)guest_va, src, len);
+}

@@ -3,6 +3,12 @@
  * PIT channel 2; NOW() is then the TSC since boot scaled to nanoseconds.
  * All CPUs are assumed to share one TSC rate and epoch (true for QEMU and
  * for any CPU with an invariant TSC).
+ *
+ * The scale is kept in the form guests get in their vcpu_time_info (a
+ * 32-bit fraction and a power-of-two shift) and NOW() uses exactly that
+ * arithmetic, so a guest extrapolating from any record it was given never
+ * runs ahead of NOW(): records may be old without the guest's clock
+ * drifting or stepping back when a new one arrives.
  */
 #include <keel/lib.h>
 #include <keel/acpi.h>
@@ -11,6 +17,7 @@
 #include <asm/io.h>
 #include <asm/mm.h>
 #include <asm/msr.h>
+#include <asm/guest_time.h>
 #include <asm/time.h>
 
 #define PIT_HZ            1193182
@@ -27,7 +34,7 @@
 
 static uint64_t tsc_hz;
 static uint64_t tsc_at_boot;
-static uint64_t ns_per_tick_scaled;    /* (ns << 32) per TSC tick */
+static struct time_scale tsc_scale;
 static uint64_t ticks_per_ns_scaled;   /* (TSC ticks << 24) per ns */
 
 static uint64_t calibrate_with_pit(void)
@@ -69,6 +76,51 @@ static uint64_t calibrate_with_hpet(paddr_t hpet_pa)
     return (end_tsc - start_tsc) * 1000 / CALIBRATE_MS;
 }
 
+/*
+ * ticks_per_sec is brought into (1e9, 2e9] by a power of two (shift); the
+ * fraction 1e9 / that rate then fits in 32 bits.
+ */
+static void set_time_scale(struct time_scale *ts, uint64_t ticks_per_sec)
+{
+    uint64_t rate = ticks_per_sec;
+    int shift = 0;
+
+    while ( rate > 2 * (uint64_t)NSEC_PER_SEC )
+    {
+        rate >>= 1;
+        shift--;
+    }
+    while ( rate <= (uint64_t)NSEC_PER_SEC )
+    {
+        rate <<= 1;
+        shift++;
+    }
+    ts->mul_frac = (uint32_t)(((uint64_t)NSEC_PER_SEC << 32) / rate);
+    ts->shift = shift;
+}
+
+static uint64_t scale_delta(uint64_t delta, const struct time_scale *ts)
+{
+    if ( ts->shift < 0 )
+        delta >>= -ts->shift;
+    else
+        delta <<= ts->shift;
+    return (uint64_t)(((unsigned __int128)delta * ts->mul_frac) >> 32);
+}
+
+const struct time_scale *tsc_time_scale(void)
+{
+    return &tsc_scale;
+}
+
+s_time_t stime_and_tsc(uint64_t *tsc)
+{
+    uint64_t now = rdtsc();
+
+    *tsc = now;
+    return tsc_hz ? (s_time_t)scale_delta(now - tsc_at_boot, &tsc_scale) : 0;
+}
+
 void time_init(void)
 {
     const char *source = "HPET";
@@ -79,21 +131,19 @@ void time_init(void)
         source = "PIT";
         tsc_hz = calibrate_with_pit();
     }
-    ns_per_tick_scaled = ((uint64_t)NSEC_PER_SEC << 32) / tsc_hz;
+    set_time_scale(&tsc_scale, tsc_hz);
     ticks_per_ns_scaled = (tsc_hz << 24) / NSEC_PER_SEC;
     tsc_at_boot = rdtsc();
     printk("Time: TSC %lu.%03lu MHz, calibrated against the %s\n",
            tsc_hz / 1000000, tsc_hz / 1000 % 1000, source);
+    wallclock_init();
 }
 
 s_time_t get_s_time(void)
 {
-    uint64_t ticks;
+    uint64_t tsc;
 
-    if ( !tsc_hz )
-        return 0;
-    ticks = rdtsc() - tsc_at_boot;
-    return (s_time_t)(((unsigned __int128)ticks * ns_per_tick_scaled) >> 32);
+    return stime_and_tsc(&tsc);
 }
 
 uint64_t tsc_from_stime(s_time_t t)

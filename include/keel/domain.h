@@ -12,6 +12,7 @@
 #include <asm/domain.h>
 #include <keel/event.h>
 #include <keel/timer_heap.h>
+#include <public/vcpu.h>
 
 #define MAX_VIRT_CPUS   XEN_LEGACY_MAX_VCPUS
 #define DOMID_IDLE_KEEL 0x7fffU
@@ -28,11 +29,15 @@ struct vcpu {
     bool blocked;                    /* SCHEDOP_block: waiting for an event */
     bool context_set;                /* has a register state to start from */
     bool up;                         /* brought up (VCPUOP_up or at build), not down */
-    s_time_t runstate_entry;         /* when it last changed state */
-    s_time_t run_time;               /* total time on a CPU */
+    struct vcpu_runstate_info runstate;  /* state, entry time, time per state */
+    spinlock_t runstate_lock;
+    uint64_t runstate_guest;         /* VCPUOP_register_runstate_memory_area VA (0: none) */
     uint16_t virq_to_port[24];       /* bound VIRQs (NR_VIRQS) */
     struct timer singleshot_timer;   /* VCPUOP_set_singleshot_timer -> VIRQ_TIMER */
     bool timer_initialised;
+    struct timer periodic_timer;     /* VCPUOP_set_periodic_timer -> VIRQ_TIMER, while running */
+    s_time_t periodic_period;        /* 0: stopped */
+    s_time_t periodic_last_event;
     struct arch_vcpu arch;
 };
 
@@ -62,6 +67,8 @@ struct domain {
 #define DOMCRF_pvh        (1u << 2)     /* ... booted at PHYS32_ENTRY (with DOMCRF_hvm) */
 struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus);
 struct domain *get_domain_by_id(domid_t domid);
+/* Call fn for every domain (under the domain list lock: fn must not create or destroy). */
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cpu);
 void domain_destroy(struct domain *d);
 void domain_pause(struct domain *d);

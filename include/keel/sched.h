@@ -54,6 +54,28 @@ int sched_insert_vcpu(struct vcpu *v);
 void sched_remove_vcpu(struct vcpu *v);
 void __noreturn idle_loop(void);
 
+/*
+ * Runstates (common/runstate.c): what each vCPU is doing and for how long,
+ * in Xen's four states; the guest may have a copy kept in its memory.
+ */
+void vcpu_runstate_change(struct vcpu *v, int new_state, s_time_t now);
+/* The vCPU's runstate with the time in its current state added up to now. */
+void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out);
+/* Rewrite the guest's copy (the vCPU's address space must be the one loaded for PV). */
+void update_runstate_area(struct vcpu *v);
+long vcpu_register_runstate_area(struct vcpu *v, uint64_t arg);
+
+/*
+ * Guest timers (common/vcpu_timer.c): the one-shot timer (set_timer_op,
+ * VCPUOP_set_singleshot_timer) and the periodic one, both VIRQ_TIMER.  The
+ * periodic timer ticks only while its vCPU runs, as on Xen.
+ */
+void vcpu_periodic_timer_init(struct vcpu *v);
+void vcpu_set_periodic_timer(struct vcpu *v, s_time_t period);
+/* At a switch: prev's periodic timer stops, next's catches up and re-arms. */
+void vcpu_periodic_timer_switch(struct vcpu *prev, struct vcpu *next);
+long vcpu_set_singleshot_timer(struct vcpu *v, uint64_t arg);
+
 /* Arch: switch this CPU from prev to next (both not NULL, prev != next). */
 void arch_context_switch(struct vcpu *prev, struct vcpu *next);
 

@@ -14,6 +14,7 @@ enum xsm_op {
     XSM_read_hypervisor_cmdline,    /* xen_version XENVER_commandline */
     XSM_read_machine_memory_map,    /* memory_op XENMEM_machine_memory_map */
     XSM_physical_io,                /* port I/O after physdev_op set_iopl */
+    XSM_platform_op,                /* platform_op (wall clock) */
 };
 
 /* 0 or -EPERM. */

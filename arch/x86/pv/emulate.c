@@ -9,7 +9,6 @@
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/printk.h>
-#include <keel/version.h>
 #include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/debugreg.h>
@@ -19,6 +18,7 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/pv_hypercalls.h>
+#include <public/errno.h>
 
 #define MAX_INSN 15
 
@@ -30,42 +30,12 @@ static void set_reg32(uint64_t *reg, uint32_t v)
     *reg = v;                           /* 32-bit results zero-extend */
 }
 
-/* CPUID as a PV guest sees it: the host's, with the Xen leaves on top. */
-static void pv_cpuid(struct cpu_user_regs *regs)
+/* CPUID through the forced-emulation prefix: the PV policy (pv/cpuid.c). */
+static void pv_cpuid(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    uint32_t leaf = regs->rax, sub = regs->rcx;
-    struct cpuid_leaf r = { 0, 0, 0, 0 };
+    struct cpuid_leaf r;
 
-    switch ( leaf )
-    {
-    case 0x40000000:
-        r.a = 0x40000002;               /* largest Xen leaf */
-        memcpy(&r.b, "XenV", 4);
-        memcpy(&r.c, "MMXe", 4);
-        memcpy(&r.d, "nVMM", 4);
-        break;
-    case 0x40000001:
-        r.a = (KEEL_VERSION_MAJOR << 16) | KEEL_VERSION_MINOR;
-        break;
-    case 0x40000002:
-        r.a = 1;                        /* one hypercall page */
-        r.b = 0x40000000;               /* MSR that asks for it */
-        break;
-    default:
-        if ( leaf >= 0x40000000 && leaf < 0x50000000 )
-            break;                      /* other hypervisor leaves: zero */
-        cpuid_count(leaf, sub, &r);
-        if ( leaf == 1 )
-        {
-            r.c |= 1u << 31;            /* running under a hypervisor */
-            r.c &= ~((1u << 21) | (1u << 26) | (1u << 27));  /* x2apic, xsave, osxsave */
-            r.c &= ~(1u << 5);          /* vmx */
-        }
-        else if ( leaf == 7 && sub == 0 )
-            r.b &= ~((1u << 0) | (1u << 7) | (1u << 20));    /* fsgsbase, smep, smap */
-        else if ( leaf == 0x80000001 )
-            r.c &= ~(1u << 2);          /* svm */
-    }
+    pv_cpuid_leaf(v, regs->rax, regs->rcx, &r);
     set_reg32(&regs->rax, r.a);
     set_reg32(&regs->rbx, r.b);
     set_reg32(&regs->rcx, r.c);
@@ -74,21 +44,25 @@ static void pv_cpuid(struct cpu_user_regs *regs)
 
 static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
 {
+    uint32_t idx = regs->rcx;
     uint64_t val;
 
-    switch ( (uint32_t)regs->rcx )
+    if ( !pv_rdmsr(v, idx, &val) )
     {
-    case MSR_FS_BASE:
-        val = rdmsr(MSR_FS_BASE);
-        break;
-    case MSR_GS_BASE:
-        val = rdmsr(MSR_GS_BASE);
-        break;
-    case MSR_SHADOW_GS_BASE:
-        val = v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel;
-        break;
-    default:
-        return false;
+        /*
+         * As Xen: a kernel with no #GP handler yet (early boot) reads an MSR
+         * the hardware has as 0 rather than dying of the fault.
+         */
+        if ( v->arch.trap_ctxt[TRAP_gp_fault].address || (idx >> 16) == 0x4000 ||
+             rdmsr_safe(idx, &val) )
+        {
+            printk(KLOG_DEBUG "d%uv%u: RDMSR %#x refused\n", v->domain->domain_id,
+                   v->vcpu_id, idx);
+            return false;
+        }
+        printk(KLOG_WARNING "d%uv%u: faking RDMSR %#x\n", v->domain->domain_id,
+               v->vcpu_id, idx);
+        val = 0;
     }
     set_reg32(&regs->rax, val);
     set_reg32(&regs->rdx, val >> 32);
@@ -97,30 +71,13 @@ static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
 
 static bool emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
 {
+    uint32_t idx = regs->rcx;
     uint64_t val = ((regs->rdx & 0xffffffff) << 32) | (regs->rax & 0xffffffff);
 
-    if ( !guest_range_ok(val, 0) && val )
-        return false;                   /* a base inside Keel's hole: #GP */
-    switch ( (uint32_t)regs->rcx )
-    {
-    case MSR_FS_BASE:
-        v->arch.fs_base = val;
-        wrmsr(MSR_FS_BASE, val);
+    if ( pv_wrmsr(v, idx, val) )
         return true;
-    case MSR_GS_BASE:
-        if ( v->arch.kernel_mode )
-            v->arch.gs_base_kernel = val;
-        else
-            v->arch.gs_base_user = val;
-        wrmsr(MSR_GS_BASE, val);
-        return true;
-    case MSR_SHADOW_GS_BASE:
-        if ( v->arch.kernel_mode )
-            v->arch.gs_base_user = val;
-        else
-            v->arch.gs_base_kernel = val;
-        return true;
-    }
+    printk(KLOG_DEBUG "d%uv%u: WRMSR %#x val %#lx refused\n", v->domain->domain_id,
+           v->vcpu_id, idx, val);
     return false;
 }
 
@@ -211,6 +168,39 @@ static void set_guest_ts(struct vcpu *v, bool ts)
     write_cr0(ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
 }
 
+/*
+ * CR4 as Xen shows a PV guest: the bits it may toggle (TSD, DE, FSGSBASE,
+ * OSXSAVE, each only if the CPUID policy has the feature) as it last set
+ * them, plus Keel's own PAE, MCE, OSFXSR and OSXMMEXCPT.  A write never
+ * faults: other bits are dropped.  Keel keeps them in the vCPU only; none
+ * reaches the hardware CR4 (TSD is not enforced on guest user space; DE
+ * only changes what DR4/DR5 mean to set/get_debugreg and mov).
+ */
+#define PV_CR4_GUEST_MASK   (X86_CR4_TSD | X86_CR4_DE | X86_CR4_FSGSBASE | X86_CR4_OSXSAVE)
+#define PV_CR4_VISIBLE_MASK (X86_CR4_PAE | X86_CR4_MCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+
+static uint64_t guest_cr4(const struct vcpu *v)
+{
+    return (v->arch.cr4_guest & PV_CR4_GUEST_MASK) | (read_cr4() & PV_CR4_VISIBLE_MASK);
+}
+
+static void set_guest_cr4(struct vcpu *v, uint64_t val)
+{
+    struct cpuid_leaf l1, l7;
+
+    pv_cpuid_leaf(v, 1, 0, &l1);
+    pv_cpuid_leaf(v, 7, 0, &l7);
+    if ( !(l1.d & (1u << 4)) )
+        val &= ~X86_CR4_TSD;
+    if ( !(l1.d & (1u << 2)) )
+        val &= ~X86_CR4_DE;
+    if ( !(l7.b & (1u << 0)) )
+        val &= ~X86_CR4_FSGSBASE;
+    if ( !(l1.c & (1u << 26)) )
+        val &= ~X86_CR4_OSXSAVE;
+    v->arch.cr4_guest = val & PV_CR4_GUEST_MASK;
+}
+
 static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
 {
     switch ( cr )
@@ -218,7 +208,7 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
     case 0: *val = guest_cr0(v); return true;
     case 2: *val = v->arch.vcpu_info->arch.cr2; return true;
     case 3: *val = pv_current_l4_maddr(v); return true;
-    case 4: *val = read_cr4(); return true;
+    case 4: *val = guest_cr4(v); return true;
     }
     return false;
 }
@@ -235,8 +225,19 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         return true;
     case 3:
         return pv_new_kernel_baseptr(v, val >> PAGE_SHIFT) == 0;
+    case 4:
+        set_guest_cr4(v, val);
+        return true;
     }
     return false;
+}
+
+/* DR4/DR5 with CR4.DE set, DR8 and up: #UD at the mov, as the CPU would. */
+static bool debugreg_ud(struct vcpu *v, unsigned int *len)
+{
+    *len = 0;                           /* rip stays: the trap is bounced */
+    pv_inject_trap(v, TRAP_invalid_op, false, 0);
+    return true;
 }
 
 /* mov to/from CRn/DRn (0f 20-23), clts, wbinvd: guest kernel mode only. */
@@ -270,12 +271,21 @@ static bool emulate_0f(struct vcpu *v, struct cpu_user_regs *regs,
         if ( op == 0x21 )
         {
             val = do_get_debugreg(reg);
+            if ( (long)val == -ENODEV )
+                return debugreg_ud(v, len);
             if ( (long)val < 0 && (long)val > -4096 )
                 return false;
             *rm = val;
             return true;
         }
-        return do_set_debugreg(reg, *rm) == 0;
+        switch ( do_set_debugreg(reg, *rm) )
+        {
+        case 0:
+            return true;
+        case -ENODEV:
+            return debugreg_ud(v, len);
+        }
+        return false;
     }
     return false;
 }
@@ -327,7 +337,8 @@ static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
     if ( insn[len] == 0x0f && len + 1 < avail &&
          emulate_0f(v, regs, &insn[len], avail - len, rex, &ilen) )
     {
-        regs->rip += len + ilen;
+        if ( ilen )                     /* 0: emulate_0f bounced a trap */
+            regs->rip += len + ilen;
         return true;
     }
     if ( insn[len] == 0x0f && len + 1 < avail && insn[len + 1] == 0x32 && v->arch.kernel_mode )
@@ -365,7 +376,7 @@ static bool emulate_forced_cpuid(struct cpu_user_regs *regs)
     if ( copy_from_guest(insn, regs->rip, sizeof(insn)) ||
          memcmp(insn, forced_cpuid, sizeof(insn)) )
         return false;
-    pv_cpuid(regs);
+    pv_cpuid(current, regs);
     regs->rip += sizeof(insn);
     return true;
 }

@@ -358,7 +358,11 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
     struct vcpu *v = current;
 
     if ( reg == 4 || reg == 5 )
-        reg += 2;                          /* DR4/DR5 alias DR6/DR7 */
+    {
+        if ( v->arch.cr4_guest & X86_CR4_DE )
+            return -ENODEV;                /* the guest's CR4.DE: no DR4/DR5 */
+        reg += 2;                          /* otherwise they alias DR6/DR7 */
+    }
     switch ( reg )
     {
     case 0: case 1: case 2: case 3:
@@ -375,7 +379,7 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
             return -EINVAL;
         if ( value & DR7_GD )
             return -EPERM;
-        /* I/O breakpoints (R/W = 10b) need CR4.DE: not offered. */
+        /* I/O breakpoints (R/W = 10b): Keel does not emulate them, even with CR4.DE. */
         for ( unsigned int i = 0; i < 4; i++ )
             if ( ((value >> (16 + 4 * i)) & 3) == 2 && (value & (3UL << (2 * i))) )
                 return -EPERM;
@@ -398,7 +402,11 @@ long do_get_debugreg(unsigned long reg)
     if ( reg > 7 )
         return -ENODEV;
     if ( reg == 4 || reg == 5 )
+    {
+        if ( v->arch.cr4_guest & X86_CR4_DE )
+            return -ENODEV;
         reg += 2;
+    }
     if ( reg == 6 && !v->arch.debugreg[6] )
         return 0xffff0ff0UL;
     if ( reg == 7 && !v->arch.debugreg[7] )

@@ -29,8 +29,12 @@ struct arch_vcpu {
     uint64_t *gdt_shadow;              /* validated copy of the guest's GDT */
     unsigned long debugreg[8];
     bool fpu_ts;                       /* the guest's virtual CR0.TS */
+    unsigned long cr4_guest;           /* PV: the CR4 bits the guest set (TSD, DE) */
+    uint64_t tsc_aux;                  /* PV: MSR TSC_AUX as the guest wrote it */
+    uint64_t mcg_status;               /* PV: virtual MCG_STATUS */
     unsigned int iopl;                 /* physdev_op set_iopl */
-    struct vcpu_info *vcpu_info;       /* in the domain's shared_info */
+    struct vcpu_info *vcpu_info;       /* shared_info slot, or the registered place */
+    mfn_t vcpu_info_mfn;               /* frame of the registered place (INVALID_MFN: none) */
     struct hvm_vcpu hvm;               /* HVM vCPUs only */
 };
 

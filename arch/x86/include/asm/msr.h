@@ -10,6 +10,8 @@
 #define  APIC_BASE_EXTD      (1UL << 10)
 #define  APIC_BASE_ENABLE    (1UL << 11)
 #define  APIC_BASE_ADDR_MASK 0x000ffffffffff000UL
+#define MSR_PAT              0x00000277
+#define  PAT_XEN             0x0000050100070406UL
 #define MSR_TSC_DEADLINE     0x000006e0
 #define MSR_EFER             0xc0000080
 #define  EFER_SCE            (1UL << 0)

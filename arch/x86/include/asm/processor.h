@@ -34,11 +34,16 @@
 #define X86_CR0_TS  (1UL << 3)
 #define X86_CR0_WP  (1UL << 16)
 #define X86_CR0_PG  (1UL << 31)
+#define X86_CR4_TSD (1UL << 2)
+#define X86_CR4_DE  (1UL << 3)
 #define X86_CR4_PSE (1UL << 4)
 #define X86_CR4_PAE (1UL << 5)
+#define X86_CR4_MCE (1UL << 6)
 #define X86_CR4_PGE (1UL << 7)
 #define X86_CR4_OSFXSR (1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
+#define X86_CR4_FSGSBASE (1UL << 16)
+#define X86_CR4_OSXSAVE (1UL << 18)
 
 /*
  * Registers saved on entry to Keel from an interrupt or exception.  The

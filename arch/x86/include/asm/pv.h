@@ -35,6 +35,13 @@ void exit_to_guest(struct cpu_user_regs *regs);
 /* ... and this one when its iretq to a guest faults. */
 void __noreturn pv_failed_iret(void);
 
+/* CPUID leaf/subleaf as the PV vCPU sees it (arch/x86/pv/cpuid.c). */
+void pv_cpuid_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub,
+                   struct cpuid_leaf *r);
+/* RDMSR/WRMSR from the guest kernel (arch/x86/pv/msr.c): false = #GP(0). */
+bool pv_rdmsr(struct vcpu *v, uint32_t idx, uint64_t *val);
+bool pv_wrmsr(struct vcpu *v, uint32_t idx, uint64_t val);
+
 /* mov to CR3 from the guest kernel: switch to an L4 (validated). */
 int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn);
 

@@ -19,17 +19,19 @@
     X(set_gdt,            2, 2, do_set_gdt,            "done",    "frames typed as descriptor pages while in use") \
     X(stack_switch,       3, 2, do_stack_switch,       "done",    "") \
     X(fpu_taskswitch,     5, 1, do_fpu_taskswitch,     "done",    "") \
+    X(platform_op,        7, 1, do_platform_op,        "partial", "settime32, settime64 (dom0); nothing else yet") \
     X(set_debugreg,       8, 2, do_set_debugreg,       "done",    "DR0-3/DR7 loaded while the vCPU runs") \
     X(get_debugreg,       9, 1, do_get_debugreg,       "done",    "") \
     X(update_descriptor, 10, 2, do_update_descriptor,  "done",    "") \
     X(memory_op,         12, 2, do_memory_op,          "partial", "machphys_mapping, maximum_ram_page, current/maximum_reservation, machine_memory_map, memory_map") \
     X(multicall,         13, 2, do_multicall,          "done",    "nested multicall and iret refused") \
     X(update_va_mapping, 14, 3, do_update_va_mapping,  "partial", "kernel page tables; UVMF_ALL/MULTI flush only this CPU") \
+    X(set_timer_op,      15, 1, do_set_timer_op,       "done",    "absolute ns, 0 cancels, VIRQ_TIMER; huge timeouts fire in 100 ms as on Xen") \
     X(xen_version,       17, 2, do_xen_version,        "done",    "reports 4.17") \
     X(console_io,        18, 3, do_console_io,         "done",    "write; read returns 0 bytes until input is routed to guests") \
     X(vm_assist,         21, 2, do_vm_assist,          "done",    "types 0, 2, 3, 4, 5, 32 accepted") \
     X(iret,              23, 0, do_iret,     "done",    "") \
-    X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "is_up, set/stop_singleshot_timer (VIRQ_TIMER), initialise/up for HVM vCPUs") \
+    X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "is_up, runstate (get, register area), periodic and singleshot timers, register_vcpu_info; initialise/up for HVM vCPUs only; no down, send_nmi, get_physid, time area") \
     X(set_segment_base,  25, 2, do_set_segment_base,   "done",    "") \
     X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4, base pointers, flushes; no LDT, no CLEAR/COPY_PAGE") \
     X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown; poll -ENOSYS until events land") \
@@ -47,6 +49,8 @@ long do_callback_op(unsigned long cmd, uint64_t arg);
 long do_stack_switch(unsigned long ss, unsigned long sp);
 long do_set_segment_base(unsigned long which, unsigned long base);
 long do_fpu_taskswitch(unsigned long set);
+long do_platform_op(uint64_t arg);
+long do_set_timer_op(uint64_t timeout);
 long do_set_debugreg(unsigned long reg, unsigned long value);
 long do_get_debugreg(unsigned long reg);
 long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t done, unsigned long foreigndom);

@@ -13,6 +13,7 @@
                     (1U << 14) | (1U << 17) | (1U << 21) | (1U << 29) | (1U << 30))
 
 struct exception_record last_exception;
+void (*event_hook)(struct cpu_regs *regs);
 exception_hook_t exception_hooks[32];
 struct trap_info lib_trap_table[33];
 extern const struct extable_entry __start_ex_table[], __stop_ex_table[];
@@ -71,6 +72,11 @@ void do_exception(struct cpu_regs *regs)
     if ( vec == SYSCALL_ENTRY_VECTOR )
     {
         do_user_syscall(regs);
+        return;
+    }
+    if ( vec == EVENT_ENTRY_VECTOR && event_hook )
+    {
+        event_hook(regs);
         return;
     }
     if ( vec == EVENT_ENTRY_VECTOR )
