@@ -10,9 +10,11 @@
 #include <keel/domain.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
+#include <keel/smp.h>
 #include <keel/softirq.h>
 #include <asm/current.h>
 #include <asm/debugreg.h>
+#include <asm/extable.h>
 #include <asm/gdt.h>
 #include <asm/guest_access.h>
 #include <asm/irqflags.h>
@@ -190,15 +192,64 @@ long do_set_trap_table(uint64_t traps)
     return -E2BIG;
 }
 
+/* Code/data descriptor fields iretq checks. */
+#define SEG_P          (1UL << 47)
+#define SEG_S          (1UL << 44)
+#define SEG_CODE       (1UL << 43)
+#define SEG_CONFORMING (1UL << 42)           /* code; for data: expand-down */
+#define SEG_WRITABLE   (1UL << 41)           /* data; for code: readable */
+#define SEG_L          (1UL << 53)
+#define SEG_DB         (1UL << 54)
+#define SEG_DPL(d)     (((d) >> 45) & 3)
+#define FAULT(vec, sel) (((uint32_t)(vec) << 16) | ((sel) & 0xfffc))
+
+/* A GDT descriptor as this CPU has it: the guest's entries and Keel's flat ones. */
+static bool gdt_desc(unsigned int sel, uint64_t *desc)
+{
+    if ( sel & 4 )
+        return false;                   /* LDT: Keel gives guests none */
+    *desc = gdt_of_cpu(smp_processor_id())[sel >> 3];
+    return true;
+}
+
+/*
+ * The fault iretq to ring 3 raises for these selectors, as vector << 16 |
+ * error code, or 0 if it would load them.  Guest descriptors were checked
+ * when installed (DPL raised to 3, no system descriptors), so this is the
+ * CPU's own check: CS a present 64-bit or compat code segment of DPL 3
+ * (any DPL if conforming), SS a present writable data segment of DPL 3.
+ */
+static uint32_t iret_segment_fault(unsigned int cs, unsigned int ss)
+{
+    uint64_t d;
+
+    if ( !(cs & ~3) || !gdt_desc(cs, &d) || !(d & SEG_S) || !(d & SEG_CODE) ||
+         (!(d & SEG_CONFORMING) && SEG_DPL(d) != 3) || ((d & SEG_L) && (d & SEG_DB)) )
+        return FAULT(TRAP_gp_fault, cs);
+    if ( !(d & SEG_P) )
+        return FAULT(TRAP_no_segment, cs);
+    if ( !(ss & ~3) || !gdt_desc(ss, &d) || !(d & SEG_S) || (d & SEG_CODE) ||
+         !(d & SEG_WRITABLE) || SEG_DPL(d) != 3 )
+        return FAULT(TRAP_gp_fault, ss);
+    if ( !(d & SEG_P) )
+        return FAULT(TRAP_stack_error, ss);
+    return 0;
+}
+
 /*
  * iret: the guest jumped to the hypercall with RAX, R11, RCX, flags, RIP,
  * CS, RFLAGS, RSP, SS on its stack.  The return value is the saved RAX.
+ * CS and SS may be any selectors of the guest's GDT (Linux's __USER_CS
+ * 0x33, __USER_DS 0x2b) or Keel's flat ones; their RPL becomes 3.  If the
+ * CPU would refuse them, the guest gets that fault at the return address
+ * (as on Xen, where its own iretq faults and the fault is reflected).
  */
 long do_iret(void)
 {
     struct vcpu *v = current;
     struct cpu_user_regs *regs = guest_cpu_user_regs();
     struct iret_context ic;
+    uint32_t fault;
 
     if ( copy_from_guest(&ic, regs->rsp, sizeof(ic)) )
     {
@@ -215,23 +266,13 @@ long do_iret(void)
                      v->domain->domain_id, v->vcpu_id, ic.rip);
         return -EFAULT;
     }
-    /*
-     * Only the ABI's flat ring-3 segments: any other selector could make
-     * Keel's own iretq fault.  (Guest GDT code segments are not offered.)
-     */
-    if ( ((ic.cs | 3) != FLAT_RING3_CS64 && (ic.cs | 3) != FLAT_RING3_CS32) ||
-         ((ic.ss | 3) != FLAT_RING3_SS64 && (ic.ss & ~3UL) != 0) )
-    {
-        domain_crash(v->domain, "d%uv%u: iret to cs %#lx ss %#lx refused",
-                     v->domain->domain_id, v->vcpu_id, ic.cs, ic.ss);
-        return -EINVAL;
-    }
     /* RPL 3 in the saved CS means user mode; anything else, the kernel. */
     if ( (ic.cs & 3) == 3 && v->arch.kernel_mode )
         pv_toggle_guest_mode(v);
     regs->rip = ic.rip;
     regs->cs = ic.cs | 3;
     regs->rsp = ic.rsp;
+    /* A null SS (RPL 0-3) is taken as the flat one: ring 3 cannot load null. */
     regs->ss = (ic.ss & ~3UL) ? ic.ss | 3 : FLAT_RING3_SS64;
     /* The guest keeps TF, NT, RF and AC; IOPL and VM are not its to set. */
     regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
@@ -248,6 +289,9 @@ long do_iret(void)
         regs->r11 = ic.r11;
         regs->rcx = ic.rcx;
     }
+    fault = iret_segment_fault(regs->cs, regs->ss);
+    if ( fault )
+        pv_inject_trap(v, fault >> 16, true, fault & 0xffff);
     return ic.rax;
 }
 
@@ -310,6 +354,35 @@ long do_stack_switch(unsigned long ss, unsigned long sp)
     return 0;
 }
 
+/*
+ * SEGBASE_GS_USER_SEL (Linux's load_gs_index): load a selector into %gs for
+ * user mode.  The CPU checks its descriptor in this CPU's GDT (which holds
+ * the guest's) and the user GS base becomes the descriptor's base.  A
+ * selector that faults leaves %gs null with base 0 and, as on Xen, the
+ * hypercall still succeeds (Linux BUG()s if it fails).  Null is loaded
+ * after a flat selector, so that the base is 0 on AMD too.
+ */
+static void load_user_gs_sel(struct vcpu *v, unsigned int sel)
+{
+    uint64_t kernel_base = rdmsr(MSR_GS_BASE);  /* the kernel's GS is live */
+    unsigned int flat = FLAT_RING3_DS32;
+
+    if ( sel > 3 )
+        sel |= 3;                               /* the guest runs in ring 3 */
+    else
+        __asm__ __volatile__("mov %k0, %%gs" :: "r" (flat));
+    __asm__ __volatile__("1: mov %k[sel], %%gs\n"
+                         " .pushsection .text.fixup, \"ax\"\n"
+                         "3: mov %k[flat], %%gs\n"
+                         "   xor %k[sel], %k[sel]\n"
+                         "   jmp 1b\n"
+                         " .popsection\n"
+                         _ASM_EXTABLE(1b, 3b)
+                         : [sel] "+r" (sel) : [flat] "r" (flat) : "memory");
+    v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+    wrmsr(MSR_GS_BASE, kernel_base);
+}
+
 long do_set_segment_base(unsigned long which, unsigned long base)
 {
     struct vcpu *v = current;
@@ -331,10 +404,7 @@ long do_set_segment_base(unsigned long which, unsigned long base)
         wrmsr(MSR_GS_BASE, base);
         return 0;
     case SEGBASE_GS_USER_SEL:
-        /* Load a user GS selector: only null (0) is meaningful for 64-bit guests. */
-        if ( (base & ~3UL) != 0 )
-            return -EINVAL;
-        v->arch.gs_base_user = 0;
+        load_user_gs_sel(v, base & 0xffff);
         return 0;
     }
     return -EINVAL;
