@@ -35,14 +35,18 @@ bool iomem_permitted(const struct domain *d, mfn_t mfn)
     return false;
 }
 
-/* The MMIO pages Keel programs itself. */
+static bool is_hpet(mfn_t mfn)
+{
+    return acpi_platform.hpet_addr &&
+           ((paddr_t)mfn << PAGE_SHIFT) == (acpi_platform.hpet_addr & PAGE_MASK);
+}
+
+/* The MMIO pages Keel programs itself and no guest may touch. */
 static bool keel_mmio(mfn_t mfn)
 {
     paddr_t pa = (paddr_t)mfn << PAGE_SHIFT;
 
     if ( pa == (acpi_platform.lapic_addr & PAGE_MASK) )
-        return true;
-    if ( acpi_platform.hpet_addr && pa == (acpi_platform.hpet_addr & PAGE_MASK) )
         return true;
     for ( unsigned int i = 0; i < acpi_platform.nr_ioapics; i++ )
         if ( pa == (acpi_platform.ioapics[i].addr & PAGE_MASK) )
@@ -62,7 +66,7 @@ static bool e820_ram(mfn_t mfn)
     return false;
 }
 
-bool iomem_mfn_mappable(const struct domain *d, mfn_t mfn)
+static bool mappable(const struct domain *d, mfn_t mfn)
 {
     const struct page_info *pg;
 
@@ -78,4 +82,11 @@ bool iomem_mfn_mappable(const struct domain *d, mfn_t mfn)
         return mfn != PFN_DOWN(TRAMPOLINE_PHYS);
     /* Reserved RAM above 1 MiB is Keel's image, frame table and modules. */
     return !e820_ram(mfn);
+}
+
+enum iomem_access iomem_mfn_access(const struct domain *d, mfn_t mfn)
+{
+    if ( !mappable(d, mfn) )
+        return IOMEM_DENY;
+    return is_hpet(mfn) ? IOMEM_RO : IOMEM_RW;
 }

@@ -40,8 +40,16 @@ int pv_get_l1e(struct domain *d, uint64_t *l1e)
     if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) )
     {
         /* I/O memory holds no references; its cache bits are the guest's (PAT). */
-        if ( !iomem_mfn_mappable(d, mfn) )
+        switch ( iomem_mfn_access(d, mfn) )
+        {
+        case IOMEM_DENY:
             return -EPERM;
+        case IOMEM_RO:
+            *l1e &= ~(uint64_t)_PAGE_RW;    /* Xen: "forcing read-only access" */
+            break;
+        case IOMEM_RW:
+            break;
+        }
         *l1e |= _PAGE_USER;
         return 0;
     }

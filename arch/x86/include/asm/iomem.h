@@ -23,7 +23,12 @@ struct domain;
 /* Grant [first, last] to d: 0, or -ENOSPC when its ranges are full. */
 int iomem_permit(struct domain *d, mfn_t first, mfn_t last);
 bool iomem_permitted(const struct domain *d, mfn_t mfn);
-/* May d map mfn as I/O memory (a frame no domain owns)? */
-bool iomem_mfn_mappable(const struct domain *d, mfn_t mfn);
+/*
+ * How d may map mfn as I/O memory (a frame no domain owns): not at all,
+ * read-only (the HPET, which Keel uses: as Xen without an IOMMU, dom0
+ * may read it, and a writable mapping is made read-only), or freely.
+ */
+enum iomem_access { IOMEM_DENY, IOMEM_RO, IOMEM_RW };
+enum iomem_access iomem_mfn_access(const struct domain *d, mfn_t mfn);
 
 #endif /* ASM_IOMEM_H */
