@@ -6,12 +6,15 @@
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <keel/hypercall_log.h>
 #include <keel/panic.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/smp.h>
 #include <keel/timer.h>
 #include <keel/xmalloc.h>
+#include <asm/current.h>
+#include <asm/traps.h>
 #include <public/errno.h>
 #include <public/sched.h>
 
@@ -269,6 +272,9 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     printk(KLOG_ERR "domain_crash: d%u: %s\n", d->domain_id, buf);
     if ( d->state != DOMAIN_running )
         return;
+    /* Where the guest was, when the crash is its own vCPU's doing. */
+    if ( current && current->domain == d )
+        show_guest_state(current);
     d->state = DOMAIN_crashed;
     d->shutdown_code = SHUTDOWN_crash;
     stop_all_vcpus(d);
@@ -306,5 +312,6 @@ void domain_destroy(struct domain *d)
     free_domain_frames(d);
     printk("Domain %u destroyed: %lu frames returned\n", d->domain_id, freed);
     xfree(d->vcpu);
+    hypercall_log_free(d);
     xfree(d);
 }

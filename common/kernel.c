@@ -23,6 +23,9 @@ static uint32_t pv_features(const struct domain *d)
 
     if ( d->domain_id == 0 )
         f |= 1u << XENFEAT_dom0;
+    /* As on Xen: offered while the guest has the assist turned on. */
+    if ( d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables) )
+        f |= 1u << XENFEAT_writable_page_tables;
     return f;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <keel/lib.h>
 #include <keel/console.h>
+#include <keel/hypercall_log.h>
 #include <keel/keyhandler.h>
 #include <keel/mm.h>
 #include <keel/xmalloc.h>
@@ -14,6 +15,8 @@
 #include <keel/time.h>
 #include <keel/timer.h>
 #include <keel/version.h>
+#include <keel/sched.h>
+#include <asm/current.h>
 #include <asm/traps.h>
 
 #define POLL_PERIOD MILLISECS(20)
@@ -63,6 +66,8 @@ static void dump_this_cpu(void *unused)
 {
     printk("*** CPU%u state ***\n", smp_processor_id());
     show_backtrace_here();
+    if ( current && !is_idle_vcpu(current) )
+        show_guest_state(current);
 }
 
 static void dump_cpus(unsigned char key)
@@ -102,9 +107,10 @@ void keyhandler_init(void)
     register_keyhandler('h', show_help, "show this help");
     register_keyhandler('C', crash_now, "trigger a hypervisor crash (panic)");
     register_keyhandler('R', reboot_now, "reboot the machine");
-    register_keyhandler('d', dump_cpus, "dump a backtrace of every CPU");
+    register_keyhandler('d', dump_cpus, "dump every CPU: backtrace, and the guest it runs");
     register_keyhandler('m', dump_memory, "show heap and xmalloc usage");
     register_keyhandler('t', dump_time, "show version, uptime and time source");
+    hypercall_log_keyhandler_init();
     init_timer(&poll_timer, poll_console, NULL, 0);
     set_timer(&poll_timer, NOW() + POLL_PERIOD);
 }

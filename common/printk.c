@@ -10,6 +10,7 @@
 #include <public/errno.h>
 
 static int loglvl_threshold = LOG_INFO;
+static int guest_loglvl_threshold = LOG_WARNING;
 static bool at_line_start = true;
 static DEFINE_SPINLOCK(printk_lock);
 
@@ -21,32 +22,48 @@ static const struct {
     { "info", LOG_INFO }, { "debug", LOG_DEBUG }, { "all", LOG_DEBUG },
 };
 
-int printk_set_loglvl(const char *s)
+static int parse_level(const char *s, int *threshold)
 {
     for ( size_t i = 0; i < ARRAY_SIZE(loglvl_names); i++ )
         if ( !strcmp(s, loglvl_names[i].name) )
         {
-            loglvl_threshold = loglvl_names[i].level;
+            *threshold = loglvl_names[i].level;
             return 0;
         }
     return -EINVAL;
 }
 
+int printk_set_loglvl(const char *s)
+{
+    return parse_level(s, &loglvl_threshold);
+}
+
+int printk_set_guest_loglvl(const char *s)
+{
+    return parse_level(s, &guest_loglvl_threshold);
+}
+
 void printk_force_all(void)
 {
     loglvl_threshold = LOG_DEBUG;
+    guest_loglvl_threshold = LOG_DEBUG;
     spin_lock_init(&printk_lock);
 }
 
-/* Strip a "<n>" level marker; messages without one are informational. */
-static int message_level(const char **fmt)
+/*
+ * Strip a "<n>" level marker (messages without one are informational);
+ * *guest says whether it is one of the KLOG_G_* levels.
+ */
+static int message_level(const char **fmt, bool *guest)
 {
     const char *f = *fmt;
 
-    if ( f[0] == '<' && f[1] >= '0' && f[1] <= '3' && f[2] == '>' )
+    *guest = false;
+    if ( f[0] == '<' && f[1] >= '0' && f[1] <= '7' && f[2] == '>' )
     {
         *fmt = f + 3;
-        return f[1] - '0';
+        *guest = f[1] >= '4';
+        return (f[1] - '0') & 3;
     }
     return LOG_INFO;
 }
@@ -89,11 +106,12 @@ static void emit_text(const char *s, size_t len)
 void vprintk(const char *fmt, va_list args)
 {
     char buf[1024];
-    int level = message_level(&fmt);
+    bool guest;
+    int level = message_level(&fmt, &guest);
     size_t len;
     unsigned long flags;
 
-    if ( level > loglvl_threshold )
+    if ( level > (guest ? guest_loglvl_threshold : loglvl_threshold) )
         return;
     len = vscnprintf(buf, sizeof(buf), fmt, args);
     spin_lock_irqsave(&printk_lock, flags);

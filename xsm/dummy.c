@@ -2,6 +2,7 @@
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/xsm.h>
+#include <asm/iomem.h>
 #include <public/errno.h>
 
 int xsm_privileged_op(const struct domain *d, enum xsm_op op)
@@ -27,4 +28,9 @@ int xsm_target_op(const struct domain *src, const struct domain *target,
         return src == target || src->is_privileged ? 0 : -EPERM;
     }
     return -EPERM;
+}
+
+int xsm_iomem_mapping(const struct domain *d, unsigned long mfn)
+{
+    return iomem_permitted(d, mfn) ? 0 : -EPERM;
 }

@@ -52,6 +52,12 @@ static int parse_loglvl(const char *s)
 }
 custom_param("loglvl", parse_loglvl);
 
+static int parse_guest_loglvl(const char *s)
+{
+    return printk_set_guest_loglvl(s);
+}
+custom_param("guest_loglvl", parse_guest_loglvl);
+
 /* Problems found before the console exists are kept and printed after. */
 static struct {
     char text[64];

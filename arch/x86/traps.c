@@ -15,6 +15,7 @@
 #include <asm/extable.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/pv_mm.h>
 #include <asm/traps.h>
 
 struct __packed idt_gate {
@@ -145,7 +146,11 @@ void do_exception(struct cpu_user_regs *regs)
     /* Raised by guest code (ring 3): the PV code bounces or emulates it. */
     if ( (regs->cs & 3) == 3 )
     {
-        pv_do_exception(regs);        /* with interrupts off: cr2 stays valid */
+        /* With interrupts off: cr2 stays valid. */
+        if ( regs->entry_vector == TRAP_page_fault &&
+             pv_ptwr_fault(current, regs, read_cr2()) )
+            return;
+        pv_do_exception(regs);
         return;
     }
     switch ( regs->entry_vector )

@@ -55,6 +55,7 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu **vcpu;
     unsigned long unknown_hypercalls;
+    struct hypercall_log *enosys_log; /* -ENOSYS answers, by (hypercall, sub-op) */
     struct evtchn *evtchn;           /* EVTCHN_MAX_PORTS entries */
     spinlock_t evtchn_lock;
     struct domain *next_in_list;

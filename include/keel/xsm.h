@@ -30,4 +30,7 @@ enum xsm_target_op {
 int xsm_target_op(const struct domain *src, const struct domain *target,
                   enum xsm_target_op op);
 
+/* 0 or -EPERM: may d map the I/O frame mfn (its iomem ranges)? */
+int xsm_iomem_mapping(const struct domain *d, unsigned long mfn);
+
 #endif /* KEEL_XSM_H */

@@ -6,6 +6,7 @@
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <keel/hypercall_log.h>
 #include <keel/printk.h>
 #include <keel/xsm.h>
 #include <asm/current.h>
@@ -169,6 +170,15 @@ static long dispatch(unsigned long nr, const uint64_t a[5])
     return -ENOSYS;
 }
 
+static long dispatch_logged(unsigned long nr, const uint64_t a[5])
+{
+    long rc = dispatch(nr, a);
+
+    if ( rc == -ENOSYS )
+        hypercall_note_enosys(current->domain, nr, a[0]);
+    return rc;
+}
+
 void hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode)
 {
     const struct hvm_gprs *g = &v->arch.hvm.gprs;
@@ -178,12 +188,12 @@ void hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode)
     if ( long_mode )
     {
         a[0] = g->rdi; a[1] = g->rsi; a[2] = g->rdx; a[3] = g->r10; a[4] = g->r8;
-        rc = dispatch(*rax, a);
+        rc = dispatch_logged(*rax, a);
         *rax = rc;
         return;
     }
     a[0] = (uint32_t)g->rbx; a[1] = (uint32_t)g->rcx; a[2] = (uint32_t)g->rdx;
     a[3] = (uint32_t)g->rsi; a[4] = (uint32_t)g->rdi;
-    rc = dispatch((uint32_t)*rax, a);
+    rc = dispatch_logged((uint32_t)*rax, a);
     *rax = (uint32_t)rc;
 }

@@ -8,9 +8,11 @@
 #include <keel/lib.h>
 #include <keel/bootinfo.h>
 #include <keel/domain.h>
+#include <keel/kernel_image.h>
 #include <keel/libelf.h>
 #include <keel/printk.h>
 #include <keel/xmalloc.h>
+#include <asm/iomem.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/pv.h>
@@ -26,6 +28,7 @@
 
 /* Features the PV builder honours when a kernel requires them. */
 #define HONOURED_FEATURES ((1u << XENFEAT_pae_pgdir_above_4gb) | (1u << XENFEAT_dom0) | \
+                           (1u << XENFEAT_writable_page_tables) | \
                            (1u << XENFEAT_mmu_pt_update_preserve_ad) | \
                            (1u << XENFEAT_highmem_assist) | \
                            (1u << XENFEAT_gnttab_map_avail_bits) | \
@@ -292,13 +295,16 @@ static void setup_vcpu0(struct build *b, const struct xen_elf_layout *lay)
     v->context_set = true;
 }
 
-static int parse_kernel(const struct boot_module *kernel, struct elf_image *img,
-                        struct xen_elf_notes *notes, struct xen_elf_layout *lay)
+static int parse_kernel(const struct boot_module *kernel, struct kernel_image *k,
+                        struct elf_image *img, struct xen_elf_notes *notes,
+                        struct xen_elf_layout *lay)
 {
     char err[160];
     int rc;
 
-    rc = elf_init(img, maddr_to_virt(kernel->start), kernel->size, err, sizeof(err));
+    rc = kernel_image_unpack(maddr_to_virt(kernel->start), kernel->size, k, err, sizeof(err));
+    if ( !rc )
+        rc = elf_init(img, k->elf, k->elf_size, err, sizeof(err));
     if ( !rc )
         rc = elf_xen_parse_notes(img, notes, err, sizeof(err));
     if ( !rc )
@@ -318,12 +324,22 @@ int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
     struct xen_elf_notes notes;
     struct xen_elf_layout lay;
     struct build b = { .d = d, .nr_pages = mem_bytes >> PAGE_SHIFT };
-    int rc = parse_kernel(kernel, &img, &notes, &lay);
+    struct kernel_image k;
+    int rc = parse_kernel(kernel, &k, &img, &notes, &lay);
 
     if ( rc )
+    {
+        kernel_image_release(&k);
         return rc;
+    }
     b.initrd_as_pfn = notes.has_mod_start_pfn && notes.mod_start_pfn;
-    rc = plan_layout(&b, &lay, initrd);
+    /* A kernel that requires writable page tables writes them from its first instruction. */
+    if ( notes.features_required[0] & (1u << XENFEAT_writable_page_tables) )
+        d->arch.vm_assist |= 1UL << VMASST_TYPE_writable_pagetables;
+    /* The hardware domain may map all I/O memory but Keel's own. */
+    rc = iomem_permit(d, 0, PADDR_MASK >> PAGE_SHIFT);
+    if ( !rc )
+        rc = plan_layout(&b, &lay, initrd);
     if ( !rc )
         rc = allocate_memory(&b);
     if ( !rc )
@@ -348,5 +364,6 @@ int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
                lay.virt_hypercall ? ", hypercall page" : "");
     }
     xfree(b.p2m);
+    kernel_image_release(&k);
     return rc;
 }

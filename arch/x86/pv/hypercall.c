@@ -6,6 +6,7 @@
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <keel/hypercall_log.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/smp.h>
@@ -43,10 +44,18 @@ static long (*const hypercall_table[NR_HYPERCALLS])(const struct cpu_user_regs *
 
 static long dispatch(unsigned long nr, const struct cpu_user_regs *r)
 {
+    long rc;
+
     if ( likely(nr < NR_HYPERCALLS && hypercall_table[nr]) )
-        return hypercall_table[nr](r);
-    current->domain->unknown_hypercalls++;
-    return -ENOSYS;
+        rc = hypercall_table[nr](r);
+    else
+    {
+        current->domain->unknown_hypercalls++;
+        rc = -ENOSYS;
+    }
+    if ( unlikely(rc == -ENOSYS) )
+        hypercall_note_enosys(current->domain, nr, r->rdi);
+    return rc;
 }
 
 /* For multicall: the same table, arguments from a batch entry. */

@@ -36,7 +36,7 @@ static uint64_t *guest_table_of(struct domain *d, uint64_t entry, unsigned long 
 }
 
 /* The L1 entry mapping va in the vCPU's kernel page tables, or NULL. */
-static uint64_t *find_l1e(struct vcpu *v, uint64_t va)
+uint64_t *pv_find_l1e(struct vcpu *v, uint64_t va)
 {
     struct domain *d = v->domain;
     uint64_t *l4 = mfn_to_virt(v->arch.guest_table);
@@ -99,7 +99,7 @@ long do_update_va_mapping(uint64_t va, uint64_t val, unsigned long flags)
     if ( !guest_range_ok(va, 1) || (va >= MACH2PHYS_VIRT_START && va < MACH2PHYS_VIRT_END) )
         return -EINVAL;
     spin_lock(&v->domain->page_lock);
-    pl1e = find_l1e(v, va);
+    pl1e = pv_find_l1e(v, va);
     rc = pl1e ? mod_l1_entry(v->domain, pl1e, val) : -EINVAL;
     spin_unlock(&v->domain->page_lock);
     if ( !rc )

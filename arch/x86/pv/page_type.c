@@ -9,6 +9,7 @@
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <asm/iomem.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
@@ -37,7 +38,21 @@ int pv_get_l1e(struct domain *d, uint64_t *l1e)
     if ( !(*l1e & _PAGE_PRESENT) )
         return 0;
     if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) )
-        return -EPERM;
+    {
+        /* I/O memory holds no references; its cache bits are the guest's (PAT). */
+        switch ( iomem_mfn_access(d, mfn) )
+        {
+        case IOMEM_DENY:
+            return -EPERM;
+        case IOMEM_RO:
+            *l1e &= ~(uint64_t)_PAGE_RW;    /* Xen: "forcing read-only access" */
+            break;
+        case IOMEM_RW:
+            break;
+        }
+        *l1e |= _PAGE_USER;
+        return 0;
+    }
     if ( *l1e & _PAGE_RW )
     {
         if ( page_type(pg) != PGT_none )

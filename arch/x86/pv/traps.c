@@ -120,6 +120,9 @@ bool pv_inject_trap(struct vcpu *v, unsigned int vector, bool has_error,
                      error_code, regs->rip);
         return false;
     }
+    printk(KLOG_G_DEBUG "d%uv%u: trap %u (error %#x) at rip %#lx, cr2 %#lx\n",
+           v->domain->domain_id, v->vcpu_id, vector, error_code, regs->rip,
+           vector == TRAP_page_fault ? read_cr2() : 0);
     if ( vector == TRAP_page_fault )
     {
         v->arch.vcpu_info->arch.cr2 = read_cr2();

@@ -5,6 +5,7 @@
 #include <keel/types.h>
 #include <asm/processor.h>
 #include <asm/hvm/hvm.h>
+#include <asm/iomem.h>
 #include <public/xen.h>
 
 #define PV_GDT_MAX_FRAMES  FIRST_RESERVED_GDT_PAGE   /* 14 pages of guest descriptors */
@@ -44,6 +45,7 @@ struct arch_domain {
     unsigned long vm_assist;           /* VMASST_TYPE_* bits enabled */
     uint64_t hypercall_page_va;        /* 0 when the guest asked for none */
     bool is_hvm;
+    struct iomem_ranges iomem;         /* I/O frames it may map (asm/iomem.h) */
     struct hvm_domain hvm;             /* HVM domains only */
 };
 

@@ -42,6 +42,12 @@ int pv_get_l1e(struct domain *d, uint64_t *l1e);
 void pv_put_l1e(uint64_t l1e);
 int pv_get_upper_entry(struct domain *d, uint64_t *e, unsigned long type);
 void pv_put_upper_entry(struct domain *d, uint64_t e);
+/* The L1 entry mapping va in v's kernel page tables, or NULL (page_lock held). */
+struct vcpu;
+uint64_t *pv_find_l1e(struct vcpu *v, uint64_t va);
+/* A #PF that wrote one of the guest's L1 tables: emulated if true (ptwr.c). */
+struct cpu_user_regs;
+bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2);
 /* L4 slots 256..271 belong to Keel in every guest L4. */
 bool keel_l4_slot(unsigned int slot);
 

@@ -33,6 +33,9 @@ void do_exception(struct cpu_user_regs *regs);
 void do_IRQ(struct cpu_user_regs *regs);
 
 void show_registers(const struct cpu_user_regs *regs);
+/* A guest vCPU's registers and stack top; on the CPU that runs it (guest_state.c). */
+struct vcpu;
+void show_guest_state(struct vcpu *v);
 void show_backtrace(unsigned long rip, unsigned long rbp);
 void show_backtrace_here(void);
 void exception_selftest(void);

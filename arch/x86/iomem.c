@@ -1,0 +1,92 @@
+/* I/O memory permissions and the frames Keel keeps for itself (asm/iomem.h). */
+#include <keel/lib.h>
+#include <keel/acpi.h>
+#include <keel/bootinfo.h>
+#include <keel/domain.h>
+#include <keel/mm.h>
+#include <keel/xsm.h>
+#include <asm/iomem.h>
+#include <asm/page.h>
+#include <public/errno.h>
+
+#define LOW_MIB_FRAMES 0x100
+
+int iomem_permit(struct domain *d, mfn_t first, mfn_t last)
+{
+    struct iomem_ranges *io = &d->arch.iomem;
+
+    if ( first > last )
+        return -EINVAL;
+    if ( io->nr == IOMEM_MAX_RANGES )
+        return -ENOSPC;
+    io->r[io->nr].first = first;
+    io->r[io->nr].last = last;
+    io->nr++;
+    return 0;
+}
+
+bool iomem_permitted(const struct domain *d, mfn_t mfn)
+{
+    const struct iomem_ranges *io = &d->arch.iomem;
+
+    for ( unsigned int i = 0; i < io->nr; i++ )
+        if ( mfn >= io->r[i].first && mfn <= io->r[i].last )
+            return true;
+    return false;
+}
+
+static bool is_hpet(mfn_t mfn)
+{
+    return acpi_platform.hpet_addr &&
+           ((paddr_t)mfn << PAGE_SHIFT) == (acpi_platform.hpet_addr & PAGE_MASK);
+}
+
+/* The MMIO pages Keel programs itself and no guest may touch. */
+static bool keel_mmio(mfn_t mfn)
+{
+    paddr_t pa = (paddr_t)mfn << PAGE_SHIFT;
+
+    if ( pa == (acpi_platform.lapic_addr & PAGE_MASK) )
+        return true;
+    for ( unsigned int i = 0; i < acpi_platform.nr_ioapics; i++ )
+        if ( pa == (acpi_platform.ioapics[i].addr & PAGE_MASK) )
+            return true;
+    return false;
+}
+
+static bool e820_ram(mfn_t mfn)
+{
+    const struct boot_info *bi = keel_boot_info();
+    paddr_t pa = (paddr_t)mfn << PAGE_SHIFT;
+
+    for ( unsigned int i = 0; i < bi->nr_memmap; i++ )
+        if ( bi->memmap[i].type == E820_RAM && pa >= bi->memmap[i].addr &&
+             pa - bi->memmap[i].addr < bi->memmap[i].size )
+            return true;
+    return false;
+}
+
+static bool mappable(const struct domain *d, mfn_t mfn)
+{
+    const struct page_info *pg;
+
+    if ( xsm_iomem_mapping(d, mfn) || keel_mmio(mfn) )
+        return false;
+    if ( !mfn_valid(mfn) )
+        return true;                    /* beyond RAM: MMIO only */
+    pg = mfn_to_page(mfn);
+    /* Heap frames (free, Keel's or a domain's) are never I/O. */
+    if ( !(pg->count_info & PGC_reserved) )
+        return false;
+    if ( mfn < LOW_MIB_FRAMES )
+        return mfn != PFN_DOWN(TRAMPOLINE_PHYS);
+    /* Reserved RAM above 1 MiB is Keel's image, frame table and modules. */
+    return !e820_ram(mfn);
+}
+
+enum iomem_access iomem_mfn_access(const struct domain *d, mfn_t mfn)
+{
+    if ( !mappable(d, mfn) )
+        return IOMEM_DENY;
+    return is_hpet(mfn) ? IOMEM_RO : IOMEM_RW;
+}
