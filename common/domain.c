@@ -168,6 +168,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cp
     v->domain = d;
     v->processor = cpu;
     init_timer(&v->singleshot_timer, vcpu_singleshot_timer_fn, v, cpu);
+    init_timer(&v->poll_timer, vcpu_poll_timeout, v, cpu);
     vcpu_periodic_timer_init(v);
     v->timer_initialised = true;
     if ( arch_vcpu_create(v) || sched_insert_vcpu(v) )
@@ -300,6 +301,7 @@ void domain_destroy(struct domain *d)
         if ( v->timer_initialised )
         {
             kill_timer(&v->singleshot_timer);
+            kill_timer(&v->poll_timer);
             kill_timer(&v->periodic_timer);
         }
         sched_remove_vcpu(v);
