@@ -28,6 +28,8 @@
 
 #define EFLAGS_IOPL     (3UL << 12)
 #define EFLAGS_IF       (1UL << 9)
+#define EFLAGS_VM       (1UL << 17)
+#define EFLAGS_DEFINED  0x3f7fd5UL        /* CF..ID: the rest is reserved */
 #define LDT_MAX_ENTS    8192
 #define DR7_GD          (1UL << 13)
 #define DR7_RESERVED_ONE 0x400UL
@@ -89,9 +91,13 @@ static void load_regs(struct vcpu *v, const struct guest_user_regs *g)
         .rdx = g->rdx, .rsi = g->rsi, .rdi = g->rdi,
         .rip = g->rip, .cs = guest_rpl(g->cs), .rsp = g->rsp, .ss = guest_rpl(g->ss),
     };
-    /* IOPL is virtual; the real interrupt flag stays on, as on Xen. */
+    /*
+     * IOPL is virtual; the real interrupt flag stays on, as on Xen.  Bits
+     * iretq would refuse (reserved, VM) are dropped rather than left to
+     * fault Keel's return to the guest.
+     */
     v->arch.iopl = (g->rflags & EFLAGS_IOPL) >> 12;
-    r->rflags = (g->rflags & ~EFLAGS_IOPL) | EFLAGS_IF | 2;
+    r->rflags = (g->rflags & EFLAGS_DEFINED & ~(EFLAGS_IOPL | EFLAGS_VM)) | EFLAGS_IF | 2;
 }
 
 /* Breakpoints as set_debugreg takes them; a value it would refuse is dropped. */

@@ -25,16 +25,16 @@
     X(update_descriptor, 10, 2, do_update_descriptor,  "done",    "") \
     X(memory_op,         12, 2, do_memory_op,          "partial", "machphys_mapping, maximum_ram_page, current/maximum_reservation, machine_memory_map, memory_map") \
     X(multicall,         13, 2, do_multicall,          "done",    "nested multicall and iret refused") \
-    X(update_va_mapping, 14, 3, do_update_va_mapping,  "partial", "kernel page tables; UVMF_ALL/MULTI flush only this CPU") \
+    X(update_va_mapping, 14, 3, do_update_va_mapping,  "partial", "kernel page tables; UVMF_LOCAL/ALL/MULTI flushes (other CPUs by IPI)") \
     X(set_timer_op,      15, 1, do_set_timer_op,       "done",    "absolute ns, 0 cancels, VIRQ_TIMER; huge timeouts fire in 100 ms as on Xen") \
     X(xen_version,       17, 2, do_xen_version,        "done",    "reports 4.17") \
     X(console_io,        18, 3, do_console_io,         "done",    "write; read returns 0 bytes until input is routed to guests") \
     X(vm_assist,         21, 2, do_vm_assist,          "done",    "types 0, 2, 3, 4, 5, 32 accepted") \
     X(iret,              23, 0, do_iret,     "done",    "") \
-    X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "is_up, runstate (get, register area), periodic and singleshot timers, register_vcpu_info; initialise/up for HVM vCPUs only; no down, send_nmi, get_physid, time area") \
+    X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "initialise (PV vcpu_guest_context, no LDT; HVM), up, down, is_up, runstate (get, register area), periodic and singleshot timers, register_vcpu_info; no send_nmi, get_physid, time area") \
     X(set_segment_base,  25, 2, do_set_segment_base,   "done",    "") \
-    X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4, base pointers, flushes; no LDT, no CLEAR/COPY_PAGE") \
-    X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown; poll -ENOSYS until events land") \
+    X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4, base pointers, local/MULTI/ALL flushes; no LDT, no CLEAR/COPY_PAGE") \
+    X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown, poll (up to 128 ports, timeout); no remote_shutdown, watchdog") \
     X(callback_op,       30, 2, do_callback_op,        "done",    "event, failsafe, syscall, syscall32, nmi") \
     X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, send, unmask, close (2-level); no interdomain, no FIFO") \
     X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl only")
