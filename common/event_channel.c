@@ -13,6 +13,7 @@
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/hvm/hvm.h>
+#include <asm/irq_pirq.h>
 #include <asm/pv_hypercalls.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
@@ -21,6 +22,8 @@
 struct evtchn_bind_ipi { uint32_t vcpu; evtchn_port_t port; };
 struct evtchn_bind_virq { uint32_t virq; uint32_t vcpu; evtchn_port_t port; };
 struct evtchn_port_arg { evtchn_port_t port; };
+struct evtchn_bind_pirq { uint32_t pirq; uint32_t flags; evtchn_port_t port; };
+#define BIND_PIRQ__WILL_SHARE 1
 
 int evtchn_init(struct domain *d)
 {
@@ -158,6 +161,44 @@ static long bind_virq(struct domain *d, uint64_t arg)
     return copy_to_guest(arg, &b, sizeof(b));
 }
 
+/*
+ * A physical interrupt mapped by PHYSDEVOP_map_pirq, to vCPU 0 (Xen's
+ * order of checks: range, access, already bound, then a free port).
+ */
+static long bind_pirq(struct domain *d, uint64_t arg)
+{
+    struct evtchn_bind_pirq b;
+    int port, rc;
+
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
+        return -EFAULT;
+    if ( (rc = pirq_bind_check(d, b.pirq)) != 0 )
+        return rc;
+    if ( (port = alloc_port(d)) < 0 )
+        return port;
+    /* The port first: the interrupt may arrive as soon as pirq_bind() returns. */
+    d->evtchn[port] = (struct evtchn){ .state = ECS_PIRQ, .notify_vcpu = 0, .pirq = b.pirq };
+    if ( (rc = pirq_bind(d, b.pirq, port, b.flags & BIND_PIRQ__WILL_SHARE)) != 0 )
+    {
+        d->evtchn[port].state = ECS_FREE;
+        return rc;
+    }
+    b.port = port;
+    return copy_to_guest(arg, &b, sizeof(b));
+}
+
+void evtchn_unmask_port(struct domain *d, unsigned int port)
+{
+    struct shared_info *si = d->arch.shared_info;
+
+    if ( !d->evtchn || port == 0 || port >= EVTCHN_MAX_PORTS )
+        return;
+    __atomic_and_fetch(&si->evtchn_mask[port / 64], ~(1UL << (port % 64)), __ATOMIC_SEQ_CST);
+    if ( __atomic_load_n(&si->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) &
+         (1UL << (port % 64)) )
+        mark_upcall(d->vcpu[d->evtchn[port].notify_vcpu], port);
+}
+
 static long port_op(struct domain *d, unsigned int cmd, uint64_t arg)
 {
     struct evtchn_port_arg a;
@@ -187,6 +228,8 @@ static long port_op(struct domain *d, unsigned int cmd, uint64_t arg)
     case EVTCHNOP_close:
         if ( chn->state == ECS_VIRQ )
             d->vcpu[chn->notify_vcpu]->virq_to_port[chn->virq] = 0;
+        if ( chn->state == ECS_PIRQ )
+            pirq_unbind(d, chn->pirq);
         chn->state = ECS_FREE;
         return 0;
     }
@@ -208,6 +251,9 @@ long do_event_channel_op(unsigned long cmd, uint64_t arg)
         break;
     case EVTCHNOP_bind_virq:
         rc = bind_virq(d, arg);
+        break;
+    case EVTCHNOP_bind_pirq:
+        rc = bind_pirq(d, arg);
         break;
     case EVTCHNOP_send:
     case EVTCHNOP_unmask:

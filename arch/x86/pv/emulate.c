@@ -15,6 +15,7 @@
 #include <asm/guest_access.h>
 #include <asm/io.h>
 #include <asm/msr.h>
+#include <asm/pci.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/pv_hypercalls.h>
@@ -104,6 +105,7 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
     unsigned int bytes = (insn[0] & 1) ? (opsize ? 2 : 4) : 1;
     bool in = !(insn[0] & 2);
     unsigned int port;
+    uint32_t pci_val;
 
     if ( (insn[0] & 0xfc) == 0xe4 )     /* e4..e7: immediate port */
     {
@@ -117,6 +119,15 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
     }
     if ( !io_allowed(v) )
         return false;
+    pci_val = regs->rax;
+    if ( pv_pci_cfg_io(v->domain, port, bytes, in, &pci_val) )
+    {
+        if ( in && bytes == 4 )
+            regs->rax = pci_val;
+        else if ( in )
+            regs->rax = (regs->rax & ~((1UL << (bytes * 8)) - 1)) | pci_val;
+        return true;
+    }
     if ( port_is_keels(port, bytes) )
     {
         if ( in )                       /* reads of Keel's ports float high */

@@ -8,6 +8,8 @@
 #include <asm/iomem.h>
 #include <public/xen.h>
 
+struct domain_pirqs;
+
 #define PV_GDT_MAX_FRAMES  FIRST_RESERVED_GDT_PAGE   /* 14 pages of guest descriptors */
 #define PV_GDT_MAX_ENTRIES (PV_GDT_MAX_FRAMES * 512)
 
@@ -46,6 +48,8 @@ struct arch_domain {
     uint64_t hypercall_page_va;        /* 0 when the guest asked for none */
     bool is_hvm;
     struct iomem_ranges iomem;         /* I/O frames it may map (asm/iomem.h) */
+    struct domain_pirqs *pirqs;        /* physical interrupts (asm/irq_pirq.h) */
+    uint32_t pci_cf8;                  /* PV: the emulated 0xcf8 latch */
     struct hvm_domain hvm;             /* HVM domains only */
 };
 
