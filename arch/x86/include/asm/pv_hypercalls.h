@@ -19,7 +19,7 @@
     X(set_gdt,            2, 2, do_set_gdt,            "done",    "frames typed as descriptor pages while in use") \
     X(stack_switch,       3, 2, do_stack_switch,       "done",    "") \
     X(fpu_taskswitch,     5, 1, do_fpu_taskswitch,     "done",    "") \
-    X(platform_op,        7, 1, do_platform_op,        "partial", "settime32, settime64 (dom0); nothing else yet") \
+    X(platform_op,        7, 1, do_platform_op,        "partial", "settime32/64, firmware_info (no EDD/MBR/EDID: no BIOS calls), get_cpuinfo, get_cpu_version, enter_acpi_sleep S5 only (dom0); no microcode, pm/cpufreq, cpu hotplug, resource_op") \
     X(set_debugreg,       8, 2, do_set_debugreg,       "done",    "DR0-3/DR7 loaded while the vCPU runs") \
     X(get_debugreg,       9, 1, do_get_debugreg,       "done",    "") \
     X(update_descriptor, 10, 2, do_update_descriptor,  "done",    "") \
@@ -36,8 +36,8 @@
     X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4, base pointers, local/MULTI/ALL flushes; no LDT, no CLEAR/COPY_PAGE") \
     X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown, poll (up to 128 ports, timeout); no remote_shutdown, watchdog") \
     X(callback_op,       30, 2, do_callback_op,        "done",    "event, failsafe, syscall, syscall32, nmi") \
-    X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, send, unmask, close (2-level); no interdomain, no FIFO") \
-    X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl only")
+    X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, bind_pirq, send, unmask, close (2-level); no interdomain, no FIFO") \
+    X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl, map/unmap_pirq (GSI, MSI, MSI-X; one MSI vector per function), eoi, pirq_eoi_gmfn_v1/v2, irq_status_query, setup_gsi, apic_read, PCI device add/remove, restore_msi, dbgp_op (dom0); no set_iobitmap, get_free_pirq, prepare_msix, pci_mmcfg_reserved, passthrough")
 
 /* Run hypercall nr with up to 5 arguments; -ENOSYS when there is none. */
 long pv_hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
