@@ -164,8 +164,8 @@ void irq_init(void)
     irq_descs = xzalloc_array(struct irq_desc, nr_irqs);
     if ( !irq_descs )
     {
-        nr_irqs = nr_irqs_gsi = 0;
         printk(KLOG_ERR "IRQ: no memory for %u descriptors\n", nr_irqs);
+        nr_irqs = nr_irqs_gsi = 0;
         return;
     }
     for ( unsigned int v = 0; v < 256; v++ )

@@ -144,6 +144,12 @@ struct physdev_pirq_eoi_gmfn {
     uint64_t gmfn;
 };
 
+/* USB debug port resets (Xen's EHCI console): op, bus, then the device. */
 #define PHYSDEVOP_dbgp_op      29
+struct physdev_dbgp_op {
+    uint8_t op;                /* 1 reset prepare, 2 reset done */
+    uint8_t bus;               /* 0 unknown, 1 PCI */
+    struct physdev_pci_device pci;
+};
 
 #endif /* PUBLIC_PHYSDEV_H */

@@ -51,15 +51,8 @@ static int map_pirq(struct physdev_map_pirq *map)
     struct domain *d;
     int rc;
 
-    switch ( map->type )
-    {
-    case MAP_PIRQ_TYPE_MSI_SEG:
+    if ( map->type == MAP_PIRQ_TYPE_MSI_SEG || map->type == MAP_PIRQ_TYPE_MULTI_MSI )
         seg = (uint32_t)map->bus >> 16;
-        break;
-    case MAP_PIRQ_TYPE_MULTI_MSI:
-        seg = (uint32_t)map->bus >> 16;
-        break;
-    }
     if ( (rc = pirq_target(map->domid, &d)) != 0 )
         return rc;
     switch ( map->type )
@@ -244,6 +237,7 @@ long do_physdev_op(unsigned long cmd, uint64_t arg)
 {
     struct physdev_set_iopl iopl;
     struct physdev_eoi eoi;
+    struct physdev_dbgp_op dbgp;
 
     switch ( cmd )
     {
@@ -286,7 +280,7 @@ long do_physdev_op(unsigned long cmd, uint64_t arg)
         /* Xen: 0 when it drives no EHCI debug port, as Keel never does. */
         if ( privileged() )
             return -EPERM;
-        return copy_from_guest(&eoi, arg, sizeof(eoi)) ? -EFAULT : 0;
+        return copy_from_guest(&dbgp, arg, sizeof(dbgp)) ? -EFAULT : 0;
     }
     return -ENOSYS;
 }
