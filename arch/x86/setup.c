@@ -8,6 +8,7 @@
 #include <keel/bootinfo.h>
 #include <keel/cmdline.h>
 #include <keel/console.h>
+#include <keel/console_input.h>
 #include <keel/domain.h>
 #include <keel/keyhandler.h>
 #include <keel/mm.h>
@@ -278,6 +279,7 @@ static void start_dom0(const struct boot_info *bi)
         panic("could not build dom0 from module 0 ('%s')", bi->modules[0].cmdline);
     printk("Starting dom0\n");
     domain_unpause(d);
+    console_input_to_hardware_domain(d);
 }
 
 void __start_keel(uint32_t magic, uint32_t info_pa)
