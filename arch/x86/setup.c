@@ -40,8 +40,37 @@ static char opt_com1[64];
 string_param("com1", opt_com1);
 static char opt_sched[16];
 string_param("sched", opt_sched);
-static uint64_t opt_dom0_mem;
-size_param("dom0_mem", opt_dom0_mem);
+/* dom0_mem=[<size>][,max:<size>] (Xen's syntax; min: is accepted and ignored). */
+static uint64_t opt_dom0_mem, opt_dom0_mem_max;
+
+static int parse_dom0_mem(const char *s)
+{
+    const char *end;
+
+    while ( *s )
+    {
+        uint64_t *dst = &opt_dom0_mem, v;
+
+        if ( !strncmp(s, "max:", 4) )
+            dst = &opt_dom0_mem_max, s += 4;
+        else if ( !strncmp(s, "min:", 4) )
+            dst = NULL, s += 4;
+        v = parse_size_and_unit(s, &end);
+        if ( end == s || (*end && *end != ',') )
+            return -EINVAL;
+        if ( dst )
+            *dst = v;
+        s = *end ? end + 1 : end;
+    }
+    return 0;
+}
+custom_param("dom0_mem", parse_dom0_mem);
+
+/* dom0's quota: max: if given, else unbounded (Xen: the balloon may grow it). */
+uint64_t dom0_memory_max(void)
+{
+    return opt_dom0_mem_max ? opt_dom0_mem_max : ~0ULL;
+}
 static unsigned int opt_dom0_max_vcpus;
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 static unsigned int opt_maxcpus = NR_CPUS;

@@ -115,7 +115,7 @@ static int allocate_memory(struct build *b)
     b->p2m = xmalloc_array(mfn_t, b->nr_pages);
     if ( !b->p2m )
         return -ENOMEM;
-    b->d->max_pages = b->nr_pages;
+    b->d->max_pages = max(b->nr_pages, (unsigned long)(dom0_memory_max() >> PAGE_SHIFT));
     while ( pfn < b->nr_pages )
     {
         unsigned int order = 9;
