@@ -58,7 +58,7 @@ for HV in keel xen; do
     done
     WALL[$HV]=$(median < "$OUT/wall.txt")
     boot_once "$OUT/icount.log" "$OUT/boot.iso" -icount shift=0 >/dev/null
-    ICOUNT[$HV]=$(grep -a "^LINUX-CHECKS-DONE" "$OUT/icount.log" | sed 's/.*uptime=//')
+    ICOUNT[$HV]=$(tr -d "\r" < "$OUT/icount.log" | grep -a "^LINUX-CHECKS-DONE" | sed "s/.*uptime=//")
 done
 echo
 echo "Debian Linux PV dom0 to the shell marker (QEMU TCG, -smp 2, -m 1024)"

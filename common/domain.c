@@ -14,6 +14,7 @@
 #include <keel/timer.h>
 #include <keel/xmalloc.h>
 #include <asm/current.h>
+#include <asm/pv_mm.h>
 #include <asm/traps.h>
 #include <public/errno.h>
 #include <public/sched.h>
@@ -104,8 +105,9 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
  */
 int domain_detach_page(struct domain *d, struct page_info *pg)
 {
+    /* Only the TLB marks may remain: the caller flushes before reuse. */
     if ( !page_owned_by(pg, d) || (pg->count_info & PGC_count_mask) != 1 ||
-         pg->type_info )
+         (pg->type_info & ~(PGT_stale_rw | PGT_was_table)) )
         return -EBUSY;
     page_list_del(d, pg);
     pg->count_info = 0;
@@ -117,8 +119,7 @@ int domain_detach_page(struct domain *d, struct page_info *pg)
 /* Give a detached frame back to d (page_lock held). */
 void domain_attach_page(struct domain *d, struct page_info *pg)
 {
-    pg->count_info = 1;
-    pg->type_info = 0;
+    pg->count_info = 1;                 /* type_info keeps its TLB marks */
     pg->u.inuse.owner = d->domain_id;
     page_list_add(d, pg);
     d->tot_pages++;
@@ -221,6 +222,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cp
     v->domain = d;
     v->processor = cpu;
     init_timer(&v->singleshot_timer, vcpu_singleshot_timer_fn, v, cpu);
+    init_timer(&v->poll_timer, vcpu_poll_timeout, v, cpu);
     vcpu_periodic_timer_init(v);
     v->timer_initialised = true;
     if ( arch_vcpu_create(v) || sched_insert_vcpu(v) )
@@ -353,6 +355,7 @@ void domain_destroy(struct domain *d)
         if ( v->timer_initialised )
         {
             kill_timer(&v->singleshot_timer);
+            kill_timer(&v->poll_timer);
             kill_timer(&v->periodic_timer);
         }
         sched_remove_vcpu(v);

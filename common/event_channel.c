@@ -54,6 +54,31 @@ static void mark_upcall(struct vcpu *v, unsigned int port)
     vcpu_kick(v);                     /* ends a SCHEDOP_block or a HLT */
 }
 
+/*
+ * SCHEDOP_poll waiters: a port that becomes pending wakes the vCPUs polling
+ * it (or any port), masked or not: Linux's PV spinlocks poll a masked port.
+ */
+static void wake_pollers(struct domain *d, unsigned int port)
+{
+    struct vcpu *v;
+
+    if ( !__atomic_load_n(&d->poll_mask, __ATOMIC_SEQ_CST) )
+        return;
+    for_each_vcpu(d, v)
+    {
+        uint64_t bit = 1ULL << v->vcpu_id;
+
+        if ( !(__atomic_load_n(&d->poll_mask, __ATOMIC_SEQ_CST) & bit) ||
+             (v->poll_evtchn > 0 && (unsigned int)v->poll_evtchn != port) )
+            continue;
+        if ( __atomic_fetch_and(&d->poll_mask, ~bit, __ATOMIC_SEQ_CST) & bit )
+        {
+            v->poll_evtchn = 0;
+            vcpu_unblock(v);
+        }
+    }
+}
+
 void evtchn_set_pending(struct vcpu *v, unsigned int port)
 {
     struct shared_info *si = v->domain->arch.shared_info;
@@ -63,6 +88,18 @@ void evtchn_set_pending(struct vcpu *v, unsigned int port)
     if ( !(__atomic_load_n(&si->evtchn_mask[port / 64], __ATOMIC_SEQ_CST) &
            (1UL << (port % 64))) )
         mark_upcall(v, port);
+    wake_pollers(v->domain, port);
+}
+
+int evtchn_port_poll(struct domain *d, unsigned int port)
+{
+    struct shared_info *si = d->arch.shared_info;
+
+    if ( !d->evtchn || port == 0 || port >= EVTCHN_MAX_PORTS ||
+         d->evtchn[port].state == ECS_FREE || d->evtchn[port].state == ECS_RESERVED )
+        return -EINVAL;
+    return !!(__atomic_load_n(&si->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) &
+              (1UL << (port % 64)));
 }
 
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)

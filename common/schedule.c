@@ -79,6 +79,10 @@ static void schedule(void)
         return;
     account_switch(prev, next.task, now);
     next.task->processor = cpu;
+    /* This CPU now caches the domain's translations: remote flushes must reach it. */
+    if ( !is_idle_vcpu(next.task) )
+        __atomic_fetch_or(&next.task->domain->dirty_cpumask, cpumask_of(cpu),
+                          __ATOMIC_SEQ_CST);
     current = next.task;
     arch_context_switch(prev, next.task);
 }

@@ -10,9 +10,12 @@
 #include <keel/sched.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
+#include <asm/hvm/hvm.h>
+#include <asm/pv.h>
 #include <asm/pv_hypercalls.h>
 #include <asm/vcpu_info.h>
 #include <public/errno.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 
 /* Xen's bounds: at least 1 ms, at most 2^62 ns. */
@@ -48,6 +51,55 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
     return map_vcpu_info(v, info.mfn, info.offset);
 }
 
+static long vcpu_initialise(struct vcpu *v, uint64_t arg)
+{
+    /* Xen: a vCPU beyond the shared_info slots needs its vcpu_info registered first. */
+    if ( !v->arch.vcpu_info )
+        return -EINVAL;
+    return is_hvm_vcpu(v) ? arch_vcpu_initialise_context(v, arg)
+                          : pv_vcpu_initialise(v, arg);
+}
+
+static long vcpu_up(struct vcpu *v)
+{
+    if ( !v->context_set )
+        return -EINVAL;
+    if ( !v->up )
+    {
+        v->up = true;
+        vcpu_wake(v);
+    }
+    return 0;
+}
+
+/*
+ * As Xen: the last vCPU going down powers the domain off; otherwise the
+ * vCPU stops being scheduled (itself too: the hypercall returns 0 when a
+ * later VCPUOP_up resumes it) and only VCPUOP_up brings it back, not events.
+ */
+static long vcpu_down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    struct vcpu *o;
+    bool others_up = false;
+
+    for_each_vcpu(d, o)
+        if ( o != v && o->up )
+            others_up = true;
+    if ( !others_up )
+    {
+        domain_shutdown(d, SHUTDOWN_poweroff);
+        return 0;
+    }
+    if ( v->up )
+    {
+        v->up = false;
+        v->blocked = false;             /* an event kick must not wake it */
+        vcpu_sleep(v);
+    }
+    return 0;
+}
+
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, uint64_t arg)
 {
     struct domain *d = current->domain;
@@ -60,16 +112,11 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, uint64_t arg)
     case VCPUOP_is_up:
         return v->up;                   /* up even while halted or blocked */
     case VCPUOP_initialise:
-        return arch_vcpu_initialise_context(v, arg);
+        return vcpu_initialise(v, arg);
     case VCPUOP_up:
-        if ( !v->context_set )
-            return -EINVAL;
-        if ( !v->up )
-        {
-            v->up = true;
-            vcpu_wake(v);
-        }
-        return 0;
+        return vcpu_up(v);
+    case VCPUOP_down:
+        return vcpu_down(v);
     case VCPUOP_get_runstate_info:
         return get_runstate_info(v, arg);
     case VCPUOP_register_runstate_memory_area:

@@ -71,8 +71,27 @@ uint64_t dom0_memory_max(void)
 {
     return opt_dom0_mem_max ? opt_dom0_mem_max : ~0ULL;
 }
-static unsigned int opt_dom0_max_vcpus;
-integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
+
+/* dom0_max_vcpus=N | N-M | N- | -M, parsed as Xen 4.17 does: a floor and a cap. */
+static unsigned int opt_dom0_vcpus_min = 1, opt_dom0_vcpus_max = ~0u;
+
+static int parse_dom0_max_vcpus(const char *s)
+{
+    if ( *s == '-' )
+        opt_dom0_vcpus_max = simple_strtoul(s + 1, &s, 0);
+    else
+    {
+        opt_dom0_vcpus_min = simple_strtoul(s, &s, 0);
+        if ( opt_dom0_vcpus_min == 0 )
+            opt_dom0_vcpus_min = 1;
+        if ( !*s )
+            opt_dom0_vcpus_max = opt_dom0_vcpus_min;
+        else if ( *s++ == '-' && *s )
+            opt_dom0_vcpus_max = simple_strtoul(s, &s, 0);
+    }
+    return *s ? -EINVAL : 0;
+}
+custom_param("dom0_max_vcpus", parse_dom0_max_vcpus);
 static unsigned int opt_maxcpus = NR_CPUS;
 integer_param("maxcpus", opt_maxcpus);
 
@@ -284,6 +303,16 @@ static void start_pvh_domus(const struct boot_info *bi)
     }
 }
 
+/* Xen's default: one vCPU per online CPU, within the floor and cap given. */
+static unsigned int dom0_vcpus(void)
+{
+    unsigned int n = num_online_cpus();
+
+    n = max(n, opt_dom0_vcpus_min);
+    n = min(n, opt_dom0_vcpus_max);
+    return min(n, (unsigned int)MAX_VIRT_CPUS);
+}
+
 static void start_dom0(const struct boot_info *bi)
 {
     const struct boot_module *initrd = bi->nr_modules > 1 &&
@@ -297,11 +326,8 @@ static void start_dom0(const struct boot_info *bi)
         printk("no dom0 kernel given\n");
         return;
     }
-    if ( opt_dom0_max_vcpus > 1 )
-        printk(KLOG_WARNING "dom0_max_vcpus=%u: dom0 gets 1 vCPU until SMP guests land\n",
-               opt_dom0_max_vcpus);
-    d = domain_create(0, DOMCRF_privileged, 1);
-    if ( !d || !vcpu_create(d, 0, 0) )
+    d = domain_create(0, DOMCRF_privileged, dom0_vcpus());
+    if ( !d || !create_vcpus(d, d->max_vcpus, 0) )
         panic("cannot create dom0");
     if ( mem == 0 || pv_dom0_build(d, &bi->modules[0], initrd, mem,
                                    bi->modules[0].cmdline) )

@@ -9,6 +9,7 @@
 #include <keel/time.h>
 #include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/irqflags.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
 
@@ -19,16 +20,25 @@ static struct {
     cpumask_t pending;        /* CPUs that have not run fn yet */
 } call_data;
 
-static void call_function_interrupt(struct cpu_user_regs *regs)
+/* Run the call in flight if it is for this CPU and not run yet here. */
+static void run_pending_call(unsigned int cpu)
 {
-    unsigned int cpu = smp_processor_id();
-    void (*fn)(void *) = call_data.fn;
-    void *info = call_data.info;
+    void (*fn)(void *);
+    void *info;
 
-    (void)regs;
-    apic_eoi();
+    if ( !(__atomic_load_n(&call_data.pending, __ATOMIC_SEQ_CST) & cpumask_of(cpu)) )
+        return;
+    fn = call_data.fn;
+    info = call_data.info;
     fn(info);
     __atomic_and_fetch(&call_data.pending, ~cpumask_of(cpu), __ATOMIC_SEQ_CST);
+}
+
+static void call_function_interrupt(struct cpu_user_regs *regs)
+{
+    (void)regs;
+    apic_eoi();
+    run_pending_call(smp_processor_id());
 }
 
 static void event_check_interrupt(struct cpu_user_regs *regs)
@@ -44,7 +54,18 @@ void on_selected_cpus(cpumask_t mask, void (*fn)(void *), void *info)
     mask &= cpu_online_map & ~cpumask_of(smp_processor_id());
     if ( !mask )
         return;
-    spin_lock(&call_lock);
+    /*
+     * A CPU waiting here with interrupts off (a type change from an
+     * exception path) still answers the call that holds the lock.
+     */
+    while ( !spin_trylock(&call_lock) )
+    {
+        unsigned long flags = local_irq_save();   /* not twice, by the IPI too */
+
+        run_pending_call(smp_processor_id());
+        local_irq_restore(flags);
+        cpu_relax();
+    }
     call_data.fn = fn;
     call_data.info = info;
     __atomic_store_n(&call_data.pending, mask, __ATOMIC_SEQ_CST);
@@ -53,6 +74,46 @@ void on_selected_cpus(cpumask_t mask, void (*fn)(void *), void *info)
     while ( __atomic_load_n(&call_data.pending, __ATOMIC_SEQ_CST) )
         cpu_relax();
     spin_unlock(&call_lock);
+}
+
+/*
+ * Guest TLB flushes.  The whole TLB, global entries included: a PV guest
+ * may set the G bit in its PTEs, and those survive a CR3 reload.
+ */
+static void flush_tlb_all_local(void)
+{
+    unsigned long cr4 = read_cr4();
+
+    if ( cr4 & X86_CR4_PGE )
+    {
+        write_cr4(cr4 & ~X86_CR4_PGE);
+        write_cr4(cr4);
+    }
+    else
+        flush_tlb_local();
+}
+
+static void flush_tlb_ipi(void *va)
+{
+    if ( va )
+        invlpg((unsigned long)va);       /* global entries too */
+    else
+        flush_tlb_all_local();
+}
+
+void flush_tlb_mask(cpumask_t mask)
+{
+    if ( mask & cpumask_of(smp_processor_id()) )
+        flush_tlb_all_local();
+    on_selected_cpus(mask, flush_tlb_ipi, NULL);
+}
+
+void flush_tlb_one_mask(cpumask_t mask, unsigned long va)
+{
+    if ( mask & cpumask_of(smp_processor_id()) )
+        invlpg(va);
+    /* va 0 would mean "everything": the same, only slower. */
+    on_selected_cpus(mask, flush_tlb_ipi, (void *)va);
 }
 
 void cpu_raise_softirq_ipi(unsigned int cpu)

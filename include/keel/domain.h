@@ -29,6 +29,8 @@ struct vcpu {
     bool blocked;                    /* SCHEDOP_block: waiting for an event */
     bool context_set;                /* has a register state to start from */
     bool up;                         /* brought up (VCPUOP_up or at build), not down */
+    int poll_evtchn;                 /* SCHEDOP_poll: the one port, -1 any, 0 none */
+    struct timer poll_timer;         /* SCHEDOP_poll timeout */
     struct vcpu_runstate_info runstate;  /* state, entry time, time per state */
     spinlock_t runstate_lock;
     uint64_t runstate_guest;         /* VCPUOP_register_runstate_memory_area VA (0: none) */
@@ -58,6 +60,8 @@ struct domain {
     struct hypercall_log *enosys_log; /* -ENOSYS answers, by (hypercall, sub-op) */
     struct evtchn *evtchn;           /* EVTCHN_MAX_PORTS entries */
     spinlock_t evtchn_lock;
+    uint64_t dirty_cpumask;          /* cpumask_t: CPUs that may hold its TLB entries */
+    uint64_t poll_mask;              /* vCPUs in SCHEDOP_poll (bit = vcpu_id) */
     struct domain *next_in_list;
     struct arch_domain arch;
 };

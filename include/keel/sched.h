@@ -50,6 +50,8 @@ void vcpu_sleep(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
 void vcpu_unblock(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);
+/* SCHEDOP_poll's timer function (data: the vCPU): ends the poll if it still waits. */
+void vcpu_poll_timeout(void *data);
 int sched_insert_vcpu(struct vcpu *v);
 void sched_remove_vcpu(struct vcpu *v);
 void __noreturn idle_loop(void);

@@ -33,6 +33,9 @@ static inline unsigned int num_online_cpus(void)
 unsigned int smp_boot_cpus(unsigned int max);
 /* Run fn(info) on every online CPU in mask except this one and wait for all. */
 void on_selected_cpus(cpumask_t mask, void (*fn)(void *), void *info);
+/* Flush guest TLB entries (all, or one address) on the CPUs in mask, this one too. */
+void flush_tlb_mask(cpumask_t mask);
+void flush_tlb_one_mask(cpumask_t mask, unsigned long va);
 /* Kick a CPU out of hlt so that it looks at its softirqs. */
 void cpu_raise_softirq_ipi(unsigned int cpu);
 void smp_stop_other_cpus(void);

@@ -78,17 +78,19 @@ static void put_gdt_frames(struct domain *d, const mfn_t *frames, unsigned int e
     spin_unlock(&d->page_lock);
 }
 
-long do_set_gdt(uint64_t frame_list, unsigned long entries)
+/*
+ * Install a GDT of `entries` descriptors from guest frames on v (set_gdt,
+ * and VCPUOP_initialise for a vCPU that is not running).  -EINVAL for too
+ * many entries, a frame that is not v's domain's or cannot be typed, or a
+ * descriptor that is refused.
+ */
+int pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned long entries)
 {
-    struct vcpu *v = current;
     unsigned int nr_frames = (entries + 511) / 512;
-    uint64_t frames[PV_GDT_MAX_FRAMES];
     uint64_t *shadow;
 
     if ( entries > PV_GDT_MAX_ENTRIES )
         return -EINVAL;
-    if ( copy_from_guest(frames, frame_list, nr_frames * sizeof(uint64_t)) )
-        return -EFAULT;
     for ( unsigned int i = 0; i < nr_frames; i++ )
         if ( !frame_is_mine(v->domain, frames[i]) )
             return -EINVAL;
@@ -115,8 +117,20 @@ long do_set_gdt(uint64_t frame_list, unsigned long entries)
     v->arch.gdt_ents = entries;
     memset(v->arch.gdt_frames, 0, sizeof(v->arch.gdt_frames));
     memcpy(v->arch.gdt_frames, frames, nr_frames * sizeof(uint64_t));
-    pv_load_gdt(v);
+    if ( v == current )
+        pv_load_gdt(v);
     return 0;
+}
+
+long do_set_gdt(uint64_t frame_list, unsigned long entries)
+{
+    uint64_t frames[PV_GDT_MAX_FRAMES];
+
+    if ( entries > PV_GDT_MAX_ENTRIES )
+        return -EINVAL;
+    if ( copy_from_guest(frames, frame_list, (entries + 511) / 512 * sizeof(uint64_t)) )
+        return -EFAULT;
+    return pv_set_gdt(current, frames, entries);
 }
 
 /* Keep every vCPU's copy in step with a descriptor written in its GDT frames. */

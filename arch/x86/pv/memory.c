@@ -30,6 +30,12 @@
 #define DOMU_MAX_ORDER  9                /* Xen's CONFIG_DOMU_MAX_ORDER */
 #define INVALID_M2P     (~0UL)
 
+/* Every CPU that may cache a translation of d's, and this one. */
+static void flush_domain_tlbs(const struct domain *d)
+{
+    flush_tlb_mask(d->dirty_cpumask | cpumask_of(smp_processor_id()));
+}
+
 static unsigned int max_order(const struct domain *d)
 {
     return d->is_privileged ? HWDOM_MAX_ORDER : DOMU_MAX_ORDER;
@@ -105,6 +111,8 @@ static int release_one(struct domain *d, const struct xen_memory_reservation *r,
         rc = domain_detach_page(d, pg) ? -EINVAL : 0;
         if ( !rc )
         {
+            /* No mapping is left, but a TLB may still hold one. */
+            flush_domain_tlbs(d);
             set_gpfn_from_mfn(gmfn + k, INVALID_M2P);
             free_heap_pages(pg, 0);
         }
@@ -268,6 +276,8 @@ static long memory_exchange(struct domain *d, unsigned long cmd, uint64_t arg)
         if ( !rc )
             rc = attach_out(d, &x, i << out_chunk, 1UL << out_chunk, outs);
         spin_lock(&d->page_lock);
+        if ( !rc && nr_taken )
+            flush_domain_tlbs(d);       /* before the old frames go back to the heap */
         for ( unsigned long t = 0; t < nr_taken; t++ )
         {
             if ( rc )

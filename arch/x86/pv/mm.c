@@ -8,8 +8,10 @@
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/printk.h>
+#include <keel/smp.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
+#include <asm/irqflags.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/pv.h>
@@ -77,17 +79,62 @@ static int mod_upper_entry(struct domain *d, uint64_t *pe, uint64_t ne,
     return 0;
 }
 
-static void flush_after(uint64_t va, unsigned long flags)
+/*
+ * The physical CPUs of the vCPUs in a guest bitmap of 64-bit words, read
+ * only as far as the domain has vCPUs (Xen's vcpumask_to_pcpumask).
+ */
+static int vcpumask_to_pcpumask(struct domain *d, uint64_t bmap, cpumask_t *mask)
 {
-    switch ( flags & UVMF_FLUSHTYPE_MASK )
+    *mask = 0;
+    for ( unsigned int bias = 0; bias < d->max_vcpus; bias += 64 )
     {
-    case UVMF_INVLPG:
-        invlpg(va);
-        break;
-    case UVMF_TLB_FLUSH:
-        flush_tlb_local();
-        break;
+        uint64_t word;
+
+        if ( copy_from_guest(&word, bmap + bias / 8, sizeof(word)) )
+        {
+            *mask = 0;
+            return -EFAULT;
+        }
+        for ( ; word; word &= word - 1 )
+        {
+            unsigned int id = bias + __builtin_ctzll(word);
+            struct vcpu *v;
+
+            if ( id >= d->max_vcpus )
+                return 0;
+            if ( (v = d->vcpu[id]) != NULL )
+                *mask |= cpumask_of(v->processor);
+        }
     }
+    return 0;
+}
+
+/* UVMF_LOCAL, UVMF_ALL (the domain's dirty CPUs) or a vCPU bitmap pointer. */
+static int flush_after(struct domain *d, uint64_t va, unsigned long flags)
+{
+    unsigned long type = flags & UVMF_FLUSHTYPE_MASK, which = flags & ~UVMF_FLUSHTYPE_MASK;
+    cpumask_t mask;
+    int rc = 0;
+
+    if ( type == UVMF_NONE || type == UVMF_FLUSHTYPE_MASK )
+        return 0;
+    if ( which == UVMF_LOCAL )
+    {
+        if ( type == UVMF_INVLPG )
+            invlpg(va);
+        else
+            flush_tlb_local();
+        return 0;
+    }
+    if ( which == UVMF_ALL )
+        mask = d->dirty_cpumask;
+    else
+        rc = vcpumask_to_pcpumask(d, which, &mask);
+    if ( type == UVMF_INVLPG )
+        flush_tlb_one_mask(mask, va);
+    else
+        flush_tlb_mask(mask);
+    return rc;
 }
 
 long do_update_va_mapping(uint64_t va, uint64_t val, unsigned long flags)
@@ -102,8 +149,9 @@ long do_update_va_mapping(uint64_t va, uint64_t val, unsigned long flags)
     pl1e = pv_find_l1e(v, va);
     rc = pl1e ? mod_l1_entry(v->domain, pl1e, val) : -EINVAL;
     spin_unlock(&v->domain->page_lock);
+    /* The entry is changed either way: a bad vCPU bitmap is -EFAULT after it. */
     if ( !rc )
-        flush_after(va, flags);
+        rc = flush_after(v->domain, va, flags);
     return rc;
 }
 
@@ -220,12 +268,38 @@ int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn)
 
     if ( !mfn || !v->arch.kernel_mode )
         return -EINVAL;
+    /*
+     * From the #GP emulation of mov to CR3, with interrupts off: a type
+     * change may wait for other CPUs to flush, and another CPU may hold
+     * page_lock waiting for this one, so take interrupts as hypercalls do.
+     */
+    local_irq_enable();
     spin_lock(&v->domain->page_lock);
     rc = new_baseptr(v->domain, &v->arch.guest_table, mfn);
     spin_unlock(&v->domain->page_lock);
     if ( !rc )
         write_cr3(pv_current_l4_maddr(v));
     return rc;
+}
+
+/*
+ * TLB_FLUSH/INVLPG _MULTI (a vCPU bitmap in guest memory) and _ALL (every
+ * CPU the domain ran on), as Xen 4.17: an unreadable bitmap is -EINVAL,
+ * an address outside the guest's range is no flush and no error.
+ */
+static long remote_flush(struct domain *d, const struct mmuext_op *op)
+{
+    bool invlpg_op = op->cmd == MMUEXT_INVLPG_MULTI || op->cmd == MMUEXT_INVLPG_ALL;
+    cpumask_t mask = d->dirty_cpumask;
+
+    if ( (op->cmd == MMUEXT_TLB_FLUSH_MULTI || op->cmd == MMUEXT_INVLPG_MULTI) &&
+         vcpumask_to_pcpumask(d, op->arg2.vcpumask, &mask) )
+        return -EINVAL;
+    if ( !invlpg_op )
+        flush_tlb_mask(mask);
+    else if ( guest_range_ok(op->arg1.linear_addr, 1) )
+        flush_tlb_one_mask(mask, op->arg1.linear_addr);
+    return 0;
 }
 
 static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
@@ -253,17 +327,18 @@ static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_NEW_USER_BASEPTR:
         return new_baseptr(d, &v->arch.guest_table_user, op->arg1.mfn);
     case MMUEXT_TLB_FLUSH_LOCAL:
-    case MMUEXT_TLB_FLUSH_MULTI:
-    case MMUEXT_TLB_FLUSH_ALL:
         flush_tlb_local();
         return 0;
     case MMUEXT_INVLPG_LOCAL:
-    case MMUEXT_INVLPG_MULTI:
-    case MMUEXT_INVLPG_ALL:
         if ( !guest_range_ok(op->arg1.linear_addr, 1) )
             return -EINVAL;
         invlpg(op->arg1.linear_addr);
         return 0;
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+    case MMUEXT_INVLPG_ALL:
+        return remote_flush(d, op);
     case MMUEXT_SET_LDT:
         /* No LDT support: only "no LDT" is accepted. */
         return op->arg1.linear_addr || op->arg2.nr_ents ? -EINVAL : 0;

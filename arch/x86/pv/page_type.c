@@ -9,6 +9,7 @@
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <keel/smp.h>
 #include <asm/iomem.h>
 #include <asm/mm.h>
 #include <asm/page.h>
@@ -22,6 +23,26 @@
 static unsigned long lower_type(unsigned long type)
 {
     return type - (1UL << 61);            /* L4 -> L3 -> L2 -> L1 */
+}
+
+/*
+ * Stale translations.  A frame that loses a writable mapping may still be
+ * writable through a TLB entry on any CPU that ran the domain
+ * (PGT_stale_rw), and a frame that stops being a page table may still be
+ * walked through a cached paging-structure entry (PGT_was_table).  Neither
+ * matters while the frame stays what it now is; each would let the guest
+ * around the type rules once the frame changes use.  So before a frame
+ * with either mark becomes a page table, or one with PGT_was_table gains
+ * a writable mapping, the CPUs in the domain's dirty mask are flushed (Xen
+ * does the same, filtered by TLB-flush timestamps).  With one vCPU the
+ * mask is that vCPU's CPU: a local flush, no IPI.
+ */
+static void flush_stale(struct domain *d, struct page_info *pg, unsigned long marks)
+{
+    if ( !(pg->type_info & marks) )
+        return;
+    flush_tlb_mask(d->dirty_cpumask | cpumask_of(smp_processor_id()));
+    pg->type_info &= ~(PGT_stale_rw | PGT_was_table);
 }
 
 bool keel_l4_slot(unsigned int slot)
@@ -57,6 +78,7 @@ int pv_get_l1e(struct domain *d, uint64_t *l1e)
     {
         if ( page_type(pg) != PGT_none )
             return -EBUSY;                /* page tables and GDTs stay read-only */
+        flush_stale(d, pg, PGT_was_table);
         pg->type_info++;
     }
     /* Every mapping holds a reference: a mapped frame never leaves the domain. */
@@ -81,11 +103,11 @@ void pv_put_l1e(uint64_t l1e)
     pg = mfn_to_page(ENTRY_MFN(l1e));
     if ( !is_domain_frame(pg) )
         return;
-    /* The allocation reference stays: only domain_release_page drops it. */
+    /* The allocation reference stays: only domain_detach_page drops it. */
     if ( (pg->count_info & PGC_count_mask) > 1 )
         pg->count_info--;
     if ( (l1e & _PAGE_RW) && page_type(pg) == PGT_none && (pg->type_info & PGT_count_mask) )
-        pg->type_info--;
+        pg->type_info = (pg->type_info - 1) | PGT_stale_rw;
 }
 
 /* A new entry of an L2-L4 table: a validated table of the next level down. */
@@ -174,6 +196,8 @@ int get_page_type(struct domain *d, mfn_t mfn, unsigned long type)
         return -EINVAL;
     if ( page_type(pg) == type )
     {
+        if ( type == PGT_none )           /* Keel will write it (vcpu_info) */
+            flush_stale(d, pg, PGT_was_table);
         pg->type_info++;
         return 0;
     }
@@ -181,6 +205,8 @@ int get_page_type(struct domain *d, mfn_t mfn, unsigned long type)
         return -EINVAL;                   /* already something else */
     if ( pg->type_info & PGT_count_mask )
         return -EBUSY;                    /* still mapped writable somewhere */
+    if ( type != PGT_none )
+        flush_stale(d, pg, PGT_stale_rw | PGT_was_table);
     /* Claim the type first: a table that refers to itself then fails cleanly. */
     pg->type_info = type | 1;
     if ( is_table_type(type) && (rc = validate_table(d, mfn, type)) != 0 )
@@ -200,7 +226,7 @@ void put_page_type(struct domain *d, mfn_t mfn)
         return;
     if ( (--pg->type_info & PGT_count_mask) == 0 )
     {
-        pg->type_info = PGT_none;
+        pg->type_info = is_table_type(type) ? PGT_was_table : PGT_none;
         if ( is_table_type(type) )
             devalidate_table(d, mfn, type);
     }

@@ -21,6 +21,7 @@
 #include <keel/printk.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
+#include <asm/irqflags.h>
 #include <asm/mm.h>
 #include <asm/msr.h>
 #include <asm/page.h>
@@ -216,6 +217,11 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
          (regs->error_code & (PFEC_PRESENT | PFEC_WRITE | PFEC_RESERVED | PFEC_INSN)) !=
              (PFEC_PRESENT | PFEC_WRITE) )
         return false;
+    /*
+     * cr2 is in hand: take interrupts again, so that a CPU holding
+     * page_lock while it waits for this one to flush its TLB gets the IPI.
+     */
+    local_irq_enable();
     spin_lock(&d->page_lock);
     /* cr2's own translation: a read-only mapping of one of the domain's L1s. */
     pl1e = pv_find_l1e(v, cr2);
@@ -231,5 +237,9 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
         }
     }
     spin_unlock(&d->page_lock);
+    /* Bounced as it came: interrupts off, cr2 as the fault left it. */
+    local_irq_disable();
+    if ( !done )
+        write_cr2(cr2);
     return done;
 }

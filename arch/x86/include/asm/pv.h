@@ -48,6 +48,11 @@ void pv_cpuid_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub,
 bool pv_rdmsr(struct vcpu *v, uint32_t idx, uint64_t *val);
 bool pv_wrmsr(struct vcpu *v, uint32_t idx, uint64_t val);
 
+/* Install a GDT from guest frames on v (set_gdt; VCPUOP_initialise). */
+int pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned long entries);
+/* VCPUOP_initialise: a PV vCPU's starting state (arch/x86/pv/vcpu_context.c). */
+long pv_vcpu_initialise(struct vcpu *v, uint64_t arg);
+
 /* mov to CR3 from the guest kernel: switch to an L4 (validated). */
 int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn);
 

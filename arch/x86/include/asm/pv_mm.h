@@ -17,6 +17,8 @@
 #define PGT_l4          (4UL << 61)
 #define PGT_seg_desc    (5UL << 61)
 #define PGT_pinned      (1UL << 60)   /* MMUEXT_PIN_*: one reference held by the pin */
+#define PGT_stale_rw    (1UL << 59)   /* lost a writable mapping: flush before it is a table */
+#define PGT_was_table   (1UL << 58)   /* stopped being a table: flush before it is writable */
 #define PGT_count_mask  ((1UL << 48) - 1)
 
 /* Guest PTE bits Keel accepts and the ones it forces. */
