@@ -15,6 +15,7 @@
 #include <keel/domain.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
+#include <keel/smp.h>
 #include <keel/xmalloc.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
