@@ -75,21 +75,43 @@ uint64_t dom0_memory_max(void)
 /* dom0_max_vcpus=N | N-M | N- | -M, parsed as Xen 4.17 does: a floor and a cap. */
 static unsigned int opt_dom0_vcpus_min = 1, opt_dom0_vcpus_max = ~0u;
 
+/* One number of a dom0_max_vcpus= range; false when there is none. */
+static bool vcpus_number(const char **s, unsigned int *out)
+{
+    const char *start = *s;
+
+    *out = simple_strtoul(start, s, 0);
+    return *s != start;
+}
+
 static int parse_dom0_max_vcpus(const char *s)
 {
+    unsigned int min = 1, max = ~0u;
+
     if ( *s == '-' )
-        opt_dom0_vcpus_max = simple_strtoul(s + 1, &s, 0);
+    {
+        s++;
+        if ( !vcpus_number(&s, &max) )
+            return -EINVAL;
+    }
     else
     {
-        opt_dom0_vcpus_min = simple_strtoul(s, &s, 0);
-        if ( opt_dom0_vcpus_min == 0 )
-            opt_dom0_vcpus_min = 1;
+        if ( !vcpus_number(&s, &min) )
+            return -EINVAL;
         if ( !*s )
-            opt_dom0_vcpus_max = opt_dom0_vcpus_min;
-        else if ( *s++ == '-' && *s )
-            opt_dom0_vcpus_max = simple_strtoul(s, &s, 0);
+            max = min;
+        else if ( *s == '-' )
+        {
+            s++;
+            if ( *s && !vcpus_number(&s, &max) )
+                return -EINVAL;
+        }
     }
-    return *s ? -EINVAL : 0;
+    if ( *s )
+        return -EINVAL;
+    opt_dom0_vcpus_min = min ? min : 1;
+    opt_dom0_vcpus_max = max;
+    return 0;
 }
 custom_param("dom0_max_vcpus", parse_dom0_max_vcpus);
 static unsigned int opt_maxcpus = NR_CPUS;
