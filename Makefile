@@ -2,7 +2,8 @@
 #
 #   make            build/keel.gz (multiboot image) and build/keel-syms (ELF with symbols)
 #   make iso        build/keel.iso, a GRUB2 rescue image with Keel
-#   make run        boot the ISO under QEMU (serial on stdio; Ctrl-A X quits)
+#   make run        Keel + Debian's Linux as dom0 to a shell on the serial console (Ctrl-A X quits)
+#   make run-bare   Keel alone under QEMU
 #   make test       unit tests, QEMU boot tests, guest tests; ends with "N passed, N failed"
 #   make test-xen   the same guest tests on Debian's Xen 4.17 (the reference)
 #   make bench      benchmark guests on Keel and on Xen 4.17, side by side
@@ -35,7 +36,7 @@ ASFLAGS  := -D__ASSEMBLER__ -MMD -MP
 LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
             --no-relax --build-id=none --no-warn-rwx-segments
 
-.PHONY: all iso run test test-xen check unit boottest bench docs deps clean
+.PHONY: run-bare all iso run test test-xen check unit boottest bench docs deps clean
 all: $(O)/keel.gz
 
 $(O)/%.o: %.c
@@ -91,7 +92,12 @@ iso: $(O)/keel.iso
 $(O)/keel.iso: $(O)/keel.gz tests/boot/mkiso.sh
 	sh tests/boot/mkiso.sh $@ $(O)/keel.gz
 
-run: $(O)/keel.iso
+run: $(O)/keel.gz
+	sh tests/boot/deps.sh
+	bash tests/linux/shell.sh $(O)
+
+# Keel alone (no dom0), as before Linux booted.
+run-bare: $(O)/keel.iso
 	sh tests/boot/deps.sh
 	sh tests/boot/run.sh $(O)/keel.iso
 
@@ -110,11 +116,13 @@ check: test
 
 test-xen:
 	sh tests/boot/deps.sh
-	bash tests/guests/run.sh $(O) xen
+	bash tests/guests/run.sh $(O) xen; g=$$?; bash tests/linux/run.sh $(O) xen; l=$$?; \
+	    [ $$g -eq 0 ] && [ $$l -eq 0 ]
 
 bench: $(O)/keel.gz
 	sh tests/boot/deps.sh
 	bash bench/run.sh $(O)
+	bash bench/linux-boot.sh $(O)
 
 docs: docs/hypercalls.md
 docs/hypercalls.md: arch/x86/include/asm/pv_hypercalls.h tools/build/gen-hypercall-doc.sh

@@ -14,6 +14,7 @@
 #include <keel/timer.h>
 #include <keel/xmalloc.h>
 #include <asm/current.h>
+#include <asm/pv_mm.h>
 #include <asm/traps.h>
 #include <public/errno.h>
 #include <public/sched.h>
@@ -38,7 +39,34 @@ bool page_owned_by(const struct page_info *pg, const struct domain *d)
            pg->u.inuse.owner == d->domain_id;
 }
 
-struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
+/* Link one frame into d's list (page_lock held). */
+static void page_list_add(struct domain *d, struct page_info *pg)
+{
+    pg->list.prev = NULL;
+    pg->list.next = d->page_list;
+    if ( d->page_list )
+        d->page_list->list.prev = pg;
+    d->page_list = pg;
+}
+
+static void page_list_del(struct domain *d, struct page_info *pg)
+{
+    if ( pg->list.prev )
+        pg->list.prev->list.next = pg->list.next;
+    else
+        d->page_list = pg->list.next;
+    if ( pg->list.next )
+        pg->list.next->list.prev = pg->list.prev;
+    pg->list.next = pg->list.prev = NULL;
+}
+
+/*
+ * 2^order frames for d (memflags as alloc_heap_pages), each with the
+ * domain's allocation reference and linked on its own, so that any one of
+ * them can later leave the domain (domain_detach_page).
+ */
+struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order,
+                                            unsigned int memflags)
 {
     struct page_info *pg;
     unsigned long n = 1UL << order;
@@ -49,7 +77,7 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
         spin_unlock(&d->page_lock);
         return NULL;
     }
-    pg = alloc_heap_pages(order, 0);
+    pg = alloc_heap_pages(order, memflags);
     if ( pg )
     {
         for ( unsigned long i = 0; i < n; i++ )
@@ -57,15 +85,44 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
             pg[i].count_info = 1;          /* the domain's allocation reference */
             pg[i].type_info = 0;
             pg[i].u.inuse.owner = d->domain_id;
+            page_list_add(d, &pg[i]);
         }
-        /* Blocks are linked by their first frame, which keeps the order in list.prev. */
-        pg->list.next = d->page_list;
-        pg->list.prev = (struct page_info *)(unsigned long)order;
-        d->page_list = pg;
         d->tot_pages += n;
     }
     spin_unlock(&d->page_lock);
     return pg;
+}
+
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
+{
+    return alloc_domheap_pages_flags(d, order, 0);
+}
+
+/*
+ * Take a frame away from d (page_lock held), still allocated: only when
+ * nothing but the allocation holds it (no mapping, no type), so that no
+ * stale access can reach it once it goes to someone else.  0 or -EBUSY.
+ */
+int domain_detach_page(struct domain *d, struct page_info *pg)
+{
+    /* Only the TLB marks may remain: the caller flushes before reuse. */
+    if ( !page_owned_by(pg, d) || (pg->count_info & PGC_count_mask) != 1 ||
+         (pg->type_info & ~(PGT_stale_rw | PGT_was_table)) )
+        return -EBUSY;
+    page_list_del(d, pg);
+    pg->count_info = 0;
+    pg->u.inuse.owner = DOMID_INVALID;
+    d->tot_pages--;
+    return 0;
+}
+
+/* Give a detached frame back to d (page_lock held). */
+void domain_attach_page(struct domain *d, struct page_info *pg)
+{
+    pg->count_info = 1;                 /* type_info keeps its TLB marks */
+    pg->u.inuse.owner = d->domain_id;
+    page_list_add(d, pg);
+    d->tot_pages++;
 }
 
 static void free_domain_frames(struct domain *d)
@@ -75,16 +132,13 @@ static void free_domain_frames(struct domain *d)
     while ( pg )
     {
         struct page_info *next = pg->list.next;
-        unsigned int order = (unsigned long)pg->list.prev;
 
-        for ( unsigned long i = 0; i < (1UL << order); i++ )
-        {
-            pg[i].count_info = 0;
-            pg[i].type_info = 0;
-            pg[i].u.inuse.owner = DOMID_INVALID;
-        }
-        free_heap_pages(pg, order);
-        d->tot_pages -= 1UL << order;
+        pg->count_info = 0;
+        pg->type_info = 0;
+        pg->u.inuse.owner = DOMID_INVALID;
+        pg->list.next = pg->list.prev = NULL;
+        free_heap_pages(pg, 0);
+        d->tot_pages--;
         pg = next;
     }
     d->page_list = NULL;

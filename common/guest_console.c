@@ -5,6 +5,7 @@
  */
 #include <keel/lib.h>
 #include <keel/console.h>
+#include <keel/console_input.h>
 #include <keel/domain.h>
 #include <keel/printk.h>
 #include <asm/current.h>
@@ -40,6 +41,22 @@ static long console_write_from_guest(uint64_t buffer, unsigned long count)
     return 0;
 }
 
+/* Only the domain that has the input reads it (Xen: the hardware domain). */
+static long console_read_to_guest(uint64_t buffer, unsigned long count)
+{
+    char buf[CHUNK];
+    size_t n;
+
+    if ( current->domain->domain_id != 0 )
+        return -EPERM;
+    if ( count && !guest_range_ok(buffer, count) )
+        return -EFAULT;
+    n = console_input_read(buf, min((unsigned long)CHUNK, count));
+    if ( n && copy_to_guest(buffer, buf, n) )
+        return -EFAULT;
+    return n;
+}
+
 long do_console_io(unsigned long cmd, unsigned long count, uint64_t buffer)
 {
     if ( count > (1UL << 20) )
@@ -49,10 +66,7 @@ long do_console_io(unsigned long cmd, unsigned long count, uint64_t buffer)
     case CONSOLEIO_write:
         return console_write_from_guest(buffer, count);
     case CONSOLEIO_read:
-        /* Serial input is not routed to guests yet: nothing to read. */
-        if ( count && !guest_range_ok(buffer, count) )
-            return -EFAULT;
-        return 0;
+        return console_read_to_guest(buffer, count);
     }
     return -ENOSYS;
 }

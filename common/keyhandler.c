@@ -5,6 +5,7 @@
  */
 #include <keel/lib.h>
 #include <keel/console.h>
+#include <keel/console_input.h>
 #include <keel/hypercall_log.h>
 #include <keel/keyhandler.h>
 #include <keel/mm.h>
@@ -98,7 +99,7 @@ static void poll_console(void *unused)
     int c;
 
     while ( (c = console_getc()) >= 0 )
-        handle_keypress(c);
+        console_input_char(c);
     set_timer(&poll_timer, NOW() + POLL_PERIOD);
 }
 

@@ -5,6 +5,7 @@
 #include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
+#include <asm/pv.h>
 #include <asm/pv_hypercalls.h>
 #include <public/errno.h>
 #include <public/memory.h>
@@ -80,6 +81,13 @@ long do_memory_op(unsigned long cmd, uint64_t arg)
 
         return copy_to_guest(arg, &m, sizeof(m));
     }
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+    case XENMEM_exchange:
+        if ( d->arch.is_hvm )
+            return -ENOSYS;              /* HVM: the p2m's, not done yet */
+        return pv_memory_reservation_op(cmd, arg);
     case XENMEM_machine_memory_map:
         return machine_memory_map(arg, d);
     case XENMEM_memory_map:

@@ -131,17 +131,23 @@ void init_heap_pages(struct page_info *pg, unsigned long nr_pages)
     BUG_ON(twice);
 }
 
-/* Take a free block of at least the order, splitting off unneeded halves. */
-static struct page_info *take_block(unsigned int order)
+/*
+ * Take a free block of at least the order that starts below limit (so that
+ * its low 2^order frames end by limit), splitting off unneeded halves: the
+ * low part is kept, so the result lies below the limit too.
+ */
+static struct page_info *take_block(unsigned int order, mfn_t limit)
 {
-    struct page_info *pg;
-    unsigned int j = order;
+    struct page_info *pg = NULL;
+    unsigned int j;
 
-    while ( !free_head[j] )
-        if ( ++j > MAX_ORDER )
-            return NULL;
-
-    pg = free_head[j];
+    for ( j = order; j <= MAX_ORDER && !pg; j++ )
+        for ( pg = free_head[j]; pg; pg = pg->list.next )
+            if ( page_to_mfn(pg) + (1UL << order) <= limit )
+                break;
+    if ( !pg )
+        return NULL;
+    j--;
     free_list_del(pg, j);
     while ( j > order )
     {
@@ -157,12 +163,15 @@ struct page_info *alloc_heap_pages(unsigned int order, unsigned int memflags)
     struct page_info *pg;
     unsigned long flags;
 
-    ASSERT(!memflags);
-    if ( order > MAX_ORDER )
+    unsigned int bits = MEMF_get_bits(memflags);
+    mfn_t limit = bits && bits - PAGE_SHIFT < 64 ? 1UL << (bits - PAGE_SHIFT) : ~0UL;
+
+    ASSERT(!(memflags & ~MEMF_bits(0xff)));
+    if ( order > MAX_ORDER || (bits && bits <= PAGE_SHIFT) )
         return NULL;
 
     spin_lock_irqsave(&heap_lock, flags);
-    pg = take_block(order);
+    pg = take_block(order, limit);
     if ( pg )
     {
         for ( unsigned long i = 0; i < (1UL << order); i++ )

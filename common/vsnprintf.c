@@ -470,3 +470,20 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...)
 
     return ret;
 }
+
+/*
+ * The error-reporting idiom of the parsers and decoders: describe the
+ * failure in err (when the caller gave room for it) and return rc.
+ */
+int errf(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    va_list args;
+
+    if ( errlen )
+    {
+        va_start(args, fmt);
+        vsnprintf(err, errlen, fmt, args);
+        va_end(args);
+    }
+    return rc;
+}

@@ -7,9 +7,25 @@
 #include <keel/xsm.h>
 #include <asm/iomem.h>
 #include <asm/page.h>
+#include <asm/processor.h>
 #include <public/errno.h>
 
 #define LOW_MIB_FRAMES 0x100
+
+/* The last frame the CPU can address (CPUID 0x80000008: MAXPHYADDR). */
+mfn_t iomem_max_mfn(void)
+{
+    struct cpuid_leaf l;
+    unsigned int bits = 36;
+
+    cpuid(0x80000000, &l);
+    if ( l.a >= 0x80000008 )
+    {
+        cpuid(0x80000008, &l);
+        bits = l.a & 0xff;
+    }
+    return (1UL << (bits - PAGE_SHIFT)) - 1;
+}
 
 int iomem_permit(struct domain *d, mfn_t first, mfn_t last)
 {

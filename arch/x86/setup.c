@@ -8,6 +8,7 @@
 #include <keel/bootinfo.h>
 #include <keel/cmdline.h>
 #include <keel/console.h>
+#include <keel/console_input.h>
 #include <keel/domain.h>
 #include <keel/keyhandler.h>
 #include <keel/mm.h>
@@ -39,26 +40,78 @@ static char opt_com1[64];
 string_param("com1", opt_com1);
 static char opt_sched[16];
 string_param("sched", opt_sched);
-static uint64_t opt_dom0_mem;
-size_param("dom0_mem", opt_dom0_mem);
+/* dom0_mem=[<size>][,max:<size>] (Xen's syntax; min: is accepted and ignored). */
+static uint64_t opt_dom0_mem, opt_dom0_mem_max;
+
+static int parse_dom0_mem(const char *s)
+{
+    const char *end;
+
+    while ( *s )
+    {
+        uint64_t *dst = &opt_dom0_mem, v;
+
+        if ( !strncmp(s, "max:", 4) )
+            dst = &opt_dom0_mem_max, s += 4;
+        else if ( !strncmp(s, "min:", 4) )
+            dst = NULL, s += 4;
+        v = parse_size_and_unit(s, &end);
+        if ( end == s || (*end && *end != ',') )
+            return -EINVAL;
+        if ( dst )
+            *dst = v;
+        s = *end ? end + 1 : end;
+    }
+    return 0;
+}
+custom_param("dom0_mem", parse_dom0_mem);
+
+/* dom0's quota: max: if given, else unbounded (Xen: the balloon may grow it). */
+uint64_t dom0_memory_max(void)
+{
+    return opt_dom0_mem_max ? opt_dom0_mem_max : ~0ULL;
+}
+
 /* dom0_max_vcpus=N | N-M | N- | -M, parsed as Xen 4.17 does: a floor and a cap. */
 static unsigned int opt_dom0_vcpus_min = 1, opt_dom0_vcpus_max = ~0u;
 
+/* One number of a dom0_max_vcpus= range; false when there is none. */
+static bool vcpus_number(const char **s, unsigned int *out)
+{
+    const char *start = *s;
+
+    *out = simple_strtoul(start, s, 0);
+    return *s != start;
+}
+
 static int parse_dom0_max_vcpus(const char *s)
 {
+    unsigned int min = 1, max = ~0u;
+
     if ( *s == '-' )
-        opt_dom0_vcpus_max = simple_strtoul(s + 1, &s, 0);
+    {
+        s++;
+        if ( !vcpus_number(&s, &max) )
+            return -EINVAL;
+    }
     else
     {
-        opt_dom0_vcpus_min = simple_strtoul(s, &s, 0);
-        if ( opt_dom0_vcpus_min == 0 )
-            opt_dom0_vcpus_min = 1;
+        if ( !vcpus_number(&s, &min) )
+            return -EINVAL;
         if ( !*s )
-            opt_dom0_vcpus_max = opt_dom0_vcpus_min;
-        else if ( *s++ == '-' && *s )
-            opt_dom0_vcpus_max = simple_strtoul(s, &s, 0);
+            max = min;
+        else if ( *s == '-' )
+        {
+            s++;
+            if ( *s && !vcpus_number(&s, &max) )
+                return -EINVAL;
+        }
     }
-    return *s ? -EINVAL : 0;
+    if ( *s )
+        return -EINVAL;
+    opt_dom0_vcpus_min = min ? min : 1;
+    opt_dom0_vcpus_max = max;
+    return 0;
 }
 custom_param("dom0_max_vcpus", parse_dom0_max_vcpus);
 static unsigned int opt_maxcpus = NR_CPUS;
@@ -303,6 +356,7 @@ static void start_dom0(const struct boot_info *bi)
         panic("could not build dom0 from module 0 ('%s')", bi->modules[0].cmdline);
     printk("Starting dom0\n");
     domain_unpause(d);
+    console_input_to_hardware_domain(d);
 }
 
 void __start_keel(uint32_t magic, uint32_t info_pa)

@@ -14,23 +14,8 @@
 #include <keel/lib.h>
 #include <public/errno.h>
 
-static int __printf(4, 5) gz_err(char *err, size_t errlen, int rc,
-                                 const char *fmt, ...)
-{
-    va_list args;
-
-    if ( errlen )
-    {
-        va_start(args, fmt);
-        vsnprintf(err, errlen, fmt, args);
-        va_end(args);
-    }
-
-    return rc;
-}
-
 #define GZ_ERR(g, rc, fmt, ...) \
-    gz_err((g)->err, (g)->errlen, (rc), "gzip: " fmt, ##__VA_ARGS__)
+    errf((g)->err, (g)->errlen, (rc), "gzip: " fmt, ##__VA_ARGS__)
 
 /* The input, least significant bit first. */
 struct bits {

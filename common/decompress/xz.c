@@ -15,21 +15,6 @@
 #include <keel/lib.h>
 #include <public/errno.h>
 
-static int __printf(4, 5) xz_err(char *err, size_t errlen, int rc,
-                                 const char *fmt, ...)
-{
-    va_list args;
-
-    if ( errlen )
-    {
-        va_start(args, fmt);
-        vsnprintf(err, errlen, fmt, args);
-        va_end(args);
-    }
-
-    return rc;
-}
-
 static uint32_t get_le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -403,7 +388,7 @@ struct xz_ctx {
 };
 
 #define XZ_ERR(x, rc, fmt, ...) \
-    xz_err((x)->err, (x)->errlen, (rc), "xz: " fmt, ##__VA_ARGS__)
+    errf((x)->err, (x)->errlen, (rc), "xz: " fmt, ##__VA_ARGS__)
 
 /* An LZMA2 properties byte: (pb * 5 + lp) * 9 + lc. */
 static bool lzma2_props(struct xz_state *st, unsigned int b)
@@ -1050,14 +1035,14 @@ int decompress_payload(enum bzimage_compression comp, const void *in,
         out_len = &unused;
     *out_len = 0;
     if ( !st )
-        return xz_err(err, errlen, -EINVAL, "bad arguments");
+        return errf(err, errlen, -EINVAL, "bad arguments");
 
     switch ( comp )
     {
     case BZIMAGE_XZ:
         /* xz, then the uncompressed size as a le32 (size_append). */
         if ( in_len < 4 )
-            return xz_err(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                           "xz payload of %zu bytes has no size trailer", in_len);
         want = decompress_size_hint(in, in_len);
         rc = xz_decode(in, in_len - 4, out, out_max, out_len, &st->xz, err,
@@ -1065,17 +1050,17 @@ int decompress_payload(enum bzimage_compression comp, const void *in,
         if ( rc )
             return rc;
         if ( *out_len != want )
-            return xz_err(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                           "xz payload decoded to 0x%zx bytes, its trailer says 0x%zx",
                           *out_len, want);
         return 0;
     case BZIMAGE_GZIP:
         return gunzip(in, in_len, out, out_max, out_len, &st->gz, err, errlen);
     case BZIMAGE_UNKNOWN:
-        return xz_err(err, errlen, -EOPNOTSUPP,
+        return errf(err, errlen, -EOPNOTSUPP,
                       "payload compression not recognised: rebuild the kernel with CONFIG_KERNEL_XZ or CONFIG_KERNEL_GZIP");
     default:
-        return xz_err(err, errlen, -EOPNOTSUPP,
+        return errf(err, errlen, -EOPNOTSUPP,
                       "%s payloads are not supported: rebuild the kernel with CONFIG_KERNEL_XZ or CONFIG_KERNEL_GZIP",
                       bzimage_compression_name(comp));
     }

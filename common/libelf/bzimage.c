@@ -86,11 +86,11 @@ int bzimage_parse(const void *image, size_t size, struct bzimage *bz,
 
     if ( size < BZ_HEADER_END || memcmp(p + BZ_HEADER, "HdrS", 4) ||
          get_u16(p + BZ_BOOT_FLAG) != 0xaa55 )
-        return elf_errf(err, errlen, -ENOEXEC, "not a bzImage");
+        return errf(err, errlen, -ENOEXEC, "not a bzImage");
 
     bz->version = get_u16(p + BZ_VERSION);
     if ( bz->version < BZ_MIN_VERSION )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "bzImage boot protocol %u.%02u is older than 2.08",
                         bz->version >> 8, bz->version & 0xff);
 
@@ -98,7 +98,7 @@ int bzimage_parse(const void *image, size_t size, struct bzimage *bz,
     off = (setup_sects + 1) * 512 + get_u32(p + BZ_PAYLOAD_OFFSET);
     len = get_u32(p + BZ_PAYLOAD_LENGTH);
     if ( off > size || len > size - off || !len )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "bzImage payload 0x%lx+0x%lx is empty or beyond image size 0x%zx",
                         off, len, size);
 

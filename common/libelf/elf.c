@@ -20,20 +20,6 @@
 BUILD_BUG_ON(sizeof(struct elf64_ehdr) != 64);
 BUILD_BUG_ON(sizeof(struct elf64_phdr) != 56);
 
-int elf_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list args;
-
-    if ( errlen )
-    {
-        va_start(args, fmt);
-        vsnprintf(err, errlen, fmt, args);
-        va_end(args);
-    }
-
-    return rc;
-}
-
 /* Whether [off, off + len) lies inside size bytes, without wrapping. */
 static bool in_image(uint64_t off, uint64_t len, size_t size)
 {
@@ -45,16 +31,16 @@ static int check_ident(const struct elf64_ehdr *eh, char *err, size_t errlen)
     static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
 
     if ( memcmp(eh->e_ident, magic, sizeof(magic)) )
-        return elf_errf(err, errlen, -ENOEXEC, "bad magic: not an ELF image");
+        return errf(err, errlen, -ENOEXEC, "bad magic: not an ELF image");
     if ( eh->e_ident[EI_CLASS] != ELFCLASS64 )
-        return elf_errf(err, errlen, -ENOEXEC, "class %u: not ELF64",
+        return errf(err, errlen, -ENOEXEC, "class %u: not ELF64",
                         eh->e_ident[EI_CLASS]);
     if ( eh->e_ident[EI_DATA] != ELFDATA2LSB )
-        return elf_errf(err, errlen, -ENOEXEC,
+        return errf(err, errlen, -ENOEXEC,
                         "data encoding %u: not little-endian",
                         eh->e_ident[EI_DATA]);
     if ( eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT )
-        return elf_errf(err, errlen, -ENOEXEC, "ELF version %u/%u is not 1",
+        return errf(err, errlen, -ENOEXEC, "ELF version %u/%u is not 1",
                         eh->e_ident[EI_VERSION], eh->e_version);
 
     return 0;
@@ -68,26 +54,26 @@ static int check_ehdr(const struct elf64_ehdr *eh, size_t size,
     if ( rc )
         return rc;
     if ( eh->e_machine != EM_X86_64 )
-        return elf_errf(err, errlen, -ENOEXEC,
+        return errf(err, errlen, -ENOEXEC,
                         "machine %u is not x86-64 (62)", eh->e_machine);
     if ( eh->e_type != ET_EXEC )
-        return elf_errf(err, errlen, -ENOEXEC,
+        return errf(err, errlen, -ENOEXEC,
                         "type %u is not an executable (ET_EXEC 2)", eh->e_type);
     if ( eh->e_phentsize != sizeof(struct elf64_phdr) )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "program header size %u is not %zu",
                         eh->e_phentsize, sizeof(struct elf64_phdr));
     if ( !eh->e_phnum )
-        return elf_errf(err, errlen, -EINVAL, "no program headers");
+        return errf(err, errlen, -EINVAL, "no program headers");
     /* Also refuses PN_XNUM (0xffff), which defers the count to a section. */
     if ( eh->e_phnum > ELF_MAX_PHDRS )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "%u program headers: more than %u", eh->e_phnum,
                         ELF_MAX_PHDRS);
     /* e_phnum <= 64, so the table size cannot overflow. */
     if ( !in_image(eh->e_phoff, eh->e_phnum * sizeof(struct elf64_phdr),
                    size) )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "program headers 0x%lx+0x%zx beyond image size 0x%zx",
                         eh->e_phoff, eh->e_phnum * sizeof(struct elf64_phdr),
                         size);
@@ -107,15 +93,15 @@ static int add_load(struct elf_image *img, unsigned int i,
                     const struct elf64_phdr *ph, char *err, size_t errlen)
 {
     if ( ph->p_filesz > ph->p_memsz )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "program header %u: file size 0x%lx exceeds memory size 0x%lx",
                         i, ph->p_filesz, ph->p_memsz);
     if ( ph->p_memsz > UINT64_MAX - ph->p_paddr )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "program header %u: physical range 0x%lx+0x%lx wraps",
                         i, ph->p_paddr, ph->p_memsz);
     if ( ph->p_memsz > UINT64_MAX - ph->p_vaddr )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "program header %u: virtual range 0x%lx+0x%lx wraps",
                         i, ph->p_vaddr, ph->p_memsz);
 
@@ -141,7 +127,7 @@ static int check_phdrs(struct elf_image *img, char *err, size_t errlen)
         elf_phdr(img, i, &ph);
         /* Every segment's bytes are checked: PT_NOTE's are read later. */
         if ( !in_image(ph.p_offset, ph.p_filesz, img->size) )
-            return elf_errf(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                             "program header %u: file range 0x%lx+0x%lx beyond image size 0x%zx",
                             i, ph.p_offset, ph.p_filesz, img->size);
         if ( ph.p_type != PT_LOAD )
@@ -153,7 +139,7 @@ static int check_phdrs(struct elf_image *img, char *err, size_t errlen)
     }
 
     if ( !nr_load )
-        return elf_errf(err, errlen, -EINVAL, "no PT_LOAD program header");
+        return errf(err, errlen, -EINVAL, "no PT_LOAD program header");
 
     return 0;
 }
@@ -169,7 +155,7 @@ int elf_init(struct elf_image *img, const void *data, size_t size,
     memset(img, 0, sizeof(*img));
 
     if ( size < sizeof(eh) )
-        return elf_errf(err, errlen, -ENOEXEC,
+        return errf(err, errlen, -ENOEXEC,
                         "image size 0x%zx is smaller than an ELF64 header (0x%zx)",
                         size, sizeof(eh));
     memcpy(&eh, data, sizeof(eh));

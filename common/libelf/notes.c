@@ -173,7 +173,7 @@ static int note_num(const struct note *n, uint64_t *val,
         return 0;
     }
 
-    return elf_errf(err, errlen, -EINVAL,
+    return errf(err, errlen, -EINVAL,
                     "note %s at 0x%lx: numeric desc size %u is not 4 or 8",
                     n->type->name, n->off, n->descsz);
 }
@@ -186,7 +186,7 @@ static int parse_mfn_pairs(struct xen_elf_notes *notes, const struct note *n,
                            char *err, size_t errlen)
 {
     if ( !n->descsz || n->descsz % 16 )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "note %s at 0x%lx: desc size %u is not a multiple of 16",
                         n->type->name, n->off, n->descsz);
 
@@ -273,20 +273,20 @@ static int parse_segment(const struct elf_image *img, unsigned int i,
     while ( off < end )
     {
         if ( end - off < sizeof(nh) )
-            return elf_errf(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                             "program header %u: note header at 0x%lx truncated by the segment end 0x%lx",
                             i, off, end);
         memcpy(&nh, img->data + off, sizeof(nh));
 
         name_off = off + sizeof(nh);
         if ( ROUNDUP((uint64_t)nh.n_namesz, NOTE_ALIGN) > end - name_off )
-            return elf_errf(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                             "program header %u: note at 0x%lx: name size 0x%x runs past the segment end 0x%lx",
                             i, off, nh.n_namesz, end);
         desc_off = name_off + ROUNDUP((uint64_t)nh.n_namesz, NOTE_ALIGN);
         /* Only the desc itself must fit: the last one may lack its padding. */
         if ( nh.n_descsz > end - desc_off )
-            return elf_errf(err, errlen, -EINVAL,
+            return errf(err, errlen, -EINVAL,
                             "program header %u: note at 0x%lx: desc size 0x%x runs past the segment end 0x%lx",
                             i, off, nh.n_descsz, end);
 
@@ -335,7 +335,7 @@ int elf_xen_check_features(const struct xen_elf_notes *notes,
     unsigned int bit;
 
     if ( notes->unknown_required[0] )
-        return elf_errf(err, errlen, -EOPNOTSUPP,
+        return errf(err, errlen, -EOPNOTSUPP,
                         "kernel requires feature \"%s\", unknown to Keel",
                         notes->unknown_required);
     if ( !missing )
@@ -344,7 +344,7 @@ int elf_xen_check_features(const struct xen_elf_notes *notes,
     /* Required bits come only from FEATURES names, so each has a name. */
     bit = __builtin_ctz(missing);
 
-    return elf_errf(err, errlen, -EOPNOTSUPP,
+    return errf(err, errlen, -EOPNOTSUPP,
                     "kernel requires feature %s (%u), not offered",
                     feature_names[bit], bit);
 }
@@ -360,15 +360,15 @@ static int check_guest(const struct xen_elf_notes *notes,
                        char *err, size_t errlen)
 {
     if ( !notes->nr_notes )
-        return elf_errf(err, errlen, -ENOEXEC,
+        return errf(err, errlen, -ENOEXEC,
                         "no Xen ELF notes: not a Xen PV kernel");
     if ( strncmp(notes->loader, "generic", 7) &&
          strncmp(notes->guest_os, "linux", 5) )
-        return elf_errf(err, errlen, -ENOEXEC,
+        return errf(err, errlen, -ENOEXEC,
                         "LOADER \"%s\" is not \"generic\" and GUEST_OS \"%s\" is not \"linux\"",
                         notes->loader, notes->guest_os);
     if ( strncmp(notes->xen_version, "xen-3.0", 7) )
-        return elf_errf(err, errlen, -ENOEXEC,
+        return errf(err, errlen, -ENOEXEC,
                         "XEN_VERSION \"%s\" is not \"xen-3.0\"",
                         notes->xen_version);
 
@@ -386,12 +386,12 @@ static int place_base(const struct xen_elf_notes *notes,
     uint64_t paddr_offset = notes->has_paddr_offset ? notes->paddr_offset : 0;
 
     if ( notes->has_paddr_offset && !notes->has_virt_base )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "PADDR_OFFSET 0x%lx without VIRT_BASE", paddr_offset);
 
     out->virt_base = notes->has_virt_base ? notes->virt_base : 0;
     if ( paddr_offset > out->virt_base )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "PADDR_OFFSET 0x%lx above VIRT_BASE 0x%lx",
                         paddr_offset, out->virt_base);
     out->virt_offset = out->virt_base - paddr_offset;
@@ -406,24 +406,24 @@ static int place_kernel(const struct elf_image *img,
 
     /* pstart <= pend, so checking pend covers both sums. */
     if ( img->pend > UINT64_MAX - off )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "kernel [0x%lx, 0x%lx) + offset 0x%lx wraps",
                         img->pstart, img->pend, off);
     out->virt_kstart = img->pstart + off;
     out->virt_kend = img->pend + off;
 
     if ( out->virt_base > out->virt_kstart )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "VIRT_BASE 0x%lx above the kernel start 0x%lx",
                         out->virt_base, out->virt_kstart);
     if ( overlaps(out->virt_kstart, out->virt_kend,
                   NONCANONICAL_START, NONCANONICAL_END) )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "kernel [0x%lx, 0x%lx) is not canonical",
                         out->virt_kstart, out->virt_kend);
     if ( overlaps(out->virt_kstart, out->virt_kend,
                   HYPERVISOR_VIRT_START_ABI, HYPERVISOR_VIRT_END_ABI) )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "kernel [0x%lx, 0x%lx) overlaps the hypervisor hole [0x%lx, 0x%lx)",
                         out->virt_kstart, out->virt_kend,
                         HYPERVISOR_VIRT_START_ABI, HYPERVISOR_VIRT_END_ABI);
@@ -444,7 +444,7 @@ static int place_entries(const struct elf_image *img,
 
     out->virt_entry = notes->has_entry ? notes->entry : img->entry;
     if ( !in_kernel(out, out->virt_entry) )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "entry 0x%lx outside the kernel [0x%lx, 0x%lx)",
                         out->virt_entry, out->virt_kstart, out->virt_kend);
 
@@ -452,13 +452,13 @@ static int place_entries(const struct elf_image *img,
     if ( notes->has_hypercall_page &&
          (!IS_ALIGNED(hc, HYPERCALL_PAGE_SIZE) || !in_kernel(out, hc) ||
           out->virt_kend - hc < HYPERCALL_PAGE_SIZE) )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "hypercall page 0x%lx is not a page-aligned page of the kernel [0x%lx, 0x%lx)",
                         hc, out->virt_kstart, out->virt_kend);
     out->virt_hypercall = notes->has_hypercall_page ? hc : 0;
 
     if ( notes->has_init_p2m && in_kernel(out, notes->init_p2m) )
-        return elf_errf(err, errlen, -EINVAL,
+        return errf(err, errlen, -EINVAL,
                         "INIT_P2M 0x%lx inside the kernel [0x%lx, 0x%lx)",
                         notes->init_p2m, out->virt_kstart, out->virt_kend);
 

@@ -83,6 +83,15 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 
 /* Give 2^order fresh frames to d (owner, count, list); NULL when out of memory or quota. */
 struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order);
+/* The same with heap memflags (MEMF_bits(n): below 2^n bytes). */
+struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order,
+                                            unsigned int memflags);
+/*
+ * Take an unmapped, untyped frame away from d, still allocated (then
+ * free_heap_pages it, or give it back): 0 or -EBUSY.  page_lock held.
+ */
+int domain_detach_page(struct domain *d, struct page_info *pg);
+void domain_attach_page(struct domain *d, struct page_info *pg);
 /* Frames owned by d are those whose owner field says so and are allocated. */
 bool page_owned_by(const struct page_info *pg, const struct domain *d);
 bool mfn_valid(mfn_t mfn);

@@ -76,6 +76,8 @@ unsigned long long parse_size_and_unit(const char *s, const char **ps);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vscnprintf(char *buf, size_t size, const char *fmt, va_list args);
+/* Format a reason into err (if errlen) and return rc (vsnprintf.c). */
+int errf(char *err, size_t errlen, int rc, const char *fmt, ...) __printf(4, 5);
 int scnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 #endif /* KEEL_LIB_H */

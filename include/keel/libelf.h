@@ -97,13 +97,6 @@ int elf_load(const struct elf_image *img, uint64_t virt_offset,
              int (*copy)(void *ctx, uint64_t va, const void *src, size_t len),
              int (*zero)(void *ctx, uint64_t va, size_t len), void *ctx);
 
-/*
- * Format one line into err (nothing when errlen is 0) and return rc, so
- * that a check can fail in one statement.  Shared by libelf's files.
- */
-int elf_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __printf(4, 5);
-
 /* Size of the string fields of struct xen_elf_notes, NUL included. */
 #define ELF_XEN_STR_LEN       32
 

@@ -75,9 +75,12 @@ static inline struct page_info *mfn_to_page(mfn_t mfn)
 void init_heap_pages(struct page_info *pg, unsigned long nr_pages);
 
 /*
- * 2^order contiguous frames aligned to their size, or NULL.  No memflags
- * are defined yet: pass 0.
+ * 2^order contiguous frames aligned to their size, or NULL.  memflags:
+ * 0, or MEMF_bits(n): every frame below 2^n bytes (Xen's XENMEMF_address_bits,
+ * for devices that can only address so much).
  */
+#define MEMF_bits(n)        ((unsigned int)(n) << 24)
+#define MEMF_get_bits(f)    (((f) >> 24) & 0xff)
 struct page_info *alloc_heap_pages(unsigned int order, unsigned int memflags);
 
 /* Return a block; BUG()s on anything but a block that is allocated. */

@@ -18,6 +18,23 @@
 #define XENMEM_machine_memory_map    10
 #define XENMEM_exchange              11
 #define XENMEM_machphys_mapping      12
+#define MEMOP_EXTENT_SHIFT           6      /* cmd = op | start_extent << 6 */
+#define XENMEMF_get_address_bits(f)  ((f) & 0xff)
+
+struct xen_memory_reservation {
+    uint64_t extent_start;         /* guest pointer to xen_pfn_t[nr_extents] */
+    uint64_t nr_extents;
+    uint32_t extent_order;
+    uint32_t mem_flags;            /* XENMEMF_*: address bits in 0-7 */
+    uint16_t domid;
+    uint16_t pad[3];
+};
+
+struct xen_memory_exchange {
+    struct xen_memory_reservation in, out;
+    uint64_t nr_exchanged;         /* in: 0 (or progress); out: extents of in done */
+};
+
 struct xen_machphys_mapping {
     uint64_t v_start, v_end;       /* read-only M2P in the guest's view */
     uint64_t max_mfn;

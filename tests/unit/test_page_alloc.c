@@ -172,6 +172,39 @@ static void scenario_every_order(void)
     check_fully_merged(&all, 1);
 }
 
+/*
+ * MEMF_bits(n): every frame of the block lies below 2^n bytes, taken from
+ * the low end of a bigger block when need be; nothing fits under 2^12, and
+ * a limit below all free frames fails.  Frames 0x100-0x40000 are in the heap.
+ */
+static void scenario_address_bits(void)
+{
+    const struct range r = { 0x100, 0x40000 };       /* 1 MiB .. 1 GiB */
+    struct page_info *pg[4];
+
+    host_mm_setup(r.end, 0);
+    init_ranges(&r, 1);
+    /* The whole heap is one run of large blocks: the 24-bit request splits the lowest. */
+    pg[0] = alloc_heap_pages(4, MEMF_bits(24));
+    if ( CHECK(pg[0] != NULL) )
+        CHECK(page_to_mfn(pg[0]) + 16 <= (1UL << (24 - 12)));
+    pg[1] = alloc_heap_pages(0, MEMF_bits(21));      /* below 2 MiB */
+    if ( CHECK(pg[1] != NULL) )
+        CHECK(page_to_mfn(pg[1]) < 0x200);
+    pg[2] = alloc_heap_pages(9, MEMF_bits(21));      /* 2 MiB below 2 MiB: no room */
+    CHECK(pg[2] == NULL);
+    CHECK(alloc_heap_pages(0, MEMF_bits(20)) == NULL);   /* nothing below 1 MiB */
+    CHECK(alloc_heap_pages(0, MEMF_bits(12)) == NULL);
+    pg[3] = alloc_heap_pages(0, MEMF_bits(64));      /* no limit in effect */
+    CHECK(pg[3] != NULL);
+    free_heap_pages(pg[0], 4);
+    free_heap_pages(pg[1], 0);
+    if ( pg[3] )
+        free_heap_pages(pg[3], 0);
+    CHECK_UINT(avail_heap_pages(), total_heap_pages());
+    check_fully_merged(&r, 1);
+}
+
 /* Frames split down to order 0 and freed in a scrambled order merge back. */
 static void scenario_split_and_merge(void)
 {
@@ -431,5 +464,6 @@ int main(void)
     h_run("bad_frees", scenario_bad_frees);
     h_run("xenheap", scenario_xenheap);
     h_run("stress", scenario_stress);
+    h_run("address_bits", scenario_address_bits);
     return h_finish("page_alloc");
 }

@@ -163,7 +163,7 @@ static int check_fits(const struct elf_image *img, unsigned long nr_pages, char 
                       size_t errlen)
 {
     if ( img->pend > ((uint64_t)nr_pages << PAGE_SHIFT) || img->pstart < 0x1000 )
-        return elf_errf(err, errlen, -EINVAL, "kernel at %#lx-%#lx does not fit in %lu MiB",
+        return errf(err, errlen, -EINVAL, "kernel at %#lx-%#lx does not fit in %lu MiB",
                         (unsigned long)img->pstart, (unsigned long)img->pend,
                         nr_pages >> 8);
     return 0;
@@ -230,7 +230,7 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
     if ( !rc )
         rc = elf_xen_parse_notes(&img, &notes, err, sizeof(err));
     if ( !rc && !notes.has_phys32_entry )
-        rc = elf_errf(err, sizeof(err), -ENOEXEC, "no PHYS32_ENTRY note: not a PVH kernel");
+        rc = errf(err, sizeof(err), -ENOEXEC, "no PHYS32_ENTRY note: not a PVH kernel");
     if ( !rc )
         rc = check_fits(&img, nr_pages, err, sizeof(err));
     if ( rc )

@@ -115,7 +115,7 @@ static int allocate_memory(struct build *b)
     b->p2m = xmalloc_array(mfn_t, b->nr_pages);
     if ( !b->p2m )
         return -ENOMEM;
-    b->d->max_pages = b->nr_pages;
+    b->d->max_pages = max(b->nr_pages, (unsigned long)(dom0_memory_max() >> PAGE_SHIFT));
     while ( pfn < b->nr_pages )
     {
         unsigned int order = 9;
@@ -337,7 +337,7 @@ int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
     if ( notes.features_required[0] & (1u << XENFEAT_writable_page_tables) )
         d->arch.vm_assist |= 1UL << VMASST_TYPE_writable_pagetables;
     /* The hardware domain may map all I/O memory but Keel's own. */
-    rc = iomem_permit(d, 0, PADDR_MASK >> PAGE_SHIFT);
+    rc = iomem_permit(d, 0, iomem_max_mfn());
     if ( !rc )
         rc = plan_layout(&b, &lay, initrd);
     if ( !rc )

@@ -68,6 +68,26 @@ long pv_hypercall_dispatch(unsigned long nr, const unsigned long args[5])
     return dispatch(nr, &r);
 }
 
+/*
+ * Preempt a long hypercall, as Xen does for a PV guest: when the vCPU's
+ * own registers are those of this very call (not a multicall entry), point
+ * it back at its `syscall` with arg0 replaced, so that it re-enters the
+ * hypercall where it left off after pending work (softirqs, other vCPUs)
+ * has run.  Returns the value the handler must return (the hypercall
+ * number, which the guest's rax must hold to re-issue it), or 0 when the
+ * call cannot be continued and must go on to its end.
+ */
+long pv_hypercall_continuation(unsigned long nr, unsigned long arg0, unsigned long new_arg0)
+{
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+
+    if ( regs->rax != nr || regs->rdi != arg0 || !current->arch.kernel_mode )
+        return 0;
+    regs->rdi = new_arg0;
+    regs->rip -= 2;                     /* `syscall` is two bytes long */
+    return nr;
+}
+
 void do_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;

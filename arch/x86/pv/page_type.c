@@ -81,18 +81,32 @@ int pv_get_l1e(struct domain *d, uint64_t *l1e)
         flush_stale(d, pg, PGT_was_table);
         pg->type_info++;
     }
+    /* Every mapping holds a reference: a mapped frame never leaves the domain. */
+    pg->count_info++;
     *l1e |= _PAGE_USER;                   /* the guest kernel runs in ring 3 */
     return 0;
+}
+
+/* A frame some domain holds (I/O memory and Keel's frames hold no references). */
+static bool is_domain_frame(const struct page_info *pg)
+{
+    return !(pg->count_info & (PGC_free | PGC_reserved | PGC_xen_heap)) &&
+           pg->u.inuse.owner != DOMID_INVALID;
 }
 
 void pv_put_l1e(uint64_t l1e)
 {
     struct page_info *pg;
 
-    if ( !(l1e & _PAGE_PRESENT) || !(l1e & _PAGE_RW) || !mfn_valid(ENTRY_MFN(l1e)) )
+    if ( !(l1e & _PAGE_PRESENT) || !mfn_valid(ENTRY_MFN(l1e)) )
         return;
     pg = mfn_to_page(ENTRY_MFN(l1e));
-    if ( page_type(pg) == PGT_none && (pg->type_info & PGT_count_mask) )
+    if ( !is_domain_frame(pg) )
+        return;
+    /* The allocation reference stays: only domain_detach_page drops it. */
+    if ( (pg->count_info & PGC_count_mask) > 1 )
+        pg->count_info--;
+    if ( (l1e & _PAGE_RW) && page_type(pg) == PGT_none && (pg->type_info & PGT_count_mask) )
         pg->type_info = (pg->type_info - 1) | PGT_stale_rw;
 }
 

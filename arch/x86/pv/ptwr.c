@@ -95,7 +95,7 @@ static int ptwr_update(struct ptwr_ctx *p, unsigned int slot, uint64_t old, uint
 
     if ( rc )
     {
-        printk(KLOG_DEBUG "d%uv%u: ptwr: L1 entry %#lx at %#lx refused (%d)\n",
+        printk(KLOG_G_DEBUG "d%uv%u: ptwr: L1 entry %#lx at %#lx refused (%d)\n",
                d->domain_id, p->v->vcpu_id, new, p->page_va + slot * 8, rc);
         return X86EMUL_UNHANDLEABLE;
     }

@@ -20,6 +20,8 @@ struct iomem_ranges {
 
 struct domain;
 
+/* The last frame the CPU can address: no permission reaches past it. */
+mfn_t iomem_max_mfn(void);
 /* Grant [first, last] to d: 0, or -ENOSPC when its ranges are full. */
 int iomem_permit(struct domain *d, mfn_t first, mfn_t last);
 bool iomem_permitted(const struct domain *d, mfn_t mfn);

@@ -15,6 +15,12 @@ paddr_t pv_current_l4_maddr(const struct vcpu *v);
 void pv_load_gdt(const struct vcpu *v);
 /* Exceptions raised by guest code (cs RPL 3). */
 void pv_do_exception(struct cpu_user_regs *regs);
+/* dom0_mem=...,max: in bytes, ~0 when not given (setup.c). */
+uint64_t dom0_memory_max(void);
+/* memory_op increase/decrease_reservation, populate_physmap, exchange (pv/memory.c). */
+long pv_memory_reservation_op(unsigned long cmd, uint64_t arg);
+/* Re-issue the current hypercall with arg0 = new_arg0: its return value, or 0 (pv/hypercall.c). */
+long pv_hypercall_continuation(unsigned long nr, unsigned long arg0, unsigned long new_arg0);
 /* Build dom0 from the kernel (and optional initrd) module. */
 int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
                   const struct boot_module *initrd, uint64_t mem_bytes,

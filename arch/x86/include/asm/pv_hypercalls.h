@@ -23,7 +23,7 @@
     X(set_debugreg,       8, 2, do_set_debugreg,       "done",    "DR0-3/DR7 loaded while the vCPU runs") \
     X(get_debugreg,       9, 1, do_get_debugreg,       "done",    "") \
     X(update_descriptor, 10, 2, do_update_descriptor,  "done",    "") \
-    X(memory_op,         12, 2, do_memory_op,          "partial", "machphys_mapping, maximum_ram_page, current/maximum_reservation, machine_memory_map, memory_map") \
+    X(memory_op,         12, 2, do_memory_op,          "partial", "PV: increase/decrease_reservation, populate_physmap, exchange (address bits, preemptible); machphys_mapping, maximum_ram_page, current/maximum_reservation, machine_memory_map, memory_map; no foreign domains") \
     X(multicall,         13, 2, do_multicall,          "done",    "nested multicall and iret refused") \
     X(update_va_mapping, 14, 3, do_update_va_mapping,  "partial", "kernel page tables; UVMF_LOCAL/ALL/MULTI flushes (other CPUs by IPI)") \
     X(set_timer_op,      15, 1, do_set_timer_op,       "done",    "absolute ns, 0 cancels, VIRQ_TIMER; huge timeouts fire in 100 ms as on Xen") \
