@@ -2,7 +2,7 @@
 # Make sure the Debian packages that build, boot and test Keel are installed.
 # As root: install what is missing.  Otherwise: print the exact command.
 set -eu
-PKGS="gcc make binutils gzip bc cpio qemu-system-x86 grub-pc-bin grub-common xorriso mtools liblzma-dev zlib1g-dev"
+PKGS="gcc make binutils gzip bc cpio fdisk e2fsprogs qemu-system-x86 grub-pc-bin grub-common xorriso mtools liblzma-dev zlib1g-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

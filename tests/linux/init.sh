@@ -29,6 +29,26 @@ check xen-clocksource "$(tr ' ' '\n' < $cs/available_clocksource | grep -cx xen)
 cur=$(cat $cs/current_clocksource)
 case $cur in xen|tsc) check clocksource "$cur" "$cur" ;; *) check clocksource "$cur" "xen or tsc" ;; esac
 check privileged "$(dmesg | grep -c 'Xen: initializing cpu0\|Booting kernel on Xen')" 1
+# Devices: dom0 owns them.  A virtio-blk disk with an ext2 partition, an
+# e1000 and a virtio-net NIC on a QEMU hub of their own (traffic stays in
+# QEMU: link-local IPv6 between the two).
+for m in $(cat /lib/modules/order); do insmod /lib/modules/$m.ko 2>/dev/null; done
+sleep 2
+mkdir -p /mnt
+disk=$(mount -t ext2 -o ro /dev/vda1 /mnt 2>/dev/null && cat /mnt/hello.txt)
+check disk-file "$disk" "hello from the keel dom0 disk"
+nic_irqs() { grep -E "$1" /proc/interrupts | awk '{ s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; else break; t += s } END { print t + 0 }'; }
+e1000=""; for n in /sys/class/net/eth*; do
+    [ "$(basename "$(readlink "$n/device/driver")")" = e1000 ] && e1000=$(basename "$n")
+done
+check e1000-bound "${e1000:+yes}" yes
+for n in /sys/class/net/eth*; do ip link set "$(basename "$n")" up; done
+before=$(nic_irqs "${e1000:-none}")
+sleep 3
+ping -6 -c 3 -W 2 -I "${e1000:-eth0}" ff02::1 >/dev/null 2>&1
+sleep 1
+after=$(nic_irqs "${e1000:-none}")
+check e1000-interrupts "$([ "$after" -gt "$before" ] && echo arrive)" arrive
 echo "LINUX-CHECKS-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "DOM0-SHELL-READY"
 if [ "$(arg keel.mode)" = shell ]; then

@@ -9,5 +9,17 @@ mkdir -p "$tmp"/{bin,sbin,proc,sys,dev,etc}
 cp "$top/ext/busybox/busybox" "$tmp/bin/busybox"
 cp "$here/init.sh" "$tmp/init"
 chmod +x "$tmp/init"
+# The drivers dom0's checks need, from Debian's package, in load order.
+mods=$(ls -d "$top"/ext/linux/root/lib/modules/* | head -1)
+mkdir -p "$tmp/lib/modules"
+: > "$tmp/lib/modules/order"
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
+         virtio_blk failover net_failover virtio_net e1000 crc16 mbcache jbd2 \
+         crc32c_generic ext4; do
+    f=$(find "$mods/kernel" -name "$m.ko" | head -1)
+    [ -n "$f" ] || { echo "mkinitrd: module $m not in $mods" >&2; exit 1; }
+    cp "$f" "$tmp/lib/modules/"
+    echo "$m" >> "$tmp/lib/modules/order"
+done
 (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -9) > "$out.tmp"
 mv "$out.tmp" "$out"

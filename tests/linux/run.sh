@@ -4,7 +4,8 @@
 # TCG, with a busybox initramfs whose init checks what dom0 sees.
 #
 # Usage: tests/linux/run.sh <build-dir> <keel|xen> [case...]
-# Cases (name: QEMU -smp, -cpu):
+# QEMU gives dom0 a virtio-blk disk (mkdisk.sh), an e1000 and a virtio-net
+# NIC on a hub with no other port.  Cases (name: QEMU -smp, -cpu):
 #   smp1       1 CPU,  max,-smap
 #   smp2       2 CPUs, max,-smap
 #   smp4       4 CPUs, max,-smap
@@ -36,6 +37,8 @@ mkdir -p "$OUT"
 # shellcheck source=tests/linux/lib.sh
 . "$HERE/lib.sh"
 linux_setup || { echo "FAIL linux/$HV/setup (see above)"; exit 1; }
+DISK=$BUILD/linux/disk.img
+bash "$HERE/mkdisk.sh" "$DISK" || { echo "FAIL linux/$HV/disk (mkdisk.sh failed)"; exit 1; }
 
 # dom0's poweroff ends the machine: ACPI S5 through the hypervisor (QEMU
 # exits by itself) or, without that, the hypervisor's own halt line.
@@ -48,8 +51,12 @@ run_case() {
     local start=$SECONDS pid bad fails exited=""
     linux_iso "$iso" "$LINUX_CMDLINE keel.cpus=$smp" || { echo "FAIL linux/$HV/$name (grub-mkrescue failed)"; return 1; }
     rm -f "$log"
+    cp "$DISK" "$OUT/$name.disk"
     qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 1024 -smp "$smp" -display none \
         -monitor none -serial "file:$log" -no-reboot -cdrom "$iso" -boot d \
+        -drive "file=$OUT/$name.disk,if=none,format=raw,id=d0" -device virtio-blk-pci,drive=d0 \
+        -netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0 \
+        -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1 \
         >"$OUT/$name.qemu" 2>&1 &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
