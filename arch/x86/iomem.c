@@ -57,17 +57,20 @@ static bool is_hpet(mfn_t mfn)
            ((paddr_t)mfn << PAGE_SHIFT) == (acpi_platform.hpet_addr & PAGE_MASK);
 }
 
-/* The MMIO pages Keel programs itself and no guest may touch. */
-static bool keel_mmio(mfn_t mfn)
+static bool is_ioapic(mfn_t mfn)
 {
     paddr_t pa = (paddr_t)mfn << PAGE_SHIFT;
 
-    if ( pa == (acpi_platform.lapic_addr & PAGE_MASK) )
-        return true;
     for ( unsigned int i = 0; i < acpi_platform.nr_ioapics; i++ )
         if ( pa == (acpi_platform.ioapics[i].addr & PAGE_MASK) )
             return true;
     return false;
+}
+
+/* The MMIO page Keel programs itself and no guest may touch: the LAPIC. */
+static bool keel_mmio(mfn_t mfn)
+{
+    return ((paddr_t)mfn << PAGE_SHIFT) == (acpi_platform.lapic_addr & PAGE_MASK);
 }
 
 static bool e820_ram(mfn_t mfn)
@@ -104,5 +107,6 @@ enum iomem_access iomem_mfn_access(const struct domain *d, mfn_t mfn)
 {
     if ( !mappable(d, mfn) )
         return IOMEM_DENY;
-    return is_hpet(mfn) ? IOMEM_RO : IOMEM_RW;
+    /* Keel drives these; dom0 may read them, as on Xen without an IOMMU. */
+    return is_hpet(mfn) || is_ioapic(mfn) ? IOMEM_RO : IOMEM_RW;
 }

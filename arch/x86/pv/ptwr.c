@@ -21,6 +21,7 @@
 #include <keel/printk.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
+#include <asm/iomem.h>
 #include <asm/irqflags.h>
 #include <asm/mm.h>
 #include <asm/msr.h>
@@ -40,7 +41,8 @@
 
 struct ptwr_ctx {
     struct vcpu *v;
-    uint64_t *table;                /* Keel's mapping of the L1 being written */
+    uint64_t *table;                /* Keel's mapping of the L1 being written,
+                                       NULL for a read-only MMIO page */
     uint64_t page_va;               /* the guest's linear address of that page */
     bool have_read;                 /* the instruction read an entry first */
     unsigned int read_slot;
@@ -65,7 +67,7 @@ static int ptwr_read(struct x86_emulate_ctxt *c, enum x86_seg seg, uint64_t line
     uint64_t e;
 
     (void)seg;
-    if ( (linear & PAGE_MASK) != p->page_va )
+    if ( !p->table || (linear & PAGE_MASK) != p->page_va )
         return copy_from_guest(buf, linear, bytes) ? X86EMUL_UNHANDLEABLE : X86EMUL_OKAY;
     if ( (slot = entry_slot(p, linear, bytes)) < 0 )
         return X86EMUL_UNHANDLEABLE;
@@ -119,6 +121,8 @@ static int ptwr_write(struct x86_emulate_ctxt *c, enum x86_seg seg, uint64_t lin
     uint64_t old, new;
 
     (void)seg;
+    if ( !p->table )                    /* read-only MMIO: the write is dropped */
+        return (linear & PAGE_MASK) == p->page_va ? X86EMUL_OKAY : X86EMUL_UNHANDLEABLE;
     if ( slot < 0 )
         return X86EMUL_UNHANDLEABLE;    /* elsewhere, or across two entries */
     /* A read-modify-write must change the entry it read, not a newer one. */
@@ -200,20 +204,41 @@ static bool ptwr_emulate(struct ptwr_ctx *p, struct cpu_user_regs *regs)
     return true;
 }
 
+/* A write fault on cr2's read-only translation l1e: may Keel carry it out? */
+static bool emulate_write_to(struct ptwr_ctx *p, uint64_t l1e)
+{
+    struct domain *d = p->v->domain;
+    mfn_t mfn = (l1e & PADDR_MASK) >> PAGE_SHIFT;
+    struct page_info *pg = mfn_valid(mfn) ? mfn_to_page(mfn) : NULL;
+
+    if ( (l1e & (_PAGE_PRESENT | _PAGE_RW)) != _PAGE_PRESENT )
+        return false;
+    if ( pg && page_owned_by(pg, d) )
+    {
+        if ( !(d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
+             page_type(pg) != PGT_l1 )
+            return false;
+        p->table = mfn_to_virt(mfn);
+        return true;
+    }
+    /* MMIO a domain may only read (the HPET, the IO-APICs): writes vanish, as on Xen. */
+    p->table = NULL;
+    return iomem_mfn_access(d, mfn) == IOMEM_RO;
+}
+
 /*
- * A #PF from a PV guest: true if it was a write to one of the guest's own
- * L1 tables that Keel carried out; false to bounce it as it is.
+ * A #PF from a PV guest: true if it was a write Keel carried out (to one of
+ * the guest's own L1 tables) or dropped (to read-only MMIO); false to bounce
+ * it as it is.
  */
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
 {
     struct domain *d = v->domain;
     struct ptwr_ctx p = { .v = v, .page_va = cr2 & PAGE_MASK };
-    uint64_t *pl1e, l1e;
-    struct page_info *pg;
+    uint64_t *pl1e;
     bool done = false;
 
-    if ( !(d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
-         !v->arch.kernel_mode ||
+    if ( !v->arch.kernel_mode ||
          (regs->error_code & (PFEC_PRESENT | PFEC_WRITE | PFEC_RESERVED | PFEC_INSN)) !=
              (PFEC_PRESENT | PFEC_WRITE) )
         return false;
@@ -223,19 +248,9 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
      */
     local_irq_enable();
     spin_lock(&d->page_lock);
-    /* cr2's own translation: a read-only mapping of one of the domain's L1s. */
     pl1e = pv_find_l1e(v, cr2);
-    l1e = pl1e ? *pl1e : 0;
-    if ( (l1e & (_PAGE_PRESENT | _PAGE_RW)) == _PAGE_PRESENT &&
-         mfn_valid((l1e & PADDR_MASK) >> PAGE_SHIFT) )
-    {
-        pg = mfn_to_page((l1e & PADDR_MASK) >> PAGE_SHIFT);
-        if ( page_owned_by(pg, d) && page_type(pg) == PGT_l1 )
-        {
-            p.table = mfn_to_virt((l1e & PADDR_MASK) >> PAGE_SHIFT);
-            done = ptwr_emulate(&p, regs);
-        }
-    }
+    if ( pl1e && emulate_write_to(&p, *pl1e) )
+        done = ptwr_emulate(&p, regs);
     spin_unlock(&d->page_lock);
     /* Bounced as it came: interrupts off, cr2 as the fault left it. */
     local_irq_disable();

@@ -2,7 +2,7 @@
  * I/O memory a domain may map: frames that are not RAM (firmware areas,
  * ACPI tables and NVS, PCI BARs, the VGA hole) and, as on Xen, the whole
  * first MiB, but never a frame Keel owns or drives itself (its RAM, the
- * LAPIC, the IO-APICs, the HPET, the AP trampoline).  Each domain has a
+ * LAPIC, the AP trampoline; the IO-APICs and the HPET only read-only).  Each domain has a
  * permission range set; dom0's covers everything, a domU's is empty until
  * the toolstack grants ranges (Xen's iomem= / XEN_DOMCTL_iomem_permission).
  */
@@ -26,9 +26,10 @@ mfn_t iomem_max_mfn(void);
 int iomem_permit(struct domain *d, mfn_t first, mfn_t last);
 bool iomem_permitted(const struct domain *d, mfn_t mfn);
 /*
- * How d may map mfn as I/O memory (a frame no domain owns): not at all,
- * read-only (the HPET, which Keel uses: as Xen without an IOMMU, dom0
- * may read it, and a writable mapping is made read-only), or freely.
+ * How d may map mfn as I/O memory (a frame no domain owns): not at all
+ * (the LAPIC), read-only (the HPET and the IO-APICs, which Keel drives: as
+ * Xen without an IOMMU, dom0 may read them, a writable mapping is made
+ * read-only and writes through it are dropped), or freely.
  */
 enum iomem_access { IOMEM_DENY, IOMEM_RO, IOMEM_RW };
 enum iomem_access iomem_mfn_access(const struct domain *d, mfn_t mfn);
