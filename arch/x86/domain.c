@@ -10,6 +10,7 @@
 #include <keel/sched.h>
 #include <keel/xmalloc.h>
 #include <asm/current.h>
+#include <asm/pv_mm.h>
 #include <asm/debugreg.h>
 #include <asm/hvm/hvm.h>
 #include <asm/mm.h>
@@ -41,9 +42,15 @@ int arch_domain_create(struct domain *d)
     memset(si, 0, PAGE_SIZE);
     d->arch.shared_info = si;
     d->arch.shared_info_mfn = virt_to_mfn(si);
-    /* The guest maps it by machine address: let it own the frame. */
+    /*
+     * The guest maps it by machine address: let it own the frame.  Keel
+     * writes into it (event bits, cr2, time), so it holds a permanent
+     * plain-page type reference: it can never become a page table or a
+     * descriptor page, nor leave the domain (decrease_reservation, exchange).
+     */
     mfn_to_page(d->arch.shared_info_mfn)->count_info &= ~PGC_xen_heap;
     mfn_to_page(d->arch.shared_info_mfn)->count_info |= 1;
+    mfn_to_page(d->arch.shared_info_mfn)->type_info = PGT_none | 1;
     mfn_to_page(d->arch.shared_info_mfn)->u.inuse.owner = d->domain_id;
     for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
         si->vcpu_info[i].evtchn_upcall_mask = 1;   /* events off until the guest is ready */
@@ -58,6 +65,7 @@ void arch_domain_destroy(struct domain *d)
     if ( d->arch.is_hvm )
         p2m_teardown(&d->arch.hvm.p2m);
     pg->count_info = PGC_xen_heap;
+    pg->type_info = 0;
     pg->u.inuse.owner = DOMID_INVALID;
     free_xenheap_pages(d->arch.shared_info, 0);
 }

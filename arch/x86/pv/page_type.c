@@ -118,7 +118,8 @@ int pv_get_upper_entry(struct domain *d, uint64_t *e, unsigned long type)
     if ( *e & _PAGE_PSE )
         return -EINVAL;                   /* no superpages for PV guests */
     *e |= _PAGE_USER;
-    return get_page_type(d, ENTRY_MFN(*e), lower_type(type));
+    /* Xen: a frame that cannot take the next level's type is -EINVAL, busy or not. */
+    return get_page_type(d, ENTRY_MFN(*e), lower_type(type)) ? -EINVAL : 0;
 }
 
 void pv_put_upper_entry(struct domain *d, uint64_t e)
