@@ -4,7 +4,8 @@
  * bounce, time); if the frame could be typed as an L1, those writes would
  * be unvalidated PTEs and the guest could map any machine frame (issue 8,
  * defect 1).  With the frame mapped read-only (so no writable mapping
- * stands in the way), Xen 4.17 refuses:
+ * stands in the way) and its contents zeroed (so that they validate as an
+ * empty L1 and only the frame's type can stop the attack), Xen 4.17 refuses:
  *  - MMUEXT_PIN_L1_TABLE of it: -EINVAL;
  *  - an L2 entry pointing at it (which would make it an L1): -EINVAL;
  * and the frame is still the domain's to write afterwards.  (Xen answers a
@@ -15,6 +16,7 @@
 #include "pv.h"
 #include "console.h"
 #include "report.h"
+#include "string.h"
 
 const char test_title[] = "shared_info cannot become a page table";
 
@@ -38,6 +40,12 @@ void test_main(void)
 
     if ( l2[HOLE_SLOT] )
         return xtf_error("Error: L2 slot %u is in use\n", HOLE_SLOT);
+    /*
+     * Make its contents a valid (empty) L1 first: with everything zero, only
+     * the frame's type can stop the pin.  Events stay off meanwhile (the
+     * upcall mask is back to 1 before anything can be pending).
+     */
+    memset(shared_info, 0, PAGE_SIZE);
     rc = make_page_ro(shared_info);
     check_rc("map shared_info read-only", rc, 0);
     if ( rc )
@@ -61,7 +69,7 @@ void test_main(void)
     }
 
     check_rc("map shared_info writable again", make_page_rw(shared_info), 0);
-    shared_info->evtchn_mask[0] = 0;            /* still ours to write */
+    shared_info->vcpu_info[0].evtchn_upcall_mask = 1;  /* still ours to write */
     if ( !xtf_status_is_failing() )
         printk("Not vulnerable\n");
 }
