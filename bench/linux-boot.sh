@@ -49,7 +49,7 @@ for HV in keel xen; do
     # shellcheck source=tests/linux/lib.sh
     . "$TOP/tests/linux/lib.sh"
     linux_setup || exit 1
-    linux_iso "$OUT/boot.iso" "console=hvc0 keel.mode=test keel.cpus=2" || exit 1
+    linux_iso "$OUT/boot.iso" "console=hvc0 keel.mode=test keel.cpus=2 keel.devices=0" || exit 1
     : > "$OUT/wall.txt"
     for i in $(seq 1 "$REPS"); do
         t=$(boot_once "$OUT/wall-$i.log" "$OUT/boot.iso")

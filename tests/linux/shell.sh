@@ -15,7 +15,7 @@ KEEL_CMDLINE=${KEEL_CMDLINE:-"console=com1 loglvl=info guest_loglvl=warning dom0
 # shellcheck source=tests/linux/lib.sh
 . "$HERE/lib.sh"
 linux_setup || exit 1
-linux_iso "$OUT/keel-linux.iso" "console=hvc0 keel.mode=shell keel.cpus=$SMP" || exit 1
+linux_iso "$OUT/keel-linux.iso" "console=hvc0 keel.mode=shell keel.cpus=$SMP keel.devices=0" || exit 1
 echo "Booting Keel + Debian's Linux dom0 ($SMP CPUs); Ctrl-A X quits."
 exec qemu-system-x86_64 -accel tcg -cpu max,-smap -m 1024 -smp "$SMP" -display none \
     -serial mon:stdio -no-reboot -cdrom "$OUT/keel-linux.iso" -boot d
