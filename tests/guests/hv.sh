@@ -39,6 +39,28 @@ fetch_xen() {
     echo "$gz"
 }
 
+# grub_serial_header: the start of every test ISO's grub.cfg (serial
+# console, boot the first entry at once).
+grub_serial_header() {
+    cat <<'CFG'
+serial --unit=0 --speed=115200
+terminal_input serial console
+terminal_output serial console
+set timeout=0
+set default=0
+CFG
+}
+
+# grub_mkiso <iso> <dir>: grub-mkrescue <dir> into <iso>; its log on failure.
+grub_mkiso() {
+    if grub-mkrescue -o "$1" "$2" >"$1.mkrescue.log" 2>&1; then
+        rm -f "$1.mkrescue.log"
+    else
+        cat "$1.mkrescue.log" >&2
+        return 1
+    fi
+}
+
 # make_iso <iso> <hypervisor.gz> <hv cmdline> <guest.elf> <hv name> [module args]
 # One GRUB2 rescue ISO: multiboot2 the hypervisor, module2 the guest (with
 # the module's command line, e.g. "type=pvh mem=64" for a PVH domU).
@@ -54,23 +76,17 @@ make_iso() {
     mkdir -p "$tmp/boot/grub"
     cp "$hv" "$tmp/boot/$name.gz"
     cp "$elf" "$tmp/boot/"
-    cat > "$tmp/boot/grub/grub.cfg" <<CFG
-serial --unit=0 --speed=115200
-terminal_input serial console
-terminal_output serial console
-set timeout=0
-set default=0
+    { grub_serial_header; cat <<CFG; } > "$tmp/boot/grub/grub.cfg"
 menuentry '$name + $(basename "$elf")' {
     multiboot2 /boot/$name.gz $cmdline
     module2 /boot/$(basename "$elf")${margs:+ $margs}
     boot
 }
 CFG
-    if grub-mkrescue -o "$iso" "$tmp" >"$iso.mkrescue.log" 2>&1; then
+    if grub_mkiso "$iso" "$tmp"; then
         echo "$cfg" > "$iso.cfg"
-        rm -rf "$tmp" "$iso.mkrescue.log"
+        rm -rf "$tmp"
     else
-        cat "$iso.mkrescue.log" >&2
         rm -rf "$tmp"
         return 1
     fi

@@ -30,19 +30,14 @@ linux_iso() {
     mkdir -p "$tmp/boot/grub"
     cp "$HVGZ" "$tmp/boot/$HV.gz"
     cp "$TOP/ext/linux/vmlinuz" "$INITRD" "$tmp/boot/"
-    cat > "$tmp/boot/grub/grub.cfg" <<CFG
-serial --unit=0 --speed=115200
-terminal_input serial console
-terminal_output serial console
-set timeout=0
-set default=0
+    { grub_serial_header; cat <<CFG; } > "$tmp/boot/grub/grub.cfg"
 menuentry '$HV + Debian Linux dom0' {
     multiboot2 /boot/$HV.gz $CMDLINE
     module2 /boot/vmlinuz $largs
     module2 --nounzip /boot/initrd.gz
 }
 CFG
-    grub-mkrescue -o "$iso" "$tmp" >"$iso.log" 2>&1 || { cat "$iso.log" >&2; rm -rf "$tmp"; return 1; }
-    rm -rf "$tmp" "$iso.log"
+    grub_mkiso "$iso" "$tmp" || { rm -rf "$tmp"; return 1; }
+    rm -rf "$tmp"
 }
 
