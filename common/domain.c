@@ -314,6 +314,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     stop_all_vcpus(d);
     if ( d->domain_id == 0 )
         hardware_domain_gone(d);
+    send_global_virq(VIRQ_DOM_EXC);     /* the toolstack looks at getdomaininfo */
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
@@ -335,6 +336,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     stop_all_vcpus(d);
     if ( d->domain_id == 0 )
         hardware_domain_gone(d);
+    send_global_virq(VIRQ_DOM_EXC);
 }
 
 void domain_destroy(struct domain *d)
@@ -350,6 +352,8 @@ void domain_destroy(struct domain *d)
     if ( *pp )
         *pp = d->next_in_list;
     spin_unlock(&domlist_lock);
+    /* Far ends go unbound before anything they point at goes. */
+    evtchn_close_all(d);
     for_each_vcpu(d, v)
     {
         if ( v->timer_initialised )
@@ -367,6 +371,7 @@ void domain_destroy(struct domain *d)
     freed = d->tot_pages;
     free_domain_frames(d);
     printk("Domain %u destroyed: %lu frames returned\n", d->domain_id, freed);
+    send_global_virq(VIRQ_DOM_EXC);
     xfree(d->vcpu);
     hypercall_log_free(d);
     xfree(d);
