@@ -178,6 +178,7 @@ struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max
     d->arch.hvm.pvh = flags & DOMCRF_pvh;
     d->max_vcpus = max_vcpus;
     d->pause_count = 1;                   /* created paused, like Xen */
+    d->shutdown_code = ~0u;               /* Xen's SHUTDOWN_CODE_INVALID until it shuts down */
     spin_lock_init(&d->page_lock);
     d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
     if ( !d->vcpu || evtchn_init(d) )

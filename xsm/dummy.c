@@ -33,6 +33,20 @@ int xsm_target_op(const struct domain *src, const struct domain *target,
     return -EPERM;
 }
 
+/* Xen's dummy policy: the toolstack's operations are dom0's (XSM_PRIV). */
+int xsm_domctl(const struct domain *src, const struct domain *target, unsigned int cmd)
+{
+    (void)target;
+    (void)cmd;
+    return src->is_privileged ? 0 : -EPERM;
+}
+
+int xsm_sysctl(const struct domain *d, unsigned int cmd)
+{
+    (void)cmd;
+    return d->is_privileged ? 0 : -EPERM;
+}
+
 int xsm_iomem_mapping(const struct domain *d, unsigned long mfn)
 {
     return iomem_permitted(d, mfn) ? 0 : -EPERM;

@@ -117,3 +117,14 @@ void console_force_unlock(void)
 {
     spin_lock_init(&console_lock);
 }
+
+/* Absolute ring positions: bytes ever written, and the oldest still kept. */
+void console_ring_window(size_t *oldest, size_t *prod)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&console_lock, flags);
+    *prod = conring_prod;
+    *oldest = conring_prod - console_ring_size();
+    spin_unlock_irqrestore(&console_lock, flags);
+}

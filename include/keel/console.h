@@ -11,6 +11,8 @@ void console_write(const char *s, size_t len);
 /* Copy up to len bytes of history starting at byte index `from` (0 = oldest). */
 size_t console_ring_read(char *buf, size_t from, size_t len);
 size_t console_ring_size(void);
+/* Absolute positions (bytes ever written): the oldest kept, and the next. */
+void console_ring_window(size_t *oldest, size_t *prod);
 /* A byte typed on the serial console, or -1. */
 int console_getc(void);
 /* Panic path: make sure a held console lock cannot stop the last words. */

@@ -51,6 +51,7 @@ struct domain {
     enum domain_state state;
     unsigned int shutdown_code;      /* SHUTDOWN_* once shut down */
     unsigned int pause_count;
+    unsigned int controller_pauses;  /* domctl pausedomain (Xen's controller_pause_count) */
     spinlock_t page_lock;            /* page_list, tot_pages */
     struct page_info *page_list;     /* frames owned, linked through page_info.list */
     unsigned long tot_pages, max_pages;

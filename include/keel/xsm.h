@@ -33,6 +33,11 @@ enum xsm_target_op {
 int xsm_target_op(const struct domain *src, const struct domain *target,
                   enum xsm_target_op op);
 
+/* 0 or -EPERM: may src run domctl cmd on target (NULL for createdomain)? */
+int xsm_domctl(const struct domain *src, const struct domain *target, unsigned int cmd);
+/* 0 or -EPERM: may d run sysctl cmd? */
+int xsm_sysctl(const struct domain *d, unsigned int cmd);
+
 /* 0 or -EPERM: may d map the I/O frame mfn (its iomem ranges)? */
 int xsm_iomem_mapping(const struct domain *d, unsigned long mfn);
 

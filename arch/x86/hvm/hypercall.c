@@ -6,6 +6,7 @@
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <keel/domctl.h>
 #include <keel/hypercall_log.h>
 #include <keel/printk.h>
 #include <keel/xsm.h>
@@ -165,6 +166,10 @@ static long dispatch(unsigned long nr, const uint64_t a[5])
         return do_vm_assist(a[0], a[1]);
     case __HYPERVISOR_event_channel_op:
         return do_event_channel_op(a[0], a[1]);
+    case __HYPERVISOR_sysctl:
+        return do_sysctl(a[0]);
+    case __HYPERVISOR_domctl:
+        return do_domctl(a[0]);
     }
     current->domain->unknown_hypercalls++;
     return -ENOSYS;

@@ -6,6 +6,8 @@
  *  - status of dom0's port 1: -ESRCH when there is no dom0 (alone: the
  *    test ends after the refusals below), -EPERM beside one;
  *  - alloc_unbound in dom0 and reset of dom0: -EPERM (or -ESRCH alone);
+ *  - domctl getdomaininfo and sysctl physinfo: -EPERM (dom0's only; the
+ *    lookup finds at least this domain, so never -ESRCH);
  *  - beside dom0: alloc_unbound(SELF, 0) offers a port to dom0; once dom0
  *    has bound it (our status reads interdomain, to d0), every event from
  *    dom0 is echoed back with EVTCHNOP_send; when dom0 closes its end our
@@ -16,6 +18,8 @@
 #include "console.h"
 #include "report.h"
 #include "evtchn_ops.h"
+#include <public/domctl.h>
+#include <public/sysctl.h>
 
 const char test_title[] = "Interdomain events: the domU end";
 
@@ -62,6 +66,15 @@ void test_main(void)
              refusal(-ESRCH, -EPERM, alone));
     check_rc("reset of dom0", hypercall_event_channel_op(EVTCHNOP_reset, &dom0),
              refusal(-ESRCH, -EPERM, alone));
+    {
+        struct xen_domctl dc = { .cmd = XEN_DOMCTL_getdomaininfo,
+                                 .interface_version = XEN_DOMCTL_INTERFACE_VERSION };
+        struct xen_sysctl sc = { .cmd = XEN_SYSCTL_physinfo,
+                                 .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
+
+        check_rc("domctl getdomaininfo from a domU", hypercall1(__HYPERVISOR_domctl, &dc), -EPERM);
+        check_rc("sysctl physinfo from a domU", hypercall1(__HYPERVISOR_sysctl, &sc), -EPERM);
+    }
     if ( alone )
     {
         printk("No dom0: the refusals only\n");

@@ -1,0 +1,115 @@
+/*
+ * domctl: domain management by the toolstack in dom0, at Xen 4.17's numbers
+ * and layouts (interface version 0x15; layouts checked against Debian's
+ * libxen-dev 4.17 headers with offsetof).  Only what Keel implements
+ * is declared; the union is padded to Xen's 128 bytes.
+ */
+#ifndef PUBLIC_DOMCTL_H
+#define PUBLIC_DOMCTL_H
+
+#include "xen.h"
+
+#define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
+
+#define XEN_DOMCTL_createdomain     1
+#define XEN_DOMCTL_destroydomain    2
+#define XEN_DOMCTL_pausedomain      3
+#define XEN_DOMCTL_unpausedomain    4
+#define XEN_DOMCTL_getdomaininfo    5
+#define XEN_DOMCTL_max_mem         11
+#define XEN_DOMCTL_getvcpuinfo     14
+
+/* createdomain flags */
+#define XEN_DOMCTL_CDF_hvm          (1U << 0)
+#define XEN_DOMCTL_CDF_hap          (1U << 1)
+#define XEN_DOMCTL_CDF_s3_integrity (1U << 2)
+#define XEN_DOMCTL_CDF_oos_off      (1U << 3)
+#define XEN_DOMCTL_CDF_xs_domain    (1U << 4)
+#define XEN_DOMCTL_CDF_iommu        (1U << 5)
+#define XEN_DOMCTL_CDF_nested_virt  (1U << 6)
+#define XEN_DOMCTL_CDF_vpmu         (1U << 7)
+
+struct xen_arch_domainconfig {
+    uint32_t emulation_flags;           /* XEN_X86_EMU_*: 0 for PV */
+    uint32_t misc_flags;
+};
+
+struct xen_domctl_createdomain {
+    uint32_t ssidref;
+    uint8_t handle[16];
+    uint32_t flags;                     /* XEN_DOMCTL_CDF_* */
+    uint32_t iommu_opts;
+    uint32_t max_vcpus;
+    uint32_t max_evtchn_port;
+    int32_t max_grant_frames;           /* < 0: the hypervisor's default */
+    int32_t max_maptrack_frames;
+    uint32_t grant_opts;
+    uint32_t vmtrace_size;
+    uint32_t cpupool_id;
+    struct xen_arch_domainconfig arch;
+};
+
+/* getdomaininfo flags; the guest's shutdown code sits in bits 16-23. */
+#define XEN_DOMINF_dying        (1U << 0)
+#define XEN_DOMINF_hvm_guest    (1U << 1)
+#define XEN_DOMINF_shutdown     (1U << 2)
+#define XEN_DOMINF_paused       (1U << 3)
+#define XEN_DOMINF_blocked      (1U << 4)
+#define XEN_DOMINF_running      (1U << 5)
+#define XEN_DOMINF_debugged     (1U << 6)
+#define XEN_DOMINF_xs_domain    (1U << 7)
+#define XEN_DOMINF_hap          (1U << 8)
+#define XEN_DOMINF_shutdownshift 16
+#define XEN_INVALID_MAX_VCPU_ID (~0U)
+
+struct xen_domctl_getdomaininfo {
+    domid_t_abi domain;
+    uint16_t pad1;
+    uint32_t flags;
+    uint64_t tot_pages;
+    uint64_t max_pages;
+    uint64_t outstanding_pages;
+    uint64_t shr_pages;
+    uint64_t paged_pages;
+    uint64_t shared_info_frame;
+    uint64_t cpu_time;
+    uint32_t nr_online_vcpus;
+    uint32_t max_vcpu_id;
+    uint32_t ssidref;
+    uint8_t handle[16];
+    uint32_t cpupool;
+    uint8_t gpaddr_bits;
+    uint8_t pad2[7];
+    struct xen_arch_domainconfig arch_config;
+};
+
+struct xen_domctl_max_mem {
+    uint64_t max_memkb;
+};
+
+struct xen_domctl_getvcpuinfo {
+    uint32_t vcpu;
+    uint8_t online, blocked, running;
+    uint64_t cpu_time;
+    uint32_t cpu;
+};
+
+struct xen_domctl {
+    uint32_t cmd;
+    uint32_t interface_version;
+    domid_t_abi domain;
+    uint16_t pad[3];
+    union {
+        struct xen_domctl_createdomain createdomain;
+        struct xen_domctl_getdomaininfo getdomaininfo;
+        struct xen_domctl_max_mem max_mem;
+        struct xen_domctl_getvcpuinfo getvcpuinfo;
+        uint8_t pad[128];
+    } u;
+};
+
+_Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo layout");
+_Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain layout");
+_Static_assert(sizeof(struct xen_domctl) == 144, "domctl layout");
+
+#endif /* PUBLIC_DOMCTL_H */
