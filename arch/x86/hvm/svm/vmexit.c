@@ -393,9 +393,28 @@ static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
     vmcb->rflags = regs.rflags;
 }
 
+#define GUEST_EFLAGS_TF (1UL << 8)
+#define GUEST_DR6_BS    (1UL << 14)
+
+/*
+ * An instruction Keel completed for the guest (rip moved on) under
+ * EFLAGS.TF: the single-step trap the CPU would have raised after it
+ * (DR6.BS), unless the instruction itself raised an exception.
+ */
+static void single_step_trap(struct vcpu *v, uint64_t rip, uint64_t rflags)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+
+    if ( !(rflags & GUEST_EFLAGS_TF) || vmcb->rip == rip || (vmcb->eventinj & EVENT_VALID) )
+        return;
+    vmcb->dr6 |= GUEST_DR6_BS;
+    svm_inject_exception(v, TRAP_debug, false, 0);
+}
+
 void svm_vmexit_handler(struct vcpu *v)
 {
     struct vmcb *vmcb = v->arch.hvm.vmcb;
+    uint64_t rip = vmcb->rip, rflags = vmcb->rflags;
 
     /* An event cut short by the exit is delivered again. */
     if ( vmcb->exitintinfo & EVENT_VALID )
@@ -464,4 +483,5 @@ void svm_vmexit_handler(struct vcpu *v)
     default:
         svm_crash(v, "unexpected exit");
     }
+    single_step_trap(v, rip, rflags);
 }
