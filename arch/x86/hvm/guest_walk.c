@@ -269,15 +269,19 @@ uint32_t hvm_cpl_access(struct vcpu *v, uint32_t access)
     return access | (v->arch.hvm.vmcb->cpl == 3 ? HVM_ACC_USER : 0);
 }
 
+/*
+ * Keel's own accesses (hypercall buffers, which only CPL 0 can pass, and
+ * the areas Keel updates) are supervisor accesses whatever the vCPU's
+ * CPL at the time, as Xen's copy_to/from_guest for HVM.
+ */
 size_t hvm_copy_to_virt(struct vcpu *v, uint64_t va, const void *src, size_t len)
 {
-    return copy_pages(v->domain, v, va, (void *)src, len, true,
-                      hvm_cpl_access(v, HVM_ACC_WRITE), NULL);
+    return copy_pages(v->domain, v, va, (void *)src, len, true, HVM_ACC_WRITE, NULL);
 }
 
 size_t hvm_copy_from_virt(struct vcpu *v, void *dst, uint64_t va, size_t len)
 {
-    return copy_pages(v->domain, v, va, dst, len, false, hvm_cpl_access(v, 0), NULL);
+    return copy_pages(v->domain, v, va, dst, len, false, 0, NULL);
 }
 
 size_t hvm_copy_to_virt_pf(struct vcpu *v, uint64_t va, const void *src, size_t len,

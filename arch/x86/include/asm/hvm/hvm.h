@@ -115,9 +115,11 @@ struct hvm_pf {
     uint32_t pfec;
 };
 /*
- * By guest-virtual address through the vCPU's own paging, as an access at
- * the guest's CPL (writes for the _to_ ones); bytes not copied.  The _pf
- * ones take extra access bits (HVM_ACC_FETCH) and say which #PF stopped them.
+ * By guest-virtual address through the vCPU's own paging (writes for the
+ * _to_ ones); bytes not copied.  The plain ones are supervisor accesses
+ * (Keel's own: hypercall buffers, areas it updates); the _pf ones are the
+ * guest's, at its CPL, take extra access bits (HVM_ACC_FETCH) and say which
+ * #PF stopped them.
  */
 size_t hvm_copy_to_virt(struct vcpu *v, uint64_t va, const void *src, size_t len);
 size_t hvm_copy_from_virt(struct vcpu *v, void *dst, uint64_t va, size_t len);
