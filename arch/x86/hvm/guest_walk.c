@@ -47,10 +47,10 @@ static bool translate_chunk(struct vcpu *v, uint64_t addr, uint32_t access,
 }
 
 /*
- * Copy page by page (buf NULL: only check the translations); with a vCPU, addr is linear and each page is
- * translated through its paging with the given access rights (a #PF the
- * access would raise is described in *pf, if given), without one addr is
- * guest-physical.
+ * Copy page by page (buf NULL: only check the translations); with a vCPU,
+ * addr is linear and each page is translated through its paging with the
+ * given access rights (a #PF the access would raise is described in *pf,
+ * if given), without one addr is guest-physical.
  */
 static size_t copy_pages(struct domain *d, struct vcpu *v, uint64_t addr, void *buf,
                          size_t len, bool write, uint32_t access, struct hvm_pf *pf)
