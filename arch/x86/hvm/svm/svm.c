@@ -27,7 +27,6 @@
 static paddr_t host_vmcb_pa[NR_CPUS];
 static paddr_t iopm_pa, msrpm_pa;
 static uint32_t nr_asids;
-static uint32_t next_asid[NR_CPUS];
 static struct cpuid_leaf svm_caps;          /* CPUID 0x8000000a */
 
 static void msrpm_allow(uint8_t *msrpm, uint32_t msr)
@@ -83,7 +82,7 @@ static int svm_cpu_up(void)
     host_vmcb_pa[cpu] = virt_to_maddr(host_vmcb);
     /* The host's hidden state (TR, syscall MSRs, shadow GS) to restore after exits. */
     __asm__ __volatile__("vmsave %0" :: "a" (host_vmcb_pa[cpu]) : "memory");
-    next_asid[cpu] = 1;
+    svm_asid_cpu_init(cpu, nr_asids);
     return 0;
 }
 
@@ -100,12 +99,17 @@ static void init_vmcb(struct vmcb *vmcb)
 {
     memset(vmcb, 0, sizeof(*vmcb));
     vmcb->general1_intercepts = GENERAL1_INTR | GENERAL1_NMI | GENERAL1_SMI |
-        GENERAL1_INIT | GENERAL1_CPUID | GENERAL1_INVD | GENERAL1_HLT |
-        GENERAL1_IOIO | GENERAL1_MSR | GENERAL1_TASKSWITCH | GENERAL1_SHUTDOWN;
+        GENERAL1_INIT | GENERAL1_RDPMC | GENERAL1_CPUID | GENERAL1_INVD | GENERAL1_HLT |
+        GENERAL1_INVLPGA | GENERAL1_IOIO | GENERAL1_MSR | GENERAL1_TASKSWITCH |
+        GENERAL1_SHUTDOWN;
     vmcb->general2_intercepts = GENERAL2_VMRUN | GENERAL2_VMMCALL |
         GENERAL2_VMLOAD | GENERAL2_VMSAVE | GENERAL2_STGI | GENERAL2_CLGI |
-        GENERAL2_SKINIT | GENERAL2_ICEBP | GENERAL2_MONITOR | GENERAL2_MWAIT |
-        GENERAL2_XSETBV;
+        GENERAL2_SKINIT | GENERAL2_ICEBP | GENERAL2_WBINVD | GENERAL2_MONITOR |
+        GENERAL2_MWAIT | GENERAL2_XSETBV;
+    /* svm/intercepts.c says why these three, debugreg.c why every DR access. */
+    vmcb->exception_intercepts = EXCEPTION_INTERCEPT(TRAP_debug) |
+        EXCEPTION_INTERCEPT(TRAP_alignment_check) | EXCEPTION_INTERCEPT(TRAP_machine_check);
+    vmcb->dr_intercepts = DR_INTERCEPT_ALL;
     vmcb->iopm_base_pa = iopm_pa;
     vmcb->msrpm_base_pa = msrpm_pa;
     vmcb->vintr = VINTR_MASKING;          /* the guest's IF does not mask host IRQs */
@@ -127,6 +131,9 @@ static int svm_vcpu_initialise(struct vcpu *v)
     v->arch.hvm.vmcb = vmcb;
     v->arch.hvm.vmcb_pa = virt_to_maddr(vmcb);
     v->arch.hvm.last_cpu = -1;
+    printk(KLOG_DEBUG "d%uv%u: SVM intercepts: exceptions %#x (#DB #AC #MC), "
+           "DR accesses %#x, RDPMC INVLPGA WBINVD INVD\n", v->domain->domain_id,
+           v->vcpu_id, vmcb->exception_intercepts, vmcb->dr_intercepts);
     return 0;
 }
 
@@ -285,24 +292,17 @@ static void svm_intr_assist(struct vcpu *v)
     vmcb->general1_intercepts |= GENERAL1_VINTR;
 }
 
+/* A p2m change drops the vCPU's translations: it runs under a new ASID. */
 static void prepare_asid(struct vcpu *v)
 {
-    unsigned int cpu = smp_processor_id();
-    struct vmcb *vmcb = v->arch.hvm.vmcb;
     unsigned long gen = v->domain->arch.hvm.p2m.generation;
 
-    if ( v->arch.hvm.last_cpu != (int)cpu || v->arch.hvm.p2m_generation != gen )
+    if ( v->arch.hvm.p2m_generation != gen )
     {
-        /* Moved, or the p2m changed: nothing cached under this ASID may stay. */
         v->arch.hvm.p2m_generation = gen;
-        if ( next_asid[cpu] >= nr_asids )
-            next_asid[cpu] = 1;
-        vmcb->guest_asid = next_asid[cpu]++;
-        vmcb->tlb_control = 1;
-        v->arch.hvm.last_cpu = cpu;
+        svm_asid_flush_vcpu(v);
     }
-    else
-        vmcb->tlb_control = 0;
+    svm_asid_prepare(v);
 }
 
 static void __noreturn svm_do_resume(void)
@@ -321,6 +321,7 @@ static void __noreturn svm_do_resume(void)
         }
         svm_intr_assist(v);
         prepare_asid(v);
+        svm_load_guest_drs(v);
         svm_vmrun(&v->arch.hvm.gprs, v->arch.hvm.vmcb_pa, host_vmcb_pa[cpu]);
         v->arch.hvm.nr_exits++;
         local_irq_enable();

@@ -12,14 +12,52 @@
 #include <asm/processor.h>
 #include <asm/x86_emulate.h>
 
-static void inject_exception(struct vmcb *vmcb, unsigned int vector, bool has_error,
-                             uint32_t error_code)
+/* Contributory exceptions (SDM vol. 3 table 6-4): two of them make a #DF. */
+static bool contributory(unsigned int vector)
 {
+    return vector == TRAP_divide_error || (vector >= TRAP_invalid_tss &&
+                                           vector <= TRAP_gp_fault);
+}
+
+/*
+ * Queue an exception for the next VMRUN.  An exception already queued
+ * (one whose delivery the exit cut short) combines with it as the CPU
+ * would: a benign one gives way, contributory on contributory or on #PF
+ * makes #DF, anything on #DF is a triple fault.  An interrupt or NMI
+ * being delivered stays queued: the exception recurs (a fault) or is lost
+ * (a trap, as when the CPU delivers an interrupt instead of a #DB trap).
+ */
+void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error,
+                          uint32_t error_code)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+    uint64_t queued = vmcb->eventinj;
+
+    if ( queued & EVENT_VALID )
+    {
+        unsigned int prev = queued & 0xff;
+
+        if ( (queued & (7UL << 8)) != EVENT_TYPE_EXCEPTION )
+            return;
+        if ( prev == TRAP_double_fault )
+        {
+            svm_crash(v, "triple fault (exception on #DF delivery)");
+            return;
+        }
+        if ( (contributory(prev) || prev == TRAP_page_fault) &&
+             (contributory(vector) || (vector == TRAP_page_fault &&
+                                       prev == TRAP_page_fault)) )
+        {
+            vector = TRAP_double_fault;
+            has_error = true;
+            error_code = 0;
+        }
+    }
     vmcb->eventinj = EVENT_VALID | EVENT_TYPE_EXCEPTION | vector |
                      (has_error ? EVENT_ERROR_VALID | ((uint64_t)error_code << 32) : 0);
 }
 
-static void crash(struct vcpu *v, const char *why)
+void svm_crash(struct vcpu *v, const char *why)
 {
     struct vmcb *vmcb = v->arch.hvm.vmcb;
 
@@ -76,6 +114,24 @@ static uint64_t ioio_address_mask(const struct vmcb *vmcb, uint64_t info)
 }
 
 /*
+ * An element of INS/OUTS the guest's paging refuses: #PF as the CPU would
+ * raise it (rip on the instruction, the registers saying how far it got);
+ * memory that is not RAM at all crashes the domain.
+ */
+static void string_io_fault(struct vcpu *v, struct vmcb *vmcb, const struct hvm_pf *pf,
+                            bool in)
+{
+    if ( !pf->valid )
+    {
+        svm_crash(v, in ? "INS into memory that is not the guest's RAM"
+                        : "OUTS from memory that is not the guest's RAM");
+        return;
+    }
+    vmcb->cr2 = pf->addr;
+    svm_inject_exception(v, TRAP_page_fault, true, pf->pfec);
+}
+
+/*
  * INS/OUTS, with or without REP: each element goes between guest memory
  * (through the guest's paging) and the port model; a long REP is done in
  * batches, leaving rip on the instruction until rcx reaches 0.
@@ -95,16 +151,19 @@ static void handle_string_io(struct vcpu *v, struct vmcb *vmcb, unsigned int byt
     {
         uint64_t linear = base + (*index & addr_mask);
         uint32_t val = 0;
+        struct hvm_pf pf = { .valid = false };
 
-        if ( !in && hvm_copy_from_virt(v, &val, linear, bytes) )
+        /* INS checks its destination before the port is read, as the CPU does. */
+        if ( in ? hvm_check_virt_pf(v, linear, bytes, HVM_ACC_WRITE, &pf)
+                : hvm_copy_from_virt_pf(v, &val, linear, bytes, 0, &pf) )
         {
-            crash(v, "OUTS from memory the guest has not mapped");
+            string_io_fault(v, vmcb, &pf, in);
             return;
         }
         hvm_handle_io(v, IOIO_PORT(info), bytes, in, &val);
-        if ( in && hvm_copy_to_virt(v, linear, &val, bytes) )
+        if ( in && hvm_copy_to_virt_pf(v, linear, &val, bytes, 0, &pf) )
         {
-            crash(v, "INS into memory the guest has not mapped");
+            string_io_fault(v, vmcb, &pf, in);
             return;
         }
         *index = (*index & ~addr_mask) | ((*index + step) & addr_mask);
@@ -147,7 +206,7 @@ static void handle_msr(struct vcpu *v, struct vmcb *vmcb)
     {
         if ( hvm_handle_rdmsr(v, msr, &val) )
         {
-            inject_exception(vmcb, TRAP_gp_fault, true, 0);
+            svm_inject_exception(v, TRAP_gp_fault, true, 0);
             return;
         }
         vmcb->rax = (uint32_t)val;
@@ -158,7 +217,7 @@ static void handle_msr(struct vcpu *v, struct vmcb *vmcb)
         val = (v->arch.hvm.gprs.rdx << 32) | (uint32_t)vmcb->rax;
         if ( hvm_handle_wrmsr(v, msr, val) )
         {
-            inject_exception(vmcb, TRAP_gp_fault, true, 0);
+            svm_inject_exception(v, TRAP_gp_fault, true, 0);
             return;
         }
     }
@@ -185,7 +244,17 @@ static void handle_vmmcall(struct vcpu *v, struct vmcb *vmcb)
 /* MMIO emulation through the instruction emulator. */
 struct mmio_ctx {
     struct vcpu *v;
+    uint64_t cr2;                   /* the address of a #PF an access raised */
 };
+
+/* The guest's paging refused an access of the instruction: #PF. */
+static int mmio_page_fault(struct x86_emulate_ctxt *c, uint64_t linear, uint32_t pfec)
+{
+    struct mmio_ctx *m = c->ctx;
+
+    m->cr2 = linear;
+    return x86_emul_fault_ec(c, TRAP_page_fault, pfec);
+}
 
 /*
  * An operand of the emulated instruction: a device page goes to the device
@@ -198,10 +267,20 @@ static int mmio_access(struct x86_emulate_ctxt *c, uint64_t linear, void *buf,
                        unsigned int bytes, bool write)
 {
     struct mmio_ctx *m = c->ctx;
-    uint64_t gpa = hvm_linear_to_gpa(m->v, linear);
+    uint32_t access = hvm_cpl_access(m->v, write ? HVM_ACC_WRITE : 0), pfec;
+    uint64_t gpa;
     p2m_type_t t;
 
-    if ( gpa == BAD_GPA || (gpa & 0xfff) + bytes > PAGE_SIZE )
+    switch ( hvm_translate(m->v, linear, access, &gpa, &pfec) )
+    {
+    case HVM_XLAT_OK:
+        break;
+    case HVM_XLAT_PF:
+        return mmio_page_fault(c, linear, pfec);
+    default:
+        return X86EMUL_UNHANDLEABLE;
+    }
+    if ( (gpa & 0xfff) + bytes > PAGE_SIZE )
         return X86EMUL_UNHANDLEABLE;
     p2m_lookup(&m->v->domain->arch.hvm.p2m, gpa >> PAGE_SHIFT, &t);
     if ( t == p2m_invalid )
@@ -238,9 +317,11 @@ static int mmio_fetch(struct x86_emulate_ctxt *c, uint64_t offset, void *buf,
                       unsigned int bytes)
 {
     struct mmio_ctx *m = c->ctx;
+    struct hvm_pf pf = { .valid = false };
 
-    return hvm_copy_from_virt(m->v, buf, offset, bytes) ? X86EMUL_UNHANDLEABLE
-                                                        : X86EMUL_OKAY;
+    if ( !hvm_copy_from_virt_pf(m->v, buf, offset, bytes, HVM_ACC_FETCH, &pf) )
+        return X86EMUL_OKAY;
+    return pf.valid ? mmio_page_fault(c, pf.addr, pf.pfec) : X86EMUL_UNHANDLEABLE;
 }
 
 static const struct x86_emulate_ops mmio_ops = {
@@ -253,7 +334,7 @@ static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
 {
     uint64_t gpa = vmcb->exitinfo2;
     p2m_type_t t;
-    struct mmio_ctx m = { v };
+    struct mmio_ctx m = { v, 0 };
     struct x86_emul_regs regs;
     struct x86_emulate_ctxt ctxt;
     struct hvm_gprs *g = &v->arch.hvm.gprs;
@@ -263,7 +344,7 @@ static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
     if ( t != p2m_mmio_emul && t != p2m_invalid )
     {
         /* RAM is mapped with every right: a fault on it is Keel's bug or a race. */
-        crash(v, "nested page fault on a frame of the guest's RAM");
+        svm_crash(v, "nested page fault on a frame of the guest's RAM");
         return;
     }
     regs = (struct x86_emul_regs){
@@ -295,11 +376,13 @@ static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
         printk(KLOG_DEBUG "d%uv%u: MMIO at %#lx: the instruction raises vector %u "
                "(error %#x)\n", v->domain->domain_id, v->vcpu_id, gpa,
                ctxt.fault_vector, ctxt.fault_error_code);
-        inject_exception(vmcb, ctxt.fault_vector, ctxt.fault_has_error_code,
+        if ( ctxt.fault_vector == TRAP_page_fault )
+            vmcb->cr2 = m.cr2;
+        svm_inject_exception(v, ctxt.fault_vector, ctxt.fault_has_error_code,
                          ctxt.fault_error_code);
         return;
     default:
-        crash(v, "MMIO access by an instruction Keel cannot emulate");
+        svm_crash(v, "MMIO access by an instruction Keel cannot emulate");
         return;
     }
     vmcb->rax = regs.rax; g->rcx = regs.rcx; g->rdx = regs.rdx; g->rbx = regs.rbx;
@@ -310,9 +393,28 @@ static void handle_npf(struct vcpu *v, struct vmcb *vmcb)
     vmcb->rflags = regs.rflags;
 }
 
+#define GUEST_EFLAGS_TF (1UL << 8)
+#define GUEST_DR6_BS    (1UL << 14)
+
+/*
+ * An instruction Keel completed for the guest (rip moved on) under
+ * EFLAGS.TF: the single-step trap the CPU would have raised after it
+ * (DR6.BS), unless the instruction itself raised an exception.
+ */
+static void single_step_trap(struct vcpu *v, uint64_t rip, uint64_t rflags)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+
+    if ( !(rflags & GUEST_EFLAGS_TF) || vmcb->rip == rip || (vmcb->eventinj & EVENT_VALID) )
+        return;
+    vmcb->dr6 |= GUEST_DR6_BS;
+    svm_inject_exception(v, TRAP_debug, false, 0);
+}
+
 void svm_vmexit_handler(struct vcpu *v)
 {
     struct vmcb *vmcb = v->arch.hvm.vmcb;
+    uint64_t rip = vmcb->rip, rflags = vmcb->rflags;
 
     /* An event cut short by the exit is delivered again. */
     if ( vmcb->exitintinfo & EVENT_VALID )
@@ -346,20 +448,40 @@ void svm_vmexit_handler(struct vcpu *v)
         handle_npf(v, vmcb);
         break;
     case VMEXIT_INVD:
-        vmcb->rip += 2;                  /* harmless to skip: caches stay coherent */
+    case VMEXIT_WBINVD:
+        svm_handle_cache_flush(v);
+        break;
+    case VMEXIT_INVLPGA:
+        svm_handle_invlpga(v);
+        break;
+    case VMEXIT_RDPMC:
+        svm_handle_rdpmc(v);
+        break;
+    case VMEXIT_DR0_READ ... VMEXIT_DR0_WRITE + 15:
+        svm_handle_dr_access(v);
+        break;
+    case VMEXIT_EXCEPTION_DB:
+        svm_reflect_db(v);
+        break;
+    case VMEXIT_EXCEPTION_AC:
+        svm_reflect_ac(v);
+        break;
+    case VMEXIT_EXCEPTION_MC:
+        svm_handle_mc(v);
         break;
     case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
     case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_MONITOR: case VMEXIT_MWAIT:
     case VMEXIT_XSETBV: case VMEXIT_ICEBP:
-        inject_exception(vmcb, TRAP_invalid_op, false, 0);  /* no nested SVM */
+        svm_inject_exception(v, TRAP_invalid_op, false, 0);  /* no nested SVM */
         break;
     case VMEXIT_SHUTDOWN:
-        crash(v, "triple fault (shutdown)");
+        svm_crash(v, "triple fault (shutdown)");
         break;
     case VMEXIT_INVALID:
-        crash(v, "VMRUN refused the guest state");
+        svm_crash(v, "VMRUN refused the guest state");
         break;
     default:
-        crash(v, "unexpected exit");
+        svm_crash(v, "unexpected exit");
     }
+    single_step_trap(v, rip, rflags);
 }

@@ -27,10 +27,13 @@ struct hvm_vcpu {
     paddr_t vmcb_pa;
     struct hvm_gprs gprs;
     uint32_t asid;
-    int last_cpu;                   /* flush the ASID when the vCPU moves */
+    uint64_t asid_generation;       /* of last_cpu's ASIDs; 0: take a new one */
+    int last_cpu;                   /* a new ASID when the vCPU moves */
     unsigned long p2m_generation;   /* ... or when the p2m changed */
     uint64_t guest_efer;            /* EFER as the guest believes it is */
     unsigned long nr_exits;
+    unsigned long nr_db_reflected;  /* intercepted #DB / #AC given back */
+    unsigned long nr_ac_reflected;
     struct vlapic vlapic;
     char line[128];                 /* console output collected until '\n' */
     unsigned int line_len;
@@ -89,12 +92,46 @@ bool is_hvm_vcpu(const struct vcpu *v);
 /* Guest memory by guest-physical address; bytes not copied. */
 size_t hvm_copy_to_phys(struct domain *d, uint64_t gpa, const void *src, size_t len);
 size_t hvm_copy_from_phys(struct domain *d, void *dst, uint64_t gpa, size_t len);
-/* A linear address through the vCPU's own paging; BAD_GPA if unmapped. */
+/*
+ * A linear address through the vCPU's own paging (guest_walk.c), for an
+ * access of these kinds (the bits are those of the #PF error code):
+ */
 #define BAD_GPA (~0UL)
-uint64_t hvm_linear_to_gpa(struct vcpu *v, uint64_t va);
-/* By guest-virtual address through the vCPU's own paging; bytes not copied. */
+#define HVM_ACC_WRITE    (1u << 1)
+#define HVM_ACC_USER     (1u << 2)
+#define HVM_ACC_FETCH    (1u << 4)
+#define HVM_ACC_IMPLICIT (1u << 31)      /* a supervisor access SMAP always checks */
+enum hvm_xlat {
+    HVM_XLAT_OK,
+    HVM_XLAT_PF,                         /* the access raises #PF */
+    HVM_XLAT_BAD,                        /* a page table is not guest RAM */
+};
+enum hvm_xlat hvm_translate(struct vcpu *v, uint64_t va, uint32_t access,
+                            uint64_t *gpa, uint32_t *pfec);
+/* A #PF a copy ran into: what to inject (cr2 = addr). */
+struct hvm_pf {
+    bool valid;
+    uint64_t addr;
+    uint32_t pfec;
+};
+/*
+ * By guest-virtual address through the vCPU's own paging (writes for the
+ * _to_ ones); bytes not copied.  The plain ones are supervisor accesses
+ * (Keel's own: hypercall buffers, areas it updates); the _pf ones are the
+ * guest's, at its CPL, take extra access bits (HVM_ACC_FETCH) and say which
+ * #PF stopped them.
+ */
 size_t hvm_copy_to_virt(struct vcpu *v, uint64_t va, const void *src, size_t len);
 size_t hvm_copy_from_virt(struct vcpu *v, void *dst, uint64_t va, size_t len);
+size_t hvm_copy_to_virt_pf(struct vcpu *v, uint64_t va, const void *src, size_t len,
+                           uint32_t access, struct hvm_pf *pf);
+size_t hvm_copy_from_virt_pf(struct vcpu *v, void *dst, uint64_t va, size_t len,
+                             uint32_t access, struct hvm_pf *pf);
+/* Only the translations of such an access (buf-less); bytes that would fail. */
+size_t hvm_check_virt_pf(struct vcpu *v, uint64_t va, size_t len, uint32_t access,
+                         struct hvm_pf *pf);
+/* access plus HVM_ACC_USER when the guest runs at CPL 3. */
+uint32_t hvm_cpl_access(struct vcpu *v, uint32_t access);
 
 /* Exits a vendor hands to common HVM code.  Each returns true if handled. */
 bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4]);

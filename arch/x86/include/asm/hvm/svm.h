@@ -101,9 +101,11 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define GENERAL1_SMI         (1u << 2)
 #define GENERAL1_INIT        (1u << 3)
 #define GENERAL1_VINTR       (1u << 4)
+#define GENERAL1_RDPMC       (1u << 15)
 #define GENERAL1_CPUID       (1u << 18)
 #define GENERAL1_INVD        (1u << 22)
 #define GENERAL1_HLT         (1u << 24)
+#define GENERAL1_INVLPGA     (1u << 26)
 #define GENERAL1_IOIO        (1u << 27)
 #define GENERAL1_MSR         (1u << 28)
 #define GENERAL1_TASKSWITCH  (1u << 29)
@@ -117,9 +119,15 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define GENERAL2_CLGI        (1u << 5)
 #define GENERAL2_SKINIT      (1u << 6)
 #define GENERAL2_ICEBP       (1u << 8)
+#define GENERAL2_WBINVD      (1u << 9)
 #define GENERAL2_MONITOR     (1u << 10)
 #define GENERAL2_MWAIT       (1u << 11)
 #define GENERAL2_XSETBV      (1u << 13)
+
+/* exception_intercepts: one bit per vector */
+#define EXCEPTION_INTERCEPT(v) (1u << (v))
+/* dr_intercepts: reads of DR0-15 in bits 0-15, writes in bits 16-31 */
+#define DR_INTERCEPT_ALL     0xffffffffu
 
 /* vintr */
 #define VINTR_IRQ            (1UL << 8)
@@ -137,15 +145,22 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 /* Exit codes. */
 #define VMEXIT_CR0_READ      0x000
 #define VMEXIT_CR0_WRITE     0x010
+#define VMEXIT_DR0_READ      0x020      /* 0x20-0x2f: MOV from DRn */
+#define VMEXIT_DR0_WRITE     0x030      /* 0x30-0x3f: MOV to DRn */
 #define VMEXIT_EXCEPTION_BASE 0x040
+#define VMEXIT_EXCEPTION_DB  0x041
+#define VMEXIT_EXCEPTION_AC  0x051
+#define VMEXIT_EXCEPTION_MC  0x052
 #define VMEXIT_INTR          0x060
 #define VMEXIT_NMI           0x061
 #define VMEXIT_SMI           0x062
 #define VMEXIT_INIT          0x063
 #define VMEXIT_VINTR         0x064
+#define VMEXIT_RDPMC         0x06f
 #define VMEXIT_CPUID         0x072
 #define VMEXIT_INVD          0x076
 #define VMEXIT_HLT           0x078
+#define VMEXIT_INVLPGA       0x07a
 #define VMEXIT_IOIO          0x07b
 #define VMEXIT_MSR           0x07c
 #define VMEXIT_TASKSWITCH    0x07d
@@ -158,6 +173,7 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define VMEXIT_CLGI          0x085
 #define VMEXIT_SKINIT        0x086
 #define VMEXIT_ICEBP         0x088
+#define VMEXIT_WBINVD        0x089
 #define VMEXIT_MONITOR       0x08a
 #define VMEXIT_MWAIT         0x08b
 #define VMEXIT_XSETBV        0x08d
@@ -184,5 +200,25 @@ const struct hvm_funcs *svm_probe(void);
 void svm_vmrun(struct hvm_gprs *gprs, paddr_t vmcb_pa, paddr_t host_vmcb_pa);
 /* svm/vmexit.c */
 void svm_vmexit_handler(struct vcpu *v);
+/* Queue an exception for the next VMRUN (combined with one already queued). */
+void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error,
+                          uint32_t error_code);
+/* Crash the domain with the exit and the vCPU's state on the console. */
+void svm_crash(struct vcpu *v, const char *why);
+/* svm/intercepts.c: exceptions kept from looping or reaching the guest,
+ * privileged instructions kept off the real machine. */
+void svm_reflect_db(struct vcpu *v);
+void svm_reflect_ac(struct vcpu *v);
+void svm_handle_mc(struct vcpu *v);
+void svm_handle_cache_flush(struct vcpu *v);
+void svm_handle_invlpga(struct vcpu *v);
+void svm_handle_rdpmc(struct vcpu *v);
+/* svm/debugreg.c: MOV DR emulation, DR0-DR3 loaded before VMRUN. */
+void svm_handle_dr_access(struct vcpu *v);
+void svm_load_guest_drs(struct vcpu *v);
+/* svm/asid.c: per-CPU ASID generations (see there). */
+void svm_asid_cpu_init(unsigned int cpu, uint32_t nr_asids);
+void svm_asid_prepare(struct vcpu *v);
+void svm_asid_flush_vcpu(struct vcpu *v);
 
 #endif /* ASM_HVM_SVM_H */
