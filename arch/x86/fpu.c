@@ -8,11 +8,18 @@
  * guest enabled: nothing of the previous owner survives the switch (the
  * LazyFP class is closed by never deferring the restore).
  *
- * XCR0: Keel runs its XSAVE/XRSTOR with every offered component enabled
+ * XCR0: Keel runs its XSAVE/XRSTOR with every switched component enabled
  * and hands each vCPU its own value otherwise (the guest's XGETBV and its
  * own XSAVE see exactly what it set).  A guest's XSETBV is validated as
  * Xen's handle_xsetbv() does: XCR0 only, x87 set, YMM only with SSE, no
  * bit Keel does not offer; anything else is #GP(0) for the caller.
+ *
+ * Guests are offered x87, SSE and YMM; Keel switches more when the CPU
+ * has it (MPX, AVX-512, PKRU: XCR0 bits 0-9, if they fit in a page).  A
+ * CPU that lets an HVM guest's XSETBV through without the SVM intercept
+ * (QEMU 7.2 TCG does) would otherwise let one guest enable, say, PKRU and
+ * read or set another's: the value the CPU holds is what Keel keeps for
+ * the vCPU at every save, and whatever it enabled is switched too.
  *
  * AMD CPUs without RSTR_FP_ERR_PTRS (CPUID 0x80000008 ebx bit 2) neither
  * save nor restore FIP/FDP/FOP unless an x87 exception is pending, which
@@ -46,8 +53,12 @@
 /* Leaf 0xd.1 eax: XSAVEOPT, XSAVEC, XGETBV1 (Xen gives guests these; XSAVES needs IA32_XSS). */
 #define XSTATE_1A_GUEST       0x7u
 
+/* XCR0 bits 0-9: user components, none of them larger than a few KiB. */
+#define XSTATE_USER_LOW 0x2ffULL
+
 static bool use_xsave;
-static uint64_t xcr0_offered;       /* guests' choice, and what Keel switches */
+static uint64_t xcr0_offered;       /* what a guest may enable */
+static uint64_t xcr0_switched;      /* what Keel saves and restores (a superset) */
 static uint32_t xsave_size;         /* standard-form bytes for xcr0_offered */
 static uint32_t mxcsr_mask = 0xffbf;   /* SDM 11.6.6: the default when FXSAVE says 0 */
 static bool fpu_ptr_leak;           /* AMD without RSTR_FP_ERR_PTRS */
@@ -146,12 +157,15 @@ static void fpu_probe(void)
     if ( boot_cpu.xsave && boot_cpu.max_leaf >= 0xd )
     {
         cpuid_count(0xd, 0, &rd);
-        xcr0_offered = (((uint64_t)rd.d << 32) | rd.a) &
+        xcr0_switched = (((uint64_t)rd.d << 32) | rd.a) & XSTATE_USER_LOW;
+        xcr0_offered = xcr0_switched &
                        (XSTATE_X87 | XSTATE_SSE | ((r1.c & CPUID_1C_AVX) ? XSTATE_YMM : 0));
+        if ( xstate_size(xcr0_switched) > PAGE_SIZE )
+            xcr0_switched = xcr0_offered;
         use_xsave = (xcr0_offered & (XSTATE_X87 | XSTATE_SSE)) == (XSTATE_X87 | XSTATE_SSE);
         xsave_size = xstate_size(xcr0_offered);
-        if ( !use_xsave || xsave_size > PAGE_SIZE )
-            use_xsave = false, xcr0_offered = 0;
+        if ( !use_xsave || xstate_size(xcr0_switched) > PAGE_SIZE )
+            use_xsave = false, xcr0_offered = xcr0_switched = 0;
     }
     if ( (!memcmp(boot_cpu.vendor, "AuthenticAMD", 12) ||
           !memcmp(boot_cpu.vendor, "HygonGenuine", 12)) )
@@ -164,8 +178,9 @@ static void fpu_probe(void)
         fpu_ptr_leak = !(r.b & CPUID_E8B_RSTR_FP_ERR);
     }
     read_mxcsr_mask();
-    printk("FPU: %s, guest XCR0 up to %#lx (%u bytes per vCPU)%s\n",
-           use_xsave ? "XSAVE" : "FXSAVE", xcr0_offered, use_xsave ? xsave_size : 512,
+    printk("FPU: %s, guest XCR0 up to %#lx, switched %#lx (%u bytes per vCPU)%s\n",
+           use_xsave ? "XSAVE" : "FXSAVE", xcr0_offered, xcr0_switched,
+           use_xsave ? xstate_size(xcr0_switched) : 512,
            fpu_ptr_leak ? ", x87 pointers scrubbed" : "");
 }
 
@@ -184,8 +199,8 @@ void fpu_init_cpu(void)
     if ( !use_xsave )
         return;
     write_cr4(read_cr4() | X86_CR4_OSXSAVE);
-    xsetbv(0, xcr0_offered);
-    loaded_xcr0[smp_processor_id()] = xcr0_offered;
+    xsetbv(0, xcr0_switched);
+    loaded_xcr0[smp_processor_id()] = xcr0_switched;
 }
 
 bool fpu_has_xsave(void)
@@ -256,6 +271,7 @@ static void clear_ts(void)
 void fpu_save(struct vcpu *v)
 {
     void *area = v->arch.fpu.area;
+    uint64_t hw;
 
     clear_ts();
     if ( !use_xsave )
@@ -267,9 +283,11 @@ void fpu_save(struct vcpu *v)
      * SVM does not switch XCR0: an HVM guest's XSETBV is intercepted, but
      * what the CPU holds is the truth (an emulator may let one through).
      */
-    loaded_xcr0[smp_processor_id()] = xgetbv(0);
-    load_xcr0(xcr0_offered);
-    /* Standard form, every offered component (RFBM = XCR0 & EDX:EAX). */
+    hw = xgetbv(0);
+    loaded_xcr0[smp_processor_id()] = hw;
+    v->arch.fpu.xcr0 = (hw & xcr0_switched) | XSTATE_X87;
+    load_xcr0(xcr0_switched);
+    /* Standard form, every switched component (RFBM = XCR0 & EDX:EAX). */
     __asm__ __volatile__("xsave64 (%0)" :: "r" (area), "a" (~0u), "d" (~0u) : "memory");
 }
 
@@ -299,7 +317,7 @@ void fpu_restore(struct vcpu *v)
         __asm__ __volatile__("fxrstor64 (%0)" :: "r" (area) : "memory");
         return;
     }
-    load_xcr0(xcr0_offered);
+    load_xcr0(xcr0_switched);
     __asm__ __volatile__("xrstor64 (%0)" :: "r" (area), "a" (~0u), "d" (~0u) : "memory");
     load_xcr0(v->arch.fpu.xcr0);
 }
@@ -330,7 +348,8 @@ void fpu_xstate_leaf(const struct vcpu *v, uint32_t sub, struct cpuid_leaf *r)
     {
     case 0:
         r->a = (uint32_t)xcr0_offered;
-        r->b = xstate_size(v->arch.fpu.xcr0);   /* for the XCR0 it has now */
+        /* For the XCR0 it has now: the CPU's while it runs (see fpu_save()). */
+        r->b = xstate_size(v == current ? xgetbv(0) : v->arch.fpu.xcr0);
         r->c = xsave_size;                      /* for everything it may enable */
         r->d = xcr0_offered >> 32;
         break;

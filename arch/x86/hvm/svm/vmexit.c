@@ -7,6 +7,7 @@
 #include <keel/domain.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm.h>
 #include <asm/processor.h>
@@ -35,6 +36,8 @@ static void handle_cpuid(struct vcpu *v, struct vmcb *vmcb)
     uint32_t out[4];
 
     hvm_handle_cpuid(v, vmcb->rax, v->arch.hvm.gprs.rcx, out);
+    if ( (uint32_t)vmcb->rax == 1 && (vmcb->cr4 & X86_CR4_OSXSAVE) )
+        out[2] |= 1u << 27;              /* OSXSAVE: the guest's own CR4 bit */
     vmcb->rax = out[0];
     v->arch.hvm.gprs.rbx = out[1];
     v->arch.hvm.gprs.rcx = out[2];
@@ -163,6 +166,23 @@ static void handle_msr(struct vcpu *v, struct vmcb *vmcb)
         }
     }
     vmcb->rip += 2;
+}
+
+/*
+ * XSETBV: the CPU raised #UD itself for a clear CR4.OSXSAVE; the rest as
+ * Xen's svm_vmexit_handler: #GP(0) outside CPL 0 or for a value fpu.c
+ * refuses.  XCR0 is not in the VMCB: fpu.c switches it.
+ */
+static void handle_xsetbv(struct vcpu *v, struct vmcb *vmcb)
+{
+    uint64_t val = (v->arch.hvm.gprs.rdx << 32) | (uint32_t)vmcb->rax;
+
+    if ( !(vmcb->cr4 & X86_CR4_OSXSAVE) )
+        inject_exception(vmcb, TRAP_invalid_op, false, 0);
+    else if ( vmcb->cpl || fpu_write_xcr(v, v->arch.hvm.gprs.rcx, val) )
+        inject_exception(vmcb, TRAP_gp_fault, true, 0);
+    else
+        vmcb->rip += 3;
 }
 
 static void handle_vmmcall(struct vcpu *v, struct vmcb *vmcb)
@@ -345,12 +365,15 @@ void svm_vmexit_handler(struct vcpu *v)
     case VMEXIT_NPF:
         handle_npf(v, vmcb);
         break;
+    case VMEXIT_XSETBV:
+        handle_xsetbv(v, vmcb);
+        break;
     case VMEXIT_INVD:
         vmcb->rip += 2;                  /* harmless to skip: caches stay coherent */
         break;
     case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
     case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_MONITOR: case VMEXIT_MWAIT:
-    case VMEXIT_XSETBV: case VMEXIT_ICEBP:
+    case VMEXIT_ICEBP:
         inject_exception(vmcb, TRAP_invalid_op, false, 0);  /* no nested SVM */
         break;
     case VMEXIT_SHUTDOWN:
