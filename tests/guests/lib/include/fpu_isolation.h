@@ -156,18 +156,21 @@ struct fpu_verdict {
     uint16_t foreign;                        /* the last foreign marker seen */
 };
 
+/* A value differs; its marker field (inverted in the upper halves) says whose it is. */
 static inline void fpu_note(struct fpu_verdict *v, const char *what, unsigned int i,
                             uint64_t got, uint64_t want, unsigned int marker_shift,
-                            uint16_t marker)
+                            uint16_t marker, bool inverted)
 {
-    uint16_t m = got >> marker_shift, own_inverse = ~marker;
+    uint16_t m = got >> marker_shift;
 
     if ( got == want )
         return;
     if ( v->corrupt++ < 8 )
         printk("  %s[%u] = %#llx, expected %#llx\n", what, i,
                (unsigned long long)got, (unsigned long long)want);
-    if ( m != marker && m != 0 && m != 0xffff && m != own_inverse )
+    if ( inverted )
+        m = ~m;
+    if ( m != marker && m != 0 && m != 0xffff )
     {
         v->leaked++;
         v->foreign = m;
@@ -178,18 +181,18 @@ static inline void fpu_note(struct fpu_verdict *v, const char *what, unsigned in
 static inline void fpu_compare(struct fpu_verdict *v, const struct fpu_image *got,
                                const struct fpu_image *want, uint16_t marker, bool ymm)
 {
-    fpu_note(v, "fcw", 0, got->fcw, want->fcw, 16, marker);
-    fpu_note(v, "mxcsr", 0, got->mxcsr, want->mxcsr, 16, marker);
+    fpu_note(v, "fcw", 0, got->fcw, want->fcw, 16, marker, false);
+    fpu_note(v, "mxcsr", 0, got->mxcsr, want->mxcsr, 16, marker, false);
     for ( unsigned int i = 0; i < 8; i++ )
-        fpu_note(v, "st", i, got->st[i], want->st[i], 40, marker);
+        fpu_note(v, "st", i, got->st[i], want->st[i], 40, marker, false);
     for ( unsigned int i = 0; i < FPU_NR_XMM; i++ )
     {
-        fpu_note(v, "xmm.lo", i, got->xmm[i][0], want->xmm[i][0], 48, marker);
-        fpu_note(v, "xmm.hi", i, got->xmm[i][1], want->xmm[i][1], 48, (uint16_t)~marker);
+        fpu_note(v, "xmm.lo", i, got->xmm[i][0], want->xmm[i][0], 48, marker, false);
+        fpu_note(v, "xmm.hi", i, got->xmm[i][1], want->xmm[i][1], 48, marker, true);
         if ( !ymm )
             continue;
-        fpu_note(v, "ymmh.lo", i, got->ymmh[i][0], want->ymmh[i][0], 48, marker);
-        fpu_note(v, "ymmh.hi", i, got->ymmh[i][1], want->ymmh[i][1], 48, (uint16_t)~marker);
+        fpu_note(v, "ymmh.lo", i, got->ymmh[i][0], want->ymmh[i][0], 48, marker, false);
+        fpu_note(v, "ymmh.hi", i, got->ymmh[i][1], want->ymmh[i][1], 48, marker, true);
     }
 }
 
