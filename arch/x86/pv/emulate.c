@@ -255,8 +255,8 @@ static bool debugreg_ud(struct vcpu *v, unsigned int *len)
 /*
  * XSETBV (0f 01 d1) faults in ring 3, where the guest kernel runs.  The
  * checks in the order of Xen's emulator: #UD with a 66 prefix or unless
- * the guest's own CR4.OSXSAVE is set, #GP(0) from guest user mode or for a value fpu.c
- * refuses (XCR0 only, x87 set, YMM with SSE, offered bits only).
+ * the guest's own CR4.OSXSAVE is set, #GP(0) from guest user mode or for
+ * a value fpu.c refuses (XCR0 only, x87 set, YMM with SSE, offered bits).
  */
 static void emulate_xsetbv(struct vcpu *v, struct cpu_user_regs *regs, bool opsize,
                            unsigned int *len)

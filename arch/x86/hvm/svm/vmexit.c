@@ -169,9 +169,10 @@ static void handle_msr(struct vcpu *v, struct vmcb *vmcb)
 }
 
 /*
- * XSETBV: the CPU raised #UD itself for a clear CR4.OSXSAVE; the rest as
- * Xen's svm_vmexit_handler: #GP(0) outside CPL 0 or for a value fpu.c
- * refuses.  XCR0 is not in the VMCB: fpu.c switches it.
+ * XSETBV: #UD for a clear guest CR4.OSXSAVE (the CPU may check the
+ * intercept first), then as Xen's svm_vmexit_handler: #GP(0) outside
+ * CPL 0 or for a value fpu.c refuses.  XCR0 is not in the VMCB: fpu.c
+ * switches it.
  */
 static void handle_xsetbv(struct vcpu *v, struct vmcb *vmcb)
 {
