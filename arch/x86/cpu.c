@@ -1,6 +1,7 @@
 /* CPU identification and the per-CPU control-register set-up. */
 #include <keel/lib.h>
 #include <keel/printk.h>
+#include <asm/fpu.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
@@ -73,7 +74,7 @@ void cpu_init_features(void)
 {
     unsigned long cr4 = read_cr4();
 
-    /* Global pages for Keel's mappings; FXSR for guests' FPU state later. */
+    /* Global pages for Keel's mappings; FXSR for guests' FPU state (fpu.c). */
     cr4 |= X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     write_cr4(cr4);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE | EFER_SCE);
@@ -83,6 +84,7 @@ void cpu_init_features(void)
      * reset values, which is all Keel's own mappings use.
      */
     wrmsr(MSR_PAT, PAT_XEN);
+    fpu_init_cpu();
 }
 
 /* The APIC ID the CPU was given at reset, before the APIC is touched. */

@@ -4,6 +4,8 @@
  * All vCPUs on a CPU share its stack.  The running guest's registers live
  * in the frame just below cpu_info; switching saves that frame into the
  * outgoing vCPU, loads the incoming one's, and restarts on a fresh stack.
+ * The x87/SSE/AVX registers and XCR0 go the same way, PV and HVM alike, at
+ * every switch (asm/fpu.h).
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -12,6 +14,7 @@
 #include <asm/current.h>
 #include <asm/pv_mm.h>
 #include <asm/debugreg.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/mm.h>
 #include <asm/msr.h>
@@ -72,10 +75,13 @@ void arch_domain_destroy(struct domain *d)
 
 int arch_vcpu_create(struct vcpu *v)
 {
+    int rc;
+
     vcpu_info_reset(v);
     v->arch.kernel_mode = true;
-    if ( !v->domain->arch.is_hvm )
-        return 0;
+    rc = fpu_vcpu_init(v);              /* a clean x87/SSE state of its own */
+    if ( rc || !v->domain->arch.is_hvm )
+        return rc;
     vlapic_init(v);
     return hvm_funcs->vcpu_initialise(v);
 }
@@ -90,6 +96,7 @@ void arch_vcpu_destroy(struct vcpu *v)
     }
     xfree(v->arch.gdt_shadow);
     v->arch.gdt_shadow = NULL;
+    fpu_vcpu_destroy(v);
 }
 
 /* Guest FS/GS bases can change behind our back (segment loads): read them. */
@@ -135,6 +142,16 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
     struct cpu_user_regs *frame = guest_cpu_user_regs();
 
+    /*
+     * Eager: the registers always hold the running vCPU's state and no
+     * other's, so nothing is left for the next one to read or to fault on.
+     * Between two guest vCPUs the idle one inherits prev's registers,
+     * which it never uses.
+     */
+    if ( !is_idle_vcpu(prev) )
+        fpu_save(prev);
+    if ( !is_idle_vcpu(next) )
+        fpu_restore(next);
     if ( !is_idle_vcpu(prev) && !prev->domain->arch.is_hvm )
     {
         prev->arch.user_regs = *frame;
@@ -157,6 +174,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
         reset_stack_and_call(frame, is_idle_vcpu(next) ? idle_loop : hvm_funcs->resume);
     }
     *frame = next->arch.user_regs;
+    if ( next->arch.fpu_ts )
+        write_cr0(read_cr0() | X86_CR0_TS);     /* its virtual TS: #NM at the next FPU use */
     pv_load_gdt(next);
     if ( next->arch.debugreg[7] & 0xff )
         load_debug_regs(next->arch.debugreg);
@@ -189,6 +208,9 @@ int arch_vcpu_initialise_context(struct vcpu *v, uint64_t guest_ctx)
         return -EFAULT;
     rc = hvm_funcs->set_vcpu_context(v, &ctx);
     if ( !rc )
+    {
+        fpu_vcpu_reset(v);              /* a new start: no registers of its past */
         v->context_set = true;
+    }
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <keel/smp.h>
 #include <keel/version.h>
 #include <asm/current.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm.h>
 #include <asm/msr.h>
@@ -77,13 +78,32 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, uint32_t out[4])
     }
 }
 
+#define B(n) (1u << (n))
+/* AVX-512 (7.0 ebx F DQ IFMA PF ER CD BW VL; ecx VBMI VBMI2 VNNI BITALG VPOPCNTDQ;
+ * edx 4VNNIW 4FMAPS VP2INTERSECT FP16; 7.1 eax BF16), MPX, PKU/OSPKE: state Keel does not switch. */
+#define HVM_7B0_HIDDEN (B(14) | B(16) | B(17) | B(21) | B(26) | B(27) | B(28) | B(30) | B(31))
+#define HVM_7C0_HIDDEN (B(1) | B(3) | B(4) | B(6) | B(11) | B(12) | B(14))
+#define HVM_7D0_HIDDEN (B(2) | B(3) | B(8) | B(23))
+#define HVM_7A1_HIDDEN B(5)
+/* Only with YMM state: FMA AVX F16C (1 ecx), AVX2 (7.0 ebx), VAES VPCLMULQDQ (7.0 ecx),
+ * AVX-VNNI (7.1 eax), XOP FMA4 (0x80000001 ecx). */
+#define AVX_1C  (B(12) | B(28) | B(29))
+#define AVX_7B0 B(5)
+#define AVX_7C0 (B(9) | B(10))
+#define AVX_7A1 B(4)
+#define AVX_E1C (B(11) | B(16))
+
 /*
  * What an HVM guest sees: the host CPU (AuthenticAMD under SVM) with the
  * hypervisor bit, the Xen leaves, and without what Keel cannot give it.
+ * XSAVE and AVX follow what arch/x86/fpu.c switches per vCPU; OSXSAVE is
+ * the guest's own CR4 bit, which the vendor code fills in (Xen: "fast-
+ * forward CR4 back in").
  */
 bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
     struct cpuid_leaf r = { 0, 0, 0, 0 };
+    bool avx = fpu_xcr0_offered() & XSTATE_YMM;
 
     memset(out, 0, 4 * sizeof(uint32_t));
     if ( leaf >= 0x40000000 && leaf < 0x40010000 )
@@ -97,15 +117,28 @@ bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[
     case 1:
         r.b = (r.b & 0x00ffffff) | (v->vcpu_id << 24);   /* initial APIC ID */
         r.c |= 1u << 31;                                  /* hypervisor */
-        r.c &= ~((1u << 3) | (1u << 5) | (1u << 21) | (1u << 24) | (1u << 26) |
-                 (1u << 27));        /* monitor, vmx, x2apic, tsc-deadline, xsave, osxsave */
+        r.c &= ~((1u << 3) | (1u << 5) | (1u << 21) | (1u << 24) | (1u << 27));
+                                     /* monitor, vmx, x2apic, tsc-deadline, osxsave */
+        if ( !fpu_has_xsave() )
+            r.c &= ~(1u << 26);      /* xsave */
+        if ( !avx )
+            r.c &= ~AVX_1C;
         break;
     case 7:
         if ( sub == 0 )
-            r.c &= ~(1u << 16);      /* la57 */
+        {
+            r.b &= ~(HVM_7B0_HIDDEN | (avx ? 0 : AVX_7B0));
+            r.c &= ~(B(16) | HVM_7C0_HIDDEN | (avx ? 0 : AVX_7C0));   /* la57, ... */
+            r.d &= ~HVM_7D0_HIDDEN;
+        }
+        else if ( sub == 1 )
+            r.a &= ~(HVM_7A1_HIDDEN | (avx ? 0 : AVX_7A1));
+        break;
+    case 0xd:
+        fpu_xstate_leaf(v, sub, &r);
         break;
     case 0x80000001:
-        r.c &= ~((1u << 2) | (1u << 12));                 /* svm, skinit */
+        r.c &= ~((1u << 2) | (1u << 12) | (avx ? 0 : AVX_E1C));   /* svm, skinit */
         break;
     case 0x8000000a:
         r.a = r.b = r.c = r.d = 0;   /* no nested SVM */

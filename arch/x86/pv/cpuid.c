@@ -3,9 +3,14 @@
  * (ud2; "xen"; cpuid).  The host's leaves pass through a whitelist: the
  * features Xen 4.17 offers a PV guest by default (the 'A' features of its
  * public cpufeatureset.h), less what Keel cannot give a guest:
- *  - no XSAVE state is kept per vCPU (not even FXSAVE: see docs/support.md),
- *    so XSAVE and every feature that needs it (AVX, FMA, F16C, AVX2,
- *    AVX-512, XOP, FMA4, VAES, VPCLMULQDQ, PKU) is hidden and leaf 0xd is 0;
+ *  - extended state is switched per vCPU for x87, SSE and AVX only
+ *    (arch/x86/fpu.c): XSAVE shows when Keel uses it, AVX and what needs
+ *    it (FMA, F16C, AVX2, XOP, FMA4, VAES, VPCLMULQDQ, AVX-VNNI) when YMM
+ *    is offered, and leaf 0xd describes that XCR0; AVX-512, MPX, PKU and
+ *    XSAVES (IA32_XSS) stay hidden.  OSXSAVE follows the guest's CR4
+ *    shadow, and, as on Xen (a de-facto PV ABI Linux relies on: it uses
+ *    XSAVE only if its enlightened CPUID shows OSXSAVE), shows in the
+ *    kernel's view whenever Keel itself runs with CR4.OSXSAVE;
  *  - CR4.FSGSBASE is not switched per vCPU: FSGSBASE hidden;
  *  - MSR_SPEC_CTRL / PRED_CMD are not virtualised: IBRS, IBPB, STIBP, SSBD,
  *    PSFD, ARCH_CAPS hidden (the "not vulnerable" bits stay);
@@ -22,6 +27,7 @@
 #include <keel/domain.h>
 #include <keel/version.h>
 #include <asm/current.h>
+#include <asm/fpu.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 
@@ -32,6 +38,10 @@
                  B(15) | B(16) | B(19) | B(22) | B(23) | B(24) | B(25) | B(26) | B(27) | B(28))
 /* Leaf 1 ecx: SSE3 PCLMULQDQ SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT AESNI RDRAND */
 #define PV_1C   (B(0) | B(1) | B(9) | B(13) | B(19) | B(20) | B(22) | B(23) | B(25) | B(30))
+/* Leaf 1 ecx: XSAVE when Keel switches it; FMA, AVX, F16C with YMM state. */
+#define CPUID_1C_XSAVE      B(26)
+#define CPUID_1C_OSXSAVE    B(27)
+#define CPUID_1C_AVX_DEPS   (B(12) | B(28) | B(29))
 #define CPUID_1C_EIST       B(7)
 #define CPUID_1C_HYPERVISOR B(31)
 #define CPUID_1D_SEP        B(11)
@@ -42,6 +52,11 @@
 #define PV_7B0  (B(3) | B(6) | B(8) | B(9) | B(11) | B(13) | B(18) | B(19) | B(23) | B(24) | B(29))
 /* Leaf 7.0 ecx: PREFETCHWT1 GFNI RDPID CLDEMOTE */
 #define PV_7C0  (B(0) | B(8) | B(22) | B(25))
+/* With YMM state: AVX2 (7.0 ebx), VAES VPCLMULQDQ (7.0 ecx), AVX-VNNI (7.1 eax), XOP FMA4 (0x80000001 ecx). */
+#define AVX_7B0 B(5)
+#define AVX_7C0 (B(9) | B(10))
+#define AVX_7A1 B(4)
+#define AVX_E1C (B(11) | B(16))
 /* Leaf 7.0 edx: FSRM MD_CLEAR SERIALIZE */
 #define PV_7D0  (B(4) | B(10) | B(14))
 /* Leaf 7.1 eax: FZRM FSRS FSRCS */
@@ -94,9 +109,31 @@ static uint32_t max_extd(void)
     return r.a < cap ? r.a : cap;
 }
 
+static bool avx_offered(void)
+{
+    return fpu_xcr0_offered() & XSTATE_YMM;
+}
+
+/* Leaf 1 ecx bits that depend on the extended state Keel switches. */
+static uint32_t xstate_1c(const struct vcpu *v, uint32_t host_c)
+{
+    uint32_t c = 0;
+
+    if ( !fpu_has_xsave() )
+        return 0;
+    c = host_c & CPUID_1C_XSAVE;
+    if ( avx_offered() )
+        c |= host_c & CPUID_1C_AVX_DEPS;
+    if ( (v->arch.cr4_guest & X86_CR4_OSXSAVE) || v->arch.kernel_mode )
+        c |= CPUID_1C_OSXSAVE;
+    return c;
+}
+
 static void basic_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub,
                        struct cpuid_leaf *r)
 {
+    uint32_t host_c;
+
     switch ( leaf )
     {
     case 0:
@@ -105,6 +142,7 @@ static void basic_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub,
     case 1:
         r->a &= 0x0fff0fff;              /* no Intel processor type */
         r->b &= 0x00ffffff;              /* APIC ID: not the host's */
+        host_c = r->c;
         /* The old dom0 kernel ABI: host MTRR and EIST leak into its view. */
         if ( v->domain->is_privileged && v->arch.kernel_mode )
         {
@@ -118,7 +156,7 @@ static void basic_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub,
         }
         if ( host_is_amd() )
             r->d &= ~CPUID_1D_SEP;       /* SYSENTER is unusable in long mode */
-        r->c |= CPUID_1C_HYPERVISOR;
+        r->c |= CPUID_1C_HYPERVISOR | xstate_1c(v, host_c);
         break;
     case 2:
         if ( !host_is_intel() )
@@ -137,17 +175,22 @@ static void basic_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub,
         if ( sub == 0 )
         {
             r->a = r->a < MAX_FEAT_SUB ? r->a : MAX_FEAT_SUB;
-            *r = (struct cpuid_leaf){ r->a, r->b & PV_7B0, r->c & PV_7C0, r->d & PV_7D0 };
+            *r = (struct cpuid_leaf){ r->a, r->b & (PV_7B0 | (avx_offered() ? AVX_7B0 : 0)),
+                                      r->c & (PV_7C0 | (avx_offered() ? AVX_7C0 : 0)),
+                                      r->d & PV_7D0 };
         }
         else if ( sub == 1 )
-            *r = (struct cpuid_leaf){ r->a & PV_7A1, 0, 0, 0 };
+            *r = (struct cpuid_leaf){ r->a & (PV_7A1 | (avx_offered() ? AVX_7A1 : 0)), 0, 0, 0 };
         else
             *r = (struct cpuid_leaf){ 0, 0, 0, r->d & PV_7D2 };
+        break;
+    case 0xd:
+        fpu_xstate_leaf(v, sub, r);
         break;
     default:
         /*
          * 3 (serial number), 5 (MONITOR), 6 (power), 8, 9 (DCA), 0xa (PMU),
-         * 0xb (topology), 0xc, 0xd (XSAVE): nothing for a PV guest here.
+         * 0xb (topology), 0xc: nothing for a PV guest here.
          */
         *r = (struct cpuid_leaf){ 0, 0, 0, 0 };
     }
@@ -179,7 +222,7 @@ static void extd_leaf(const struct vcpu *v, uint32_t leaf, struct cpuid_leaf *r)
             r->a = r->b = 0;
             r->d &= PV_E1D;
         }
-        r->c &= PV_E1C;
+        r->c &= PV_E1C | (avx_offered() ? AVX_E1C : 0);
         break;
     case 0x80000002: case 0x80000003: case 0x80000004:
         break;                           /* the brand string */

@@ -12,6 +12,7 @@
 #include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/debugreg.h>
+#include <asm/fpu.h>
 #include <asm/guest_access.h>
 #include <asm/io.h>
 #include <asm/msr.h>
@@ -251,6 +252,26 @@ static bool debugreg_ud(struct vcpu *v, unsigned int *len)
     return true;
 }
 
+/*
+ * XSETBV (0f 01 d1) faults in ring 3, where the guest kernel runs.  The
+ * checks in the order of Xen's emulator: #UD with a 66 prefix or unless
+ * the guest's own CR4.OSXSAVE is set, #GP(0) from guest user mode or for
+ * a value fpu.c refuses (XCR0 only, x87 set, YMM with SSE, offered bits).
+ */
+static void emulate_xsetbv(struct vcpu *v, struct cpu_user_regs *regs, bool opsize,
+                           unsigned int *len)
+{
+    uint64_t val = ((regs->rdx & 0xffffffff) << 32) | (regs->rax & 0xffffffff);
+
+    *len = 0;                           /* a bounced trap leaves rip */
+    if ( opsize || !(v->arch.cr4_guest & X86_CR4_OSXSAVE) )
+        pv_inject_trap(v, TRAP_invalid_op, false, 0);
+    else if ( !v->arch.kernel_mode || fpu_write_xcr(v, regs->rcx, val) )
+        pv_inject_trap(v, TRAP_gp_fault, true, 0);
+    else
+        *len = 3;
+}
+
 /* mov to/from CRn/DRn (0f 20-23), clts, wbinvd: guest kernel mode only. */
 static bool emulate_0f(struct vcpu *v, struct cpu_user_regs *regs,
                        const uint8_t *insn, size_t avail, uint8_t rex, unsigned int *len)
@@ -343,6 +364,14 @@ static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
         if ( !io_allowed(v) )
             return false;
         regs->rip += len + 1;
+        return true;
+    }
+    if ( insn[len] == 0x0f && len + 2 < avail && insn[len + 1] == 0x01 &&
+         insn[len + 2] == 0xd1 )
+    {
+        emulate_xsetbv(v, regs, opsize, &ilen);
+        if ( ilen )
+            regs->rip += len + ilen;
         return true;
     }
     if ( insn[len] == 0x0f && len + 1 < avail &&

@@ -11,7 +11,10 @@
  *  - the kernel L4 (ctrlreg[3]) and the user L4 (ctrlreg[1], optional)
  *    must take a PGT_l4 type reference, so a frame that is not the
  *    domain's, is mapped writable or does not validate is -EINVAL;
- *  - a vCPU that already has a state is -EEXIST.
+ *  - a vCPU that already has a state is -EEXIST;
+ *  - the FXSAVE image (VGCF_i387_valid) becomes its x87/SSE state, with
+ *    MXCSR's reserved bits cleared; without the flag it starts from the
+ *    initial state, as Xen's arch_set_info_guest does.
  * Keel has no LDT support (MMUEXT_SET_LDT accepts only "none"), so a
  * context with an LDT is refused with -EINVAL; Xen would accept one.
  */
@@ -20,6 +23,7 @@
 #include <keel/sched.h>
 #include <keel/spinlock.h>
 #include <keel/xmalloc.h>
+#include <asm/fpu.h>
 #include <asm/guest_access.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
@@ -185,6 +189,10 @@ static int set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.gs_base_kernel = c->gs_base_kernel;
     v->arch.gs_base_user = c->gs_base_user;
     v->arch.fpu_ts = c->ctrlreg[0] & X86_CR0_TS;
+    if ( c->flags & VGCF_i387_valid )
+        fpu_vcpu_load_fxsave(v, c->fpu_ctxt);
+    else
+        fpu_vcpu_reset(v);
     return 0;
 }
 

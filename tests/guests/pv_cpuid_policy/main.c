@@ -9,8 +9,11 @@
  *    are empty; leaf 1 ebx has no APIC ID; the hypervisor bit is set; on
  *    AMD no SEP (SYSENTER); 0x80000008 says 48-bit linear addresses;
  *  - XSAVE is all or nothing: without it no AVX, FMA, F16C, AVX2, AVX-512,
- *    OSXSAVE, and leaf 0xd is empty; with it leaf 0xd offers x87 and SSE
- *    (Xen has it, Keel, which keeps no extended state, hides it);
+ *    OSXSAVE, and leaf 0xd is empty; with it leaf 0xd offers x87 and SSE,
+ *    YMM exactly when AVX shows, and the kernel's view shows OSXSAVE
+ *    before it set CR4.OSXSAVE (Xen's de-facto PV ABI: the hypervisor's
+ *    own CR4.OSXSAVE leaks into the enlightened CPUID; Linux uses XSAVE
+ *    only when it sees it); both Xen and Keel (arch/x86/fpu.c) offer it;
  *  - Xen's leaves: signature, version = xen_version, hypercall MSR;
  *  - CR4 (mov from cr4, emulated) shows PAE, OSFXSR, and none of PSE, PGE,
  *    TSD, DE, FSGSBASE, OSXSAVE, VMXE, SMEP, SMAP, PKE, PCIDE; writes never
@@ -170,6 +173,9 @@ static void check_features(void)
     {
         printk("XSAVE offered\n");
         check_eq("leaf 0xd.0 eax x87|SSE", d0.a & 3, 3);
+        check_eq("leaf 0xd.0 eax YMM as AVX", !!(d0.a & 4), !!(l1.c & B(28)));
+        if ( !(l1.c & B(27)) )
+            xtf_failure("Fail: leaf 1 ecx %#x: the kernel's view lacks OSXSAVE\n", l1.c);
         if ( !(l1.c & B(28)) )
             must_clear("leaf 7.0 ebx without AVX", l7.b, B(5) | B(16), "AVX2/AVX512F");
     }

@@ -7,6 +7,7 @@
 #include <keel/domain.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm.h>
 #include <asm/processor.h>
@@ -73,6 +74,8 @@ static void handle_cpuid(struct vcpu *v, struct vmcb *vmcb)
     uint32_t out[4];
 
     hvm_handle_cpuid(v, vmcb->rax, v->arch.hvm.gprs.rcx, out);
+    if ( (uint32_t)vmcb->rax == 1 && (vmcb->cr4 & X86_CR4_OSXSAVE) )
+        out[2] |= 1u << 27;              /* OSXSAVE: the guest's own CR4 bit */
     vmcb->rax = out[0];
     v->arch.hvm.gprs.rbx = out[1];
     v->arch.hvm.gprs.rcx = out[2];
@@ -222,6 +225,24 @@ static void handle_msr(struct vcpu *v, struct vmcb *vmcb)
         }
     }
     vmcb->rip += 2;
+}
+
+/*
+ * XSETBV: #UD for a clear guest CR4.OSXSAVE (the CPU may check the
+ * intercept first), then as Xen's svm_vmexit_handler: #GP(0) outside
+ * CPL 0 or for a value fpu.c refuses.  XCR0 is not in the VMCB: fpu.c
+ * switches it.
+ */
+static void handle_xsetbv(struct vcpu *v, struct vmcb *vmcb)
+{
+    uint64_t val = (v->arch.hvm.gprs.rdx << 32) | (uint32_t)vmcb->rax;
+
+    if ( !(vmcb->cr4 & X86_CR4_OSXSAVE) )
+        svm_inject_exception(v, TRAP_invalid_op, false, 0);
+    else if ( vmcb->cpl || fpu_write_xcr(v, v->arch.hvm.gprs.rcx, val) )
+        svm_inject_exception(v, TRAP_gp_fault, true, 0);
+    else
+        vmcb->rip += 3;
 }
 
 static void handle_vmmcall(struct vcpu *v, struct vmcb *vmcb)
@@ -447,6 +468,9 @@ void svm_vmexit_handler(struct vcpu *v)
     case VMEXIT_NPF:
         handle_npf(v, vmcb);
         break;
+    case VMEXIT_XSETBV:
+        handle_xsetbv(v, vmcb);
+        break;
     case VMEXIT_INVD:
     case VMEXIT_WBINVD:
         svm_handle_cache_flush(v);
@@ -471,7 +495,7 @@ void svm_vmexit_handler(struct vcpu *v)
         break;
     case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
     case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_MONITOR: case VMEXIT_MWAIT:
-    case VMEXIT_XSETBV: case VMEXIT_ICEBP:
+    case VMEXIT_ICEBP:
         svm_inject_exception(v, TRAP_invalid_op, false, 0);  /* no nested SVM */
         break;
     case VMEXIT_SHUTDOWN:

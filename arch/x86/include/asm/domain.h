@@ -4,6 +4,7 @@
 
 #include <keel/types.h>
 #include <asm/processor.h>
+#include <asm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/iomem.h>
 #include <public/xen.h>
@@ -32,6 +33,7 @@ struct arch_vcpu {
     uint64_t *gdt_shadow;              /* validated copy of the guest's GDT */
     unsigned long debugreg[8];
     bool fpu_ts;                       /* the guest's virtual CR0.TS */
+    struct vcpu_fpu fpu;               /* x87/SSE/AVX registers and XCR0 (asm/fpu.h) */
     unsigned long cr4_guest;           /* PV: the CR4 bits the guest set (TSD, DE) */
     uint64_t tsc_aux;                  /* PV: MSR TSC_AUX as the guest wrote it */
     uint64_t mcg_status;               /* PV: virtual MCG_STATUS */
