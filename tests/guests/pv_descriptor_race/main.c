@@ -15,9 +15,13 @@
  *  2. vCPU 1 replaces its GDT (set_gdt, two frames in turn) over and over
  *     while vCPU 0 rewrites a descriptor in one of them, which makes the
  *     hypervisor update every vCPU's copy of that frame (Keel's shadows,
- *     freed and replaced by set_gdt).  Expected: every call answers 0;
- *     afterwards vCPU 0 installs that frame itself and the selector has
- *     the last descriptor written (lsl), and the hypervisor is alive.
+ *     freed and replaced by set_gdt).  Expected: every call answers 0 or
+ *     -EINVAL (Xen 4.17 refuses one now and then: its update_descriptor
+ *     holds a writable type reference on a GDT frame whose descriptor count
+ *     just dropped to 0, and set_gdt of that frame fails meanwhile; Keel's
+ *     answer 0 every time); afterwards vCPU 0 installs that frame itself
+ *     and the selector has the last descriptor written (lsl), and the
+ *     hypervisor is alive.
  * Prints "Not vulnerable" when no pinned entry changed and the GDT agreed.
  */
 #include "pv.h"
@@ -40,7 +44,7 @@ static uint64_t gdt_b[512] __attribute__((aligned(4096)));
 static uint8_t ap_stack[PV_VCPU_STACK] __attribute__((aligned(16)));
 
 static volatile unsigned long phase, ap_done, pins_ok, pins_refused, changed, last_seen;
-static volatile unsigned long gdt_ok, gdt_bad;
+static volatile unsigned long gdt_ok, gdt_refused, gdt_bad;
 
 static void ap_pin_loop(void)
 {
@@ -71,10 +75,14 @@ static void ap_gdt_loop(void)
 
     for ( unsigned long i = 0; i < ROUNDS; i++ )
     {
-        if ( hypercall_set_gdt((i & 1) ? &b : &a, 512) )
-            gdt_bad++;
-        else
+        long rc = hypercall_set_gdt((i & 1) ? &b : &a, 512);
+
+        if ( rc == 0 )
             gdt_ok++;
+        else if ( rc == -EINVAL )
+            gdt_refused++;
+        else
+            gdt_bad++;
     }
     hypercall_set_gdt(&a, 512);
 }
@@ -150,12 +158,12 @@ static void part2(void)
 
     phase = 2;
     race_updates(gdt_a, IDX, 2, &ok, &refused, &other);
-    printk("part 2: updates 0: %lu, -EINVAL: %lu, other: %lu; set_gdt %lu ok, %lu failed\n",
-           ok, refused, other, gdt_ok, gdt_bad);
+    printk("part 2: updates 0: %lu, -EINVAL: %lu, other: %lu; set_gdt 0: %lu, -EINVAL: %lu, "
+           "other: %lu\n", ok, refused, other, gdt_ok, gdt_refused, gdt_bad);
     if ( ap_done != 2 )
         return (void)xtf_failure("Fail: vCPU 1 did not finish part 2\n");
-    if ( refused || other || gdt_bad )
-        xtf_failure("Fail: an update_descriptor or set_gdt of a GDT frame failed\n");
+    if ( other || gdt_bad )
+        xtf_failure("Fail: an update_descriptor or set_gdt answered neither 0 nor -EINVAL\n");
     check_rc("update the descriptor once more", hypercall_update_descriptor(maddr, DESC_SMALL), 0);
     check_rc("vCPU 0 installs the same frame", hypercall_set_gdt(&a, 512), 0);
     limit = lsl(IDX * 8 + 3, &valid);
