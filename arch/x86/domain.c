@@ -10,6 +10,7 @@
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/sched.h>
+#include <keel/smp.h>
 #include <keel/xmalloc.h>
 #include <asm/current.h>
 #include <asm/pv_mm.h>
@@ -22,6 +23,7 @@
 #include <asm/guest_time.h>
 #include <asm/page.h>
 #include <asm/pv.h>
+#include <asm/tlbflush.h>
 #include <asm/vcpu_info.h>
 #include <public/errno.h>
 #include <public/hvm/hvm_vcpu.h>
@@ -134,6 +136,21 @@ static void pv_update_runstate_area(struct vcpu *v)
 }
 
 /*
+ * This CPU has just flushed its whole TLB on the way from prev to next: if
+ * next is not of prev's PV domain, it holds none of prev's translations any
+ * more, and remote flushes for prev's domain need not reach it (Xen clears
+ * the dirty mask bit at the same point).
+ */
+static void forget_dirty_cpu(const struct vcpu *prev, const struct vcpu *next)
+{
+    struct domain *d = prev->domain;
+
+    if ( is_idle_vcpu(prev) || d->arch.is_hvm || (!is_idle_vcpu(next) && next->domain == d) )
+        return;
+    __atomic_and_fetch(&d->dirty_cpumask, ~cpumask_of(smp_processor_id()), __ATOMIC_SEQ_CST);
+}
+
+/*
  * Both vCPUs' runstate areas are rewritten (prev's shows it off the CPU,
  * next's running) and next's time record is renewed, as Xen does at every
  * switch.
@@ -170,7 +187,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
             update_vcpu_system_time(next);
         }
         /* HVM state lives in the VMCB; Keel itself runs on its own tables. */
-        write_cr3(virt_to_maddr(idle_pg_table));
+        switch_cr3(virt_to_maddr(idle_pg_table));
+        forget_dirty_cpu(prev, next);
         reset_stack_and_call(frame, is_idle_vcpu(next) ? idle_loop : hvm_funcs->resume);
     }
     *frame = next->arch.user_regs;
@@ -179,16 +197,12 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
     pv_load_gdt(next);
     if ( next->arch.debugreg[7] & 0xff )
         load_debug_regs(next->arch.debugreg);
-    if ( next->arch.kernel_mode )
-    {
+    /* A full flush first: no global entry of prev's may serve next (or Keel for it). */
+    switch_cr3(pv_current_l4_maddr(next));
+    forget_dirty_cpu(prev, next);
+    pv_update_runstate_area(next);      /* through its kernel L4 */
+    if ( !next->arch.kernel_mode )
         write_cr3(pv_current_l4_maddr(next));
-        pv_update_runstate_area(next);
-    }
-    else
-    {
-        pv_update_runstate_area(next);  /* through its kernel L4 */
-        write_cr3(pv_current_l4_maddr(next));
-    }
     update_vcpu_system_time(next);
     load_segments(next);
     reset_stack_and_enter_guest(frame);

@@ -76,46 +76,6 @@ void on_selected_cpus(cpumask_t mask, void (*fn)(void *), void *info)
     spin_unlock(&call_lock);
 }
 
-/*
- * Guest TLB flushes.  The whole TLB, global entries included: a PV guest
- * may set the G bit in its PTEs, and those survive a CR3 reload.
- */
-static void flush_tlb_all_local(void)
-{
-    unsigned long cr4 = read_cr4();
-
-    if ( cr4 & X86_CR4_PGE )
-    {
-        write_cr4(cr4 & ~X86_CR4_PGE);
-        write_cr4(cr4);
-    }
-    else
-        flush_tlb_local();
-}
-
-static void flush_tlb_ipi(void *va)
-{
-    if ( va )
-        invlpg((unsigned long)va);       /* global entries too */
-    else
-        flush_tlb_all_local();
-}
-
-void flush_tlb_mask(cpumask_t mask)
-{
-    if ( mask & cpumask_of(smp_processor_id()) )
-        flush_tlb_all_local();
-    on_selected_cpus(mask, flush_tlb_ipi, NULL);
-}
-
-void flush_tlb_one_mask(cpumask_t mask, unsigned long va)
-{
-    if ( mask & cpumask_of(smp_processor_id()) )
-        invlpg(va);
-    /* va 0 would mean "everything": the same, only slower. */
-    on_selected_cpus(mask, flush_tlb_ipi, (void *)va);
-}
-
 void cpu_raise_softirq_ipi(unsigned int cpu)
 {
     if ( cpu != smp_processor_id() && cpu_online(cpu) )

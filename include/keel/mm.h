@@ -44,8 +44,10 @@ struct page_info {
         /* Owner domain, DOMID_INVALID when the frame is Keel's. */
         struct {
             domid_t owner;
+            uint16_t nr_validated;  /* PV table in PGT_partial: entries [0, n) hold references */
         } inuse;
     } u;
+    uint64_t tlbflush_timestamp;    /* flush clock when a mapping of it last went away */
 };
 
 /* count_info: flags from the top bit down, the reference count below. */

@@ -10,6 +10,7 @@
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/tlbflush.h>
 #include <public/errno.h>
 
 static DEFINE_SPINLOCK(map_lock);

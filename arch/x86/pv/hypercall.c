@@ -70,22 +70,53 @@ long pv_hypercall_dispatch(unsigned long nr, const unsigned long args[5])
 
 /*
  * Preempt a long hypercall, as Xen does for a PV guest: when the vCPU's
- * own registers are those of this very call (not a multicall entry), point
- * it back at its `syscall` with arg0 replaced, so that it re-enters the
+ * own registers are those of this very call, point it back at its
+ * `syscall` with the progress in its arguments, so that it re-enters the
  * hypercall where it left off after pending work (softirqs, other vCPUs)
- * has run.  Returns the value the handler must return (the hypercall
- * number, which the guest's rax must hold to re-issue it), or 0 when the
- * call cannot be continued and must go on to its end.
+ * has run; the handler returns the hypercall number, which rax must hold
+ * to re-issue it.  A multicall entry instead gets its arguments replaced
+ * in v->arch.mc, and do_multicall writes them back to the guest's entry
+ * and continues itself from that entry.
  */
+bool pv_hypercall_can_continue(unsigned long nr, unsigned long arg0)
+{
+    struct vcpu *v = current;
+    const struct cpu_user_regs *regs = guest_cpu_user_regs();
+
+    if ( v->arch.mc.active )
+        return v->arch.mc.op == nr && v->arch.mc.args[0] == arg0;
+    return regs->rax == nr && regs->rdi == arg0 && v->arch.kernel_mode;
+}
+
+long pv_hypercall_continuation_n(unsigned long nr, unsigned long arg0, unsigned int n,
+                                 const unsigned long *args)
+{
+    struct vcpu *v = current;
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    unsigned long *reg[] = { &regs->rdi, &regs->rsi, &regs->rdx, &regs->r10, &regs->r8 };
+
+    if ( n > ARRAY_SIZE(reg) || !pv_hypercall_can_continue(nr, arg0) )
+        return 0;
+    for ( unsigned int i = 0; i < n; i++ )
+        if ( v->arch.mc.active )
+            v->arch.mc.args[i] = args[i];
+        else
+            *reg[i] = args[i];
+    if ( v->arch.mc.active )
+        v->arch.mc.preempted = true;
+    else
+        regs->rip -= 2;                 /* `syscall` is two bytes long */
+    return nr;
+}
+
 long pv_hypercall_continuation(unsigned long nr, unsigned long arg0, unsigned long new_arg0)
 {
-    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    return pv_hypercall_continuation_n(nr, arg0, 1, &new_arg0);
+}
 
-    if ( regs->rax != nr || regs->rdi != arg0 || !current->arch.kernel_mode )
-        return 0;
-    regs->rdi = new_arg0;
-    regs->rip -= 2;                     /* `syscall` is two bytes long */
-    return nr;
+bool pv_hypercall_preempt_check(void)
+{
+    return softirq_pending(smp_processor_id());
 }
 
 void do_syscall(struct cpu_user_regs *regs)

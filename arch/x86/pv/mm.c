@@ -4,6 +4,13 @@
  * references it holds are taken; the old entry's are dropped after.
  *
  * The type rules themselves live in page_type.c.
+ *
+ * mmu_update and mmuext_op batches (up to 4096 entries, each of which may
+ * validate or tear down a whole tree of tables) are preemptible as Xen's:
+ * at a preemption point the call is continued with the rest of the batch
+ * and MMU_UPDATE_PREEMPTED in its count, the work done so far accumulated
+ * in *pdone; a preempted table teardown that was already counted as done
+ * becomes the vCPU's pending put, finished first by the next such call.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -17,11 +24,13 @@
 #include <asm/pv.h>
 #include <asm/pv_hypercalls.h>
 #include <asm/pv_mm.h>
+#include <asm/tlbflush.h>
 #include <public/errno.h>
 #include <public/xen.h>
 
 #define L1E_MFN(e)  (((e) & PADDR_MASK) >> PAGE_SHIFT)
 #define MAX_BATCH   4096
+#define MMU_UPDATE_PREEMPTED (1UL << 31)   /* Xen: (~(~0U >> 1)) in the count */
 
 /* The next table under a guest entry, if it is a table of the expected type. */
 static uint64_t *guest_table_of(struct domain *d, uint64_t entry, unsigned long type)
@@ -32,7 +41,7 @@ static uint64_t *guest_table_of(struct domain *d, uint64_t entry, unsigned long 
     if ( !(entry & _PAGE_PRESENT) || (entry & _PAGE_PSE) || !mfn_valid(mfn) )
         return NULL;
     pg = mfn_to_page(mfn);
-    if ( !page_owned_by(pg, d) || page_type(pg) != type )
+    if ( !page_owned_by(pg, d) || !is_live_table(pg, type) )
         return NULL;
     return mfn_to_virt(mfn);
 }
@@ -73,19 +82,53 @@ static int mod_l1_entry(struct domain *d, uint64_t *pl1e, uint64_t nl1e)
     return 0;
 }
 
-/* Replace an entry of an L2-L4 table; Keel's L4 slots are not the guest's. */
-static int mod_upper_entry(struct domain *d, uint64_t *pe, uint64_t ne,
-                           unsigned long type)
+/*
+ * A preempted teardown that is already counted as done: the vCPU finishes
+ * it at its next mmu_update or mmuext_op (Xen's old_guest_table).
+ */
+static void defer_put(struct vcpu *v, int rc, uint64_t entry)
 {
+    if ( rc == -ERESTART )
+        v->arch.pending_put = L1E_MFN(entry);
+}
+
+/* Finish a pending put first: 0, or -ERESTART if it was preempted again. */
+static int finish_pending_put(struct vcpu *v, bool preemptible)
+{
+    int rc;
+
+    if ( !v->arch.pending_put )
+        return 0;
+    spin_lock(&v->domain->page_lock);
+    rc = pv_finish_put(v->domain, v->arch.pending_put, preemptible);
+    spin_unlock(&v->domain->page_lock);
+    if ( !rc )
+        v->arch.pending_put = 0;
+    return rc;
+}
+
+/*
+ * Replace an entry of an L2-L4 table; Keel's L4 slots are not the guest's.
+ * -ERESTART: the new child's validation was preempted, nothing written.
+ */
+static int mod_upper_entry(struct vcpu *v, uint64_t *pe, uint64_t ne,
+                           unsigned long type, bool preemptible)
+{
+    struct domain *d = v->domain;
     uint64_t oe = *pe;
     int rc;
 
     if ( type == PGT_l4 && keel_l4_slot(((unsigned long)pe & (PAGE_SIZE - 1)) / 8) )
         return -EINVAL;
-    if ( (rc = pv_get_upper_entry(d, &ne, type)) != 0 )
+    rc = preemptible ? pv_get_upper_entry_preemptible(d, &ne, type)
+                     : pv_get_upper_entry(d, &ne, type);
+    if ( rc )
         return rc;
     __atomic_store_n(pe, ne, __ATOMIC_SEQ_CST);
-    pv_put_upper_entry(d, oe);
+    if ( preemptible )
+        defer_put(v, pv_put_upper_entry_preemptible(d, oe), oe);
+    else
+        pv_put_upper_entry(d, oe);
     return 0;
 }
 
@@ -165,13 +208,16 @@ long do_update_va_mapping(uint64_t va, uint64_t val, unsigned long flags)
     return rc;
 }
 
-static int normal_pt_update(struct domain *d, uint64_t ptr, uint64_t val)
+static int normal_pt_update(struct vcpu *v, uint64_t ptr, uint64_t val, bool preemptible)
 {
+    struct domain *d = v->domain;
     mfn_t mfn = ptr >> PAGE_SHIFT;
     struct page_info *pg;
     uint64_t *entry;
 
-    if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) )
+    /* A partial table holds references for only some of its entries. */
+    if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) ||
+         (pg->type_info & PGT_partial) )
         return -EINVAL;
     entry = (uint64_t *)((char *)mfn_to_virt(mfn) + (ptr & (PAGE_SIZE - 8)));
     switch ( page_type(pg) )
@@ -181,7 +227,7 @@ static int normal_pt_update(struct domain *d, uint64_t ptr, uint64_t val)
     case PGT_l2:
     case PGT_l3:
     case PGT_l4:
-        return mod_upper_entry(d, entry, val, page_type(pg));
+        return mod_upper_entry(v, entry, val, page_type(pg), preemptible);
     case PGT_none:
         *entry = val;                   /* not a page table: a plain write */
         return 0;
@@ -189,21 +235,97 @@ static int normal_pt_update(struct domain *d, uint64_t ptr, uint64_t val)
     return -EINVAL;                     /* descriptor pages change by update_descriptor */
 }
 
-long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t done,
+/*
+ * Start of a batch call (Xen's semantics): a continued call carries
+ * MMU_UPDATE_PREEMPTED in its count and the work done so far in *pdone.
+ */
+static unsigned long batch_start(unsigned long *count, uint64_t pdone)
+{
+    uint32_t done = 0;
+
+    if ( !(*count & MMU_UPDATE_PREEMPTED) )
+        return 0;
+    *count &= ~MMU_UPDATE_PREEMPTED;
+    if ( pdone && copy_from_guest(&done, pdone, sizeof(done)) )
+        done = 0;
+    return done;
+}
+
+/*
+ * End of a batch call: *pdone += i, and the continuation if one is due.
+ * A pending put left by the last operations is finished before the guest
+ * sees the result (Xen's trick: the call is continued with no operations
+ * and the result in place of foreigndom, see batch_finish_only).
+ */
+static long batch_end(unsigned long nr, uint64_t ops, size_t size, unsigned long count,
+                      unsigned long i, uint64_t pdone, unsigned long done, long rc)
+{
+    struct vcpu *v = current;
+    uint32_t total = done + i;
+
+    if ( rc == -ERESTART )
+    {
+        unsigned long args[2] = { ops + i * size, (count - i) | MMU_UPDATE_PREEMPTED };
+
+        rc = pv_hypercall_continuation_n(nr, ops, 2, args);
+    }
+    else if ( v->arch.pending_put )
+    {
+        unsigned long args[4] = { 0, MMU_UPDATE_PREEMPTED, 0, (unsigned long)rc };
+        long cont = pv_hypercall_continuation_n(nr, ops, 4, args);
+
+        if ( cont )
+            rc = cont;
+        else
+            finish_pending_put(v, false);
+    }
+    if ( pdone && copy_to_guest(pdone, &total, sizeof(total)) )
+        return -EFAULT;
+    return rc;
+}
+
+/* The continuation batch_end made: finish the pending put, then return the result. */
+static bool batch_finish_only(unsigned long nr, uint64_t ops, unsigned long count,
+                              unsigned long result, long *rc)
+{
+    struct vcpu *v = current;
+
+    if ( ops || count != MMU_UPDATE_PREEMPTED )
+        return false;
+    if ( finish_pending_put(v, pv_hypercall_can_continue(nr, ops)) == -ERESTART )
+        *rc = pv_hypercall_continuation_n(nr, ops, 0, NULL);
+    else
+        *rc = (int)result;
+    return true;
+}
+
+long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t pdone,
                    unsigned long foreigndom)
 {
-    struct domain *d = current->domain;
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+    bool preemptible = pv_hypercall_can_continue(__HYPERVISOR_mmu_update, reqs);
+    unsigned long i, done;
     struct mmu_update req;
-    unsigned long i;
     long rc = 0;
 
+    if ( batch_finish_only(__HYPERVISOR_mmu_update, reqs, count, foreigndom, &rc) )
+        return rc;
+    done = batch_start(&count, pdone);
     if ( count > MAX_BATCH )
         return -EINVAL;
     if ( (foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != d->domain_id )
         return -ESRCH;                  /* foreign mappings need privcmd support */
+    if ( (rc = finish_pending_put(v, preemptible)) != 0 )
+        return batch_end(__HYPERVISOR_mmu_update, reqs, sizeof(req), count, 0, pdone, done, rc);
     spin_lock(&d->page_lock);
     for ( i = 0; i < count; i++ )
     {
+        if ( preemptible && (v->arch.pending_put || (i && pv_hypercall_preempt_check())) )
+        {
+            rc = -ERESTART;
+            break;
+        }
         if ( copy_from_guest(&req, reqs + i * sizeof(req), sizeof(req)) )
         {
             rc = -EFAULT;
@@ -213,7 +335,7 @@ long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t done,
         {
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = normal_pt_update(d, req.ptr & ~3UL, req.val);
+            rc = normal_pt_update(v, req.ptr & ~3UL, req.val, preemptible);
             break;
         case MMU_MACHPHYS_UPDATE:
             if ( !mfn_valid(req.ptr >> PAGE_SHIFT) ||
@@ -230,12 +352,16 @@ long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t done,
     }
     spin_unlock(&d->page_lock);
     flush_tlb_local();
-    if ( done && copy_to_guest(done, &i, sizeof(uint32_t)) )
-        return -EFAULT;
-    return rc;
+    return batch_end(__HYPERVISOR_mmu_update, reqs, sizeof(req), count, i, pdone, done, rc);
 }
 
-static int pin_table(struct domain *d, mfn_t mfn, unsigned long type)
+static int get_type(struct domain *d, mfn_t mfn, unsigned long type, bool preemptible)
+{
+    return preemptible ? get_page_type_preemptible(d, mfn, type) : get_page_type(d, mfn, type);
+}
+
+/* -ERESTART: the validation was preempted; the op is re-issued and resumes it. */
+static int pin_table(struct domain *d, mfn_t mfn, unsigned long type, bool preemptible)
 {
     struct page_info *pg;
     int rc;
@@ -243,32 +369,43 @@ static int pin_table(struct domain *d, mfn_t mfn, unsigned long type)
     if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) ||
          (pg->type_info & PGT_pinned) )
         return -EINVAL;
-    if ( (rc = get_page_type(d, mfn, type)) != 0 )
-        return -EINVAL;
+    if ( (rc = get_type(d, mfn, type, preemptible)) != 0 )
+        return rc == -ERESTART ? rc : -EINVAL;
     pg->type_info |= PGT_pinned;
     return 0;
 }
 
-static int unpin_table(struct domain *d, mfn_t mfn)
+/* Done once the pin is gone; a preempted teardown goes on as the pending put. */
+static int unpin_table(struct vcpu *v, mfn_t mfn, bool preemptible)
 {
+    struct domain *d = v->domain;
     struct page_info *pg;
 
     if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) ||
          !(pg->type_info & PGT_pinned) )
         return -EINVAL;
     pg->type_info &= ~PGT_pinned;
-    put_page_type(d, mfn);
+    if ( preemptible )
+        defer_put(v, put_page_type_preemptible(d, mfn), (uint64_t)mfn << PAGE_SHIFT);
+    else
+        put_page_type(d, mfn);
     return 0;
 }
 
 /* Switch a base pointer: the new L4 gains a reference, the old one loses one. */
-static int new_baseptr(struct domain *d, mfn_t *slot, mfn_t mfn)
+static int new_baseptr(struct vcpu *v, mfn_t *slot, mfn_t mfn, bool preemptible)
 {
-    if ( mfn && get_page_type(d, mfn, PGT_l4) )
-        return -EINVAL;
-    if ( *slot )
-        put_page_type(d, *slot);
+    struct domain *d = v->domain;
+    mfn_t old = *slot;
+    int rc;
+
+    if ( mfn && (rc = get_type(d, mfn, PGT_l4, preemptible)) != 0 )
+        return rc == -ERESTART ? rc : -EINVAL;
     *slot = mfn;
+    if ( old && preemptible )
+        defer_put(v, put_page_type_preemptible(d, old), (uint64_t)old << PAGE_SHIFT);
+    else if ( old )
+        put_page_type(d, old);
     return 0;
 }
 
@@ -285,10 +422,10 @@ int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn)
      */
     local_irq_enable();
     spin_lock(&v->domain->page_lock);
-    rc = new_baseptr(v->domain, &v->arch.guest_table, mfn);
+    rc = new_baseptr(v, &v->arch.guest_table, mfn, false);
     spin_unlock(&v->domain->page_lock);
     if ( !rc )
-        write_cr3(pv_current_l4_maddr(v));
+        switch_cr3(pv_current_l4_maddr(v));   /* Xen's write_ptbase: globals go too */
     return rc;
 }
 
@@ -312,7 +449,7 @@ static long remote_flush(struct domain *d, const struct mmuext_op *op)
     return 0;
 }
 
-static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
+static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op, bool preemptible)
 {
     static const unsigned long pin_types[] = { PGT_l1, PGT_l2, PGT_l3, PGT_l4 };
     struct domain *d = v->domain;
@@ -324,18 +461,18 @@ static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        return pin_table(d, op->arg1.mfn, pin_types[op->cmd]);
+        return pin_table(d, op->arg1.mfn, pin_types[op->cmd], preemptible);
     case MMUEXT_UNPIN_TABLE:
-        return unpin_table(d, op->arg1.mfn);
+        return unpin_table(v, op->arg1.mfn, preemptible);
     case MMUEXT_NEW_BASEPTR:
         if ( !op->arg1.mfn || !v->arch.kernel_mode )
             return -EINVAL;
-        if ( (rc = new_baseptr(d, &v->arch.guest_table, op->arg1.mfn)) != 0 )
+        if ( (rc = new_baseptr(v, &v->arch.guest_table, op->arg1.mfn, preemptible)) != 0 )
             return rc;
-        write_cr3(pv_current_l4_maddr(v));
+        switch_cr3(pv_current_l4_maddr(v));   /* Xen's write_ptbase: globals go too */
         return 0;
     case MMUEXT_NEW_USER_BASEPTR:
-        return new_baseptr(d, &v->arch.guest_table_user, op->arg1.mfn);
+        return new_baseptr(v, &v->arch.guest_table_user, op->arg1.mfn, preemptible);
     case MMUEXT_TLB_FLUSH_LOCAL:
         flush_tlb_local();
         return 0;
@@ -356,32 +493,41 @@ static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op)
     return -ENOSYS;
 }
 
-long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t done,
+long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t pdone,
                   unsigned long foreigndom)
 {
     struct vcpu *v = current;
+    bool preemptible = pv_hypercall_can_continue(__HYPERVISOR_mmuext_op, ops);
+    unsigned long i, done;
     struct mmuext_op op;
-    unsigned long i;
     long rc = 0;
 
+    if ( batch_finish_only(__HYPERVISOR_mmuext_op, ops, count, foreigndom, &rc) )
+        return rc;
+    done = batch_start(&count, pdone);
     if ( count > MAX_BATCH )
         return -EINVAL;
     if ( (foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != v->domain->domain_id )
         return -ESRCH;
+    if ( (rc = finish_pending_put(v, preemptible)) != 0 )
+        return batch_end(__HYPERVISOR_mmuext_op, ops, sizeof(op), count, 0, pdone, done, rc);
     for ( i = 0; i < count; i++ )
     {
+        if ( preemptible && (v->arch.pending_put || (i && pv_hypercall_preempt_check())) )
+        {
+            rc = -ERESTART;
+            break;
+        }
         if ( copy_from_guest(&op, ops + i * sizeof(op), sizeof(op)) )
         {
             rc = -EFAULT;
             break;
         }
         spin_lock(&v->domain->page_lock);
-        rc = one_mmuext_op(v, &op);
+        rc = one_mmuext_op(v, &op, preemptible);
         spin_unlock(&v->domain->page_lock);
         if ( rc )
             break;                      /* i counts the operations done */
     }
-    if ( done && copy_to_guest(done, &i, sizeof(uint32_t)) )
-        return -EFAULT;
-    return rc;
+    return batch_end(__HYPERVISOR_mmuext_op, ops, sizeof(op), count, i, pdone, done, rc);
 }

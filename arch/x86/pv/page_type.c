@@ -6,6 +6,21 @@
  * on what they point to; losing the type drops them again.  So a page
  * table is never writable by its guest, and every entry in a live table has
  * been checked: the invariant PV memory safety rests on.
+ *
+ * Validating a tree (an L4 over thousands of tables) or tearing one down
+ * can take long, so for a hypercall that can be continued it is
+ * preemptible, as Xen's is: a table of level 2-4 may stop at a preemption
+ * point in PGT_partial, its first u.inuse.nr_validated entries holding
+ * their references and the rest none, and go on where it stopped when it
+ * is next touched.  Two partial states, told apart by the type count:
+ *  - count 1, validating: the count is the partial state's own; whoever
+ *    next takes a reference of that type resumes the validation and, when
+ *    it completes, owns the count (a parent re-takes its entry's child);
+ *  - count 0, devalidating: the last reference is gone; the table is
+ *    finished off by whoever meets it next (the vCPU's pending put, the
+ *    parent that dropped it, or a get of any type, before anything else).
+ * A partial table is no live table: nothing walks it, no update reaches it
+ * (is_live_table), it cannot be mapped writable or leave the domain.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -13,7 +28,9 @@
 #include <asm/iomem.h>
 #include <asm/mm.h>
 #include <asm/page.h>
+#include <asm/pv.h>
 #include <asm/pv_mm.h>
+#include <asm/tlbflush.h>
 #include <public/errno.h>
 
 #define ENTRY_MFN(e)      (((e) & PADDR_MASK) >> PAGE_SHIFT)
@@ -33,15 +50,28 @@ static unsigned long lower_type(unsigned long type)
  * matters while the frame stays what it now is; each would let the guest
  * around the type rules once the frame changes use.  So before a frame
  * with either mark becomes a page table, or one with PGT_was_table gains
- * a writable mapping, the CPUs in the domain's dirty mask are flushed (Xen
- * does the same, filtered by TLB-flush timestamps).  With one vCPU the
- * mask is that vCPU's CPU: a local flush, no IPI.
+ * a writable mapping, the CPUs that may still hold such an entry are
+ * flushed: those in the domain's dirty mask whose last full flush is older
+ * than the frame's stamp (Xen's tlbflush_filter).  Every full flush drops
+ * global entries too (asm/tlbflush.h), so a guest's _PAGE_GLOBAL cannot
+ * keep a stale entry alive past the flush the stamp trusts.
  */
+static void mark_stale(struct page_info *pg, unsigned long mark)
+{
+    pg->type_info |= mark;
+    pg->tlbflush_timestamp = tlbflush_current_time();
+}
+
 static void flush_stale(struct domain *d, struct page_info *pg, unsigned long marks)
 {
+    cpumask_t mask;
+
     if ( !(pg->type_info & marks) )
         return;
-    flush_tlb_mask(d->dirty_cpumask | cpumask_of(smp_processor_id()));
+    mask = tlbflush_filter(d->dirty_cpumask | cpumask_of(smp_processor_id()),
+                           pg->tlbflush_timestamp);
+    if ( mask )
+        flush_tlb_mask(mask);
     pg->type_info &= ~(PGT_stale_rw | PGT_was_table);
 }
 
@@ -58,6 +88,15 @@ int pv_get_l1e(struct domain *d, uint64_t *l1e)
 
     if ( !(*l1e & _PAGE_PRESENT) )
         return 0;
+    /*
+     * Keel makes every guest page user-accessible (the guest kernel runs in
+     * ring 3), and the kernel/user page-table switch keeps global entries,
+     * as Xen's does: a global guest-kernel page would outlive that switch
+     * and be readable from guest user mode.  Only user pages keep G (Xen
+     * warns about G on a kernel page; it makes user pages global itself).
+     */
+    if ( !(*l1e & _PAGE_USER) )
+        *l1e &= ~(uint64_t)_PAGE_GLOBAL;
     if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) )
     {
         /* I/O memory holds no references; its cache bits are the guest's (PAT). */
@@ -107,38 +146,54 @@ void pv_put_l1e(uint64_t l1e)
     if ( (pg->count_info & PGC_count_mask) > 1 )
         pg->count_info--;
     if ( (l1e & _PAGE_RW) && page_type(pg) == PGT_none && (pg->type_info & PGT_count_mask) )
-        pg->type_info = (pg->type_info - 1) | PGT_stale_rw;
+    {
+        pg->type_info--;
+        mark_stale(pg, PGT_stale_rw);     /* the entry is gone; a TLB may not be */
+    }
 }
 
+static int get_type(struct domain *d, mfn_t mfn, unsigned long type, bool preemptible);
+static int put_type(struct domain *d, mfn_t mfn, bool preemptible);
+
 /* A new entry of an L2-L4 table: a validated table of the next level down. */
-int pv_get_upper_entry(struct domain *d, uint64_t *e, unsigned long type)
+static int get_upper_entry(struct domain *d, uint64_t *e, unsigned long type, bool preemptible)
 {
+    int rc;
+
     if ( !(*e & _PAGE_PRESENT) )
         return 0;
     if ( *e & _PAGE_PSE )
         return -EINVAL;                   /* no superpages for PV guests */
     *e |= _PAGE_USER;
+    rc = get_type(d, ENTRY_MFN(*e), lower_type(type), preemptible);
     /* Xen: a frame that cannot take the next level's type is -EINVAL, busy or not. */
-    return get_page_type(d, ENTRY_MFN(*e), lower_type(type)) ? -EINVAL : 0;
+    return rc == -ERESTART ? rc : rc ? -EINVAL : 0;
+}
+
+int pv_get_upper_entry(struct domain *d, uint64_t *e, unsigned long type)
+{
+    return get_upper_entry(d, e, type, false);
+}
+
+int pv_get_upper_entry_preemptible(struct domain *d, uint64_t *e, unsigned long type)
+{
+    return get_upper_entry(d, e, type, true);
+}
+
+static bool holds_type(uint64_t e)
+{
+    return (e & _PAGE_PRESENT) && !(e & _PAGE_PSE) && mfn_valid(ENTRY_MFN(e));
 }
 
 void pv_put_upper_entry(struct domain *d, uint64_t e)
 {
-    if ( (e & _PAGE_PRESENT) && !(e & _PAGE_PSE) && mfn_valid(ENTRY_MFN(e)) )
-        put_page_type(d, ENTRY_MFN(e));
+    if ( holds_type(e) )
+        put_type(d, ENTRY_MFN(e), false);
 }
 
-static int get_entry(struct domain *d, uint64_t *e, unsigned long type)
+int pv_put_upper_entry_preemptible(struct domain *d, uint64_t e)
 {
-    return type == PGT_l1 ? pv_get_l1e(d, e) : pv_get_upper_entry(d, e, type);
-}
-
-static void put_entry(struct domain *d, uint64_t e, unsigned long type)
-{
-    if ( type == PGT_l1 )
-        pv_put_l1e(e);
-    else
-        pv_put_upper_entry(d, e);
+    return holds_type(e) ? put_type(d, ENTRY_MFN(e), true) : 0;
 }
 
 static bool skip_slot(unsigned long type, unsigned int i)
@@ -146,57 +201,137 @@ static bool skip_slot(unsigned long type, unsigned int i)
     return type == PGT_l4 && keel_l4_slot(i);
 }
 
-/* Check every entry; on failure drop what was taken so far. */
-static int validate_table(struct domain *d, mfn_t mfn, unsigned long type)
-{
-    uint64_t *t = mfn_to_virt(mfn);
-    unsigned int i;
-    int rc = 0;
-
-    for ( i = 0; i < PT_ENTRIES; i++ )
-    {
-        if ( skip_slot(type, i) )
-            continue;
-        if ( (rc = get_entry(d, &t[i], type)) != 0 )
-            break;
-    }
-    if ( rc )
-    {
-        while ( i-- > 0 )
-            if ( !skip_slot(type, i) )
-                put_entry(d, t[i], type);
-        return rc;
-    }
-    /* An L4 always carries Keel's slots, whatever the guest wrote there. */
-    if ( type == PGT_l4 )
-        memcpy(&t[KEEL_SLOT_FIRST], &idle_pg_table[KEEL_SLOT_FIRST],
-               (KEEL_SLOT_END - KEEL_SLOT_FIRST) * sizeof(uint64_t));
-    return 0;
-}
-
-static void devalidate_table(struct domain *d, mfn_t mfn, unsigned long type)
-{
-    uint64_t *t = mfn_to_virt(mfn);
-
-    for ( unsigned int i = 0; i < PT_ENTRIES; i++ )
-        if ( !skip_slot(type, i) )
-            put_entry(d, t[i], type);
-}
-
 static bool is_table_type(unsigned long type)
 {
     return type >= PGT_l1 && type <= PGT_l4;
 }
 
-int get_page_type(struct domain *d, mfn_t mfn, unsigned long type)
+bool is_live_table(const struct page_info *pg, unsigned long type)
+{
+    return page_type(pg) == type && !(pg->type_info & PGT_partial);
+}
+
+static unsigned long type_count(const struct page_info *pg)
+{
+    return pg->type_info & PGT_count_mask;
+}
+
+/* Preempt only L2-L4 work (an L1 is 512 cheap entries), and only after progress. */
+static bool should_preempt(bool preemptible, unsigned long type, unsigned int done)
+{
+    return preemptible && type != PGT_l1 && done && pv_hypercall_preempt_check();
+}
+
+/*
+ * Drop the references held by entries [0, n) of a table, last first, to
+ * its end or to a preemption point (-ERESTART: the table stays partial
+ * with its remaining count).  PGT_put_child: the reference of entry n-1
+ * was dropped already and the child's own teardown was preempted; finish
+ * that before going on (unless someone else already did, or reused it).
+ */
+static int devalidate_table(struct domain *d, mfn_t mfn, unsigned long type, bool preemptible)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    uint64_t *t = mfn_to_virt(mfn);
+    unsigned int n = pg->u.inuse.nr_validated, done = 0;
+    int rc;
+
+    for ( ; n > 0; n--, done++ )
+    {
+        uint64_t e = t[n - 1];
+
+        if ( skip_slot(type, n - 1) )
+            continue;
+        if ( should_preempt(preemptible, type, done) )
+            break;
+        if ( type == PGT_l1 )
+        {
+            pv_put_l1e(e);
+            continue;
+        }
+        if ( !holds_type(e) )
+            continue;
+        if ( pg->type_info & PGT_put_child )
+        {
+            struct page_info *child = mfn_to_page(ENTRY_MFN(e));
+
+            rc = (child->type_info & PGT_partial) && !type_count(child)
+                 ? devalidate_table(d, ENTRY_MFN(e), page_type(child), preemptible) : 0;
+            if ( rc == 0 )
+                pg->type_info &= ~PGT_put_child;
+        }
+        else if ( (rc = put_type(d, ENTRY_MFN(e), preemptible)) == -ERESTART )
+            pg->type_info |= PGT_put_child;
+        if ( rc == -ERESTART )
+            break;
+    }
+    pg->u.inuse.nr_validated = n;
+    if ( n > 0 )
+        return -ERESTART;
+    /* A TLB may still walk it as a table: flush before it is writable. */
+    pg->type_info = PGT_none;
+    mark_stale(pg, PGT_was_table);
+    return 0;
+}
+
+/*
+ * Check entries from nr_validated on, taking their references, to the end
+ * or to a preemption point (-ERESTART, the table stays partial).  On a bad
+ * entry, drop what was taken and return the error; that teardown runs to
+ * its end (see docs/security/pvmm.md).
+ */
+static int validate_table(struct domain *d, mfn_t mfn, unsigned long type, bool preemptible)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    uint64_t *t = mfn_to_virt(mfn);
+    unsigned int i = pg->u.inuse.nr_validated, done = 0;
+    int rc = 0;
+
+    for ( ; i < PT_ENTRIES; i++, done++ )
+    {
+        if ( skip_slot(type, i) )
+            continue;
+        if ( should_preempt(preemptible, type, done) )
+        {
+            rc = -ERESTART;
+            break;
+        }
+        rc = type == PGT_l1 ? pv_get_l1e(d, &t[i]) : get_upper_entry(d, &t[i], type, preemptible);
+        if ( rc )
+            break;
+    }
+    pg->u.inuse.nr_validated = i;
+    if ( rc == -ERESTART )
+        return rc;
+    if ( rc )
+    {
+        pg->type_info = (pg->type_info & ~PGT_count_mask) | PGT_partial;
+        devalidate_table(d, mfn, type, false);
+        return rc == -EBUSY ? -EINVAL : rc;
+    }
+    /* An L4 always carries Keel's slots, whatever the guest wrote there. */
+    if ( type == PGT_l4 )
+        memcpy(&t[KEEL_SLOT_FIRST], &idle_pg_table[KEEL_SLOT_FIRST],
+               (KEEL_SLOT_END - KEEL_SLOT_FIRST) * sizeof(uint64_t));
+    pg->type_info &= ~PGT_partial;
+    return 0;
+}
+
+static int get_type(struct domain *d, mfn_t mfn, unsigned long type, bool preemptible)
 {
     struct page_info *pg;
     int rc;
 
     if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) )
         return -EINVAL;
+    /* A table still being torn down is finished off first. */
+    if ( (pg->type_info & PGT_partial) && !type_count(pg) &&
+         (rc = devalidate_table(d, mfn, page_type(pg), preemptible)) != 0 )
+        return rc;
     if ( page_type(pg) == type )
     {
+        if ( pg->type_info & PGT_partial )    /* resume; its count becomes ours */
+            return validate_table(d, mfn, type, preemptible);
         if ( type == PGT_none )           /* Keel will write it (vcpu_info) */
             flush_stale(d, pg, PGT_was_table);
         pg->type_info++;
@@ -204,31 +339,66 @@ int get_page_type(struct domain *d, mfn_t mfn, unsigned long type)
     }
     if ( page_type(pg) != PGT_none )
         return -EINVAL;                   /* already something else */
-    if ( pg->type_info & PGT_count_mask )
+    if ( type_count(pg) )
         return -EBUSY;                    /* still mapped writable somewhere */
     if ( type != PGT_none )
         flush_stale(d, pg, PGT_stale_rw | PGT_was_table);
     /* Claim the type first: a table that refers to itself then fails cleanly. */
     pg->type_info = type | 1;
-    if ( is_table_type(type) && (rc = validate_table(d, mfn, type)) != 0 )
-    {
-        pg->type_info = PGT_none;
-        return rc == -EBUSY ? -EINVAL : rc;
-    }
-    return 0;
+    if ( !is_table_type(type) )
+        return 0;
+    pg->type_info |= PGT_partial;
+    pg->u.inuse.nr_validated = 0;
+    return validate_table(d, mfn, type, preemptible);
 }
 
-void put_page_type(struct domain *d, mfn_t mfn)
+static int put_type(struct domain *d, mfn_t mfn, bool preemptible)
 {
     struct page_info *pg = mfn_to_page(mfn);
     unsigned long type = page_type(pg);
 
-    if ( type == PGT_none || !(pg->type_info & PGT_count_mask) )
-        return;
-    if ( (--pg->type_info & PGT_count_mask) == 0 )
+    /* Only a complete type holds references that can be dropped. */
+    if ( type == PGT_none || !type_count(pg) || (pg->type_info & PGT_partial) )
+        return 0;
+    if ( (--pg->type_info & PGT_count_mask) != 0 )
+        return 0;
+    if ( !is_table_type(type) )
     {
-        pg->type_info = is_table_type(type) ? PGT_was_table : PGT_none;
-        if ( is_table_type(type) )
-            devalidate_table(d, mfn, type);
+        pg->type_info = PGT_none;
+        return 0;
     }
+    pg->type_info = (pg->type_info & ~(PGT_pinned | PGT_put_child)) | PGT_partial;
+    pg->u.inuse.nr_validated = PT_ENTRIES;
+    return devalidate_table(d, mfn, type, preemptible);
+}
+
+int get_page_type(struct domain *d, mfn_t mfn, unsigned long type)
+{
+    return get_type(d, mfn, type, false);
+}
+
+int get_page_type_preemptible(struct domain *d, mfn_t mfn, unsigned long type)
+{
+    return get_type(d, mfn, type, true);
+}
+
+void put_page_type(struct domain *d, mfn_t mfn)
+{
+    put_type(d, mfn, false);
+}
+
+int put_page_type_preemptible(struct domain *d, mfn_t mfn)
+{
+    return put_type(d, mfn, true);
+}
+
+int pv_finish_put(struct domain *d, mfn_t mfn, bool preemptible)
+{
+    struct page_info *pg;
+
+    /* Someone else may have finished it since, or the frame moved on. */
+    if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) ||
+         !(pg->type_info & PGT_partial) || type_count(pg) )
+        return 0;
+    return devalidate_table(d, mfn, page_type(pg), preemptible);
 }

@@ -29,6 +29,7 @@
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
 #include <asm/x86_emulate.h>
+#include <asm/tlbflush.h>
 #include <public/xen.h>
 
 #define PFEC_PRESENT   (1u << 0)
@@ -218,7 +219,7 @@ static bool emulate_write_to(struct ptwr_ctx *p, uint64_t l1e)
         /* Page tables are written by the guest kernel only. */
         if ( !p->v->arch.kernel_mode ||
              !(d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
-             page_type(pg) != PGT_l1 )
+             !is_live_table(pg, PGT_l1) )
             return false;
         p->table = mfn_to_virt(mfn);
         return true;

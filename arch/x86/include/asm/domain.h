@@ -40,6 +40,11 @@ struct arch_vcpu {
     unsigned int iopl;                 /* physdev_op set_iopl */
     struct vcpu_info *vcpu_info;       /* shared_info slot, or the registered place */
     mfn_t vcpu_info_mfn;               /* frame of the registered place (INVALID_MFN: none) */
+    mfn_t pending_put;                 /* PV: table whose preempted teardown is unfinished (0: none) */
+    struct pv_mc_state {               /* PV: the multicall entry being run */
+        bool active, preempted;        /* preempted: continue it with args */
+        unsigned long op, args[6];
+    } mc;
     struct hvm_vcpu hvm;               /* HVM vCPUs only */
 };
 

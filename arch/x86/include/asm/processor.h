@@ -108,11 +108,6 @@ static inline void invlpg(unsigned long va)
     __asm__ __volatile__("invlpg (%0)" :: "r" (va) : "memory");
 }
 
-static inline void flush_tlb_local(void)
-{
-    write_cr3(read_cr3());
-}
-
 /* CPU features Keel looks at (filled by arch/x86/cpu.c on the boot CPU). */
 struct cpu_features {
     uint32_t max_leaf, max_ext_leaf;

@@ -19,8 +19,19 @@ void pv_do_exception(struct cpu_user_regs *regs);
 uint64_t dom0_memory_max(void);
 /* memory_op increase/decrease_reservation, populate_physmap, exchange (pv/memory.c). */
 long pv_memory_reservation_op(unsigned long cmd, uint64_t arg);
-/* Re-issue the current hypercall with arg0 = new_arg0: its return value, or 0 (pv/hypercall.c). */
+/*
+ * Continuations (pv/hypercall.c).  Re-issue the current hypercall nr
+ * (whose arg0 is arg0) with its first n arguments replaced by args: the
+ * value the handler must return, or 0 when it cannot be continued (then
+ * it must go on to its end).  Inside a multicall the entry is rewritten
+ * and the multicall continued from it.  _can_continue says beforehand.
+ */
 long pv_hypercall_continuation(unsigned long nr, unsigned long arg0, unsigned long new_arg0);
+long pv_hypercall_continuation_n(unsigned long nr, unsigned long arg0, unsigned int n,
+                                 const unsigned long *args);
+bool pv_hypercall_can_continue(unsigned long nr, unsigned long arg0);
+/* Pending work on this CPU (softirqs): a long hypercall should stop soon. */
+bool pv_hypercall_preempt_check(void);
 /* Build dom0 from the kernel (and optional initrd) module. */
 int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
                   const struct boot_module *initrd, uint64_t mem_bytes,

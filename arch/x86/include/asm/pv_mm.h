@@ -19,6 +19,8 @@
 #define PGT_pinned      (1UL << 60)   /* MMUEXT_PIN_*: one reference held by the pin */
 #define PGT_stale_rw    (1UL << 59)   /* lost a writable mapping: flush before it is a table */
 #define PGT_was_table   (1UL << 58)   /* stopped being a table: flush before it is writable */
+#define PGT_partial     (1UL << 57)   /* (de)validation preempted: see page_type.c */
+#define PGT_put_child   (1UL << 56)   /* devalidating: last held entry's reference already dropped */
 #define PGT_count_mask  ((1UL << 48) - 1)
 
 /* Guest PTE bits Keel accepts and the ones it forces. */
@@ -39,11 +41,26 @@ struct domain;
 int get_page_type(struct domain *d, mfn_t mfn, unsigned long type);
 /* Drop one; the last one turns the frame back into a plain page. */
 void put_page_type(struct domain *d, mfn_t mfn);
+/*
+ * The same for a hypercall that can be continued: validating or
+ * devalidating a tree of tables may stop at a preemption point with
+ * -ERESTART, the progress kept in the tables themselves (PGT_partial).
+ * A get is then re-issued (it resumes); a put's remaining work is the
+ * vCPU's pending put, finished by pv_finish_pending_put().
+ */
+int get_page_type_preemptible(struct domain *d, mfn_t mfn, unsigned long type);
+int put_page_type_preemptible(struct domain *d, mfn_t mfn);
+/* True if the frame is a complete (not partial) page table of that level. */
+bool is_live_table(const struct page_info *pg, unsigned long type);
 /* Entries: check a new one and take its references / drop an old one's. */
 int pv_get_l1e(struct domain *d, uint64_t *l1e);
 void pv_put_l1e(uint64_t l1e);
 int pv_get_upper_entry(struct domain *d, uint64_t *e, unsigned long type);
 void pv_put_upper_entry(struct domain *d, uint64_t e);
+int pv_get_upper_entry_preemptible(struct domain *d, uint64_t *e, unsigned long type);
+int pv_put_upper_entry_preemptible(struct domain *d, uint64_t e);
+/* Go on with the teardown of a table a preempted put left partial (0 or -ERESTART). */
+int pv_finish_put(struct domain *d, mfn_t mfn, bool preemptible);
 /* The L1 entry mapping va in v's kernel page tables, or NULL (page_lock held). */
 struct vcpu;
 uint64_t *pv_find_l1e(struct vcpu *v, uint64_t va);
