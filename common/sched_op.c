@@ -1,6 +1,8 @@
-/* sched_op: a guest yields, blocks or shuts itself down. */
+/* sched_op: a guest yields, blocks or shuts itself down; dom0 shuts down others. */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <keel/domctl.h>
+#include <keel/xsm.h>
 #include <keel/event.h>
 #include <keel/sched.h>
 #include <keel/timer.h>
@@ -20,6 +22,29 @@ static long sched_shutdown(uint64_t arg)
         return -EINVAL;
     domain_shutdown(current->domain, s.reason);
     return 0;
+}
+
+/*
+ * SCHEDOP_remote_shutdown, as Xen 4.17: the domain by id (DOMID_SELF is
+ * -ESRCH), then XSM (the toolstack's: dom0), and the reason is passed on
+ * unchecked.  Under the domctl lock, so that the domain cannot be
+ * destroyed meanwhile.
+ */
+static long sched_remote_shutdown(uint64_t arg)
+{
+    struct sched_remote_shutdown s;
+    struct domain *d;
+    long rc;
+
+    if ( copy_from_guest(&s, arg, sizeof(s)) )
+        return -EFAULT;
+    domctl_lock();
+    if ( !(d = get_domain_by_id(s.domain_id)) )
+        rc = -ESRCH;
+    else if ( (rc = xsm_domctl(current->domain, d, 0)) == 0 )
+        domain_shutdown(d, s.reason);
+    domctl_unlock();
+    return rc;
 }
 
 /* Block until an event is pending; events are unmasked atomically first. */
@@ -129,6 +154,8 @@ long do_sched_op(unsigned long cmd, uint64_t arg)
         return sched_shutdown(arg);
     case SCHEDOP_poll:
         return sched_poll(arg);
+    case SCHEDOP_remote_shutdown:
+        return sched_remote_shutdown(arg);
     }
     return -ENOSYS;
 }

@@ -11,6 +11,10 @@
 struct sched_shutdown {
     uint32_t reason;           /* SHUTDOWN_* */
 };
+struct sched_remote_shutdown {
+    domid_t_abi domain_id;     /* a domain other than DOMID_SELF */
+    uint32_t reason;           /* SHUTDOWN_*, not checked (Xen) */
+};
 #define SCHEDOP_poll           3
 struct sched_poll {
     uint64_t ports;            /* guest pointer to evtchn_port_t[] */

@@ -15,6 +15,8 @@
  *    -EINVAL;
  *  - getdomaininfolist from 0: dom0 then the new domain, in id order;
  *  - getvcpuinfo: our vCPU 0 online and running, vCPU 99 -EINVAL;
+ *  - SCHEDOP_remote_shutdown(new, poweroff): 0, and the domain reads shut
+ *    down with code 0; of domain 42 or DOMID_SELF -ESRCH;
  *  - destroydomain: gone (getdomaininfo -ESRCH) within a second;
  *  - 100 create/max_mem/destroy rounds give every page back (physinfo
  *    free_pages not below what it was, within 2 s for Xen's deferred frees;
@@ -29,6 +31,7 @@
 #include "string.h"
 #include <public/domctl.h>
 #include <public/sysctl.h>
+#include <public/sched.h>
 
 const char test_title[] = "domctl and sysctl: domain lifecycle, info, host info, console";
 
@@ -213,6 +216,19 @@ static void check_lifecycle(void)
     check_eq("list[0]", list[0].domain, 0);
     check_eq("list[1]", list[1].domain, id);
 
+    {
+        struct sched_remote_shutdown rs = { .domain_id = id, .reason = SHUTDOWN_poweroff };
+
+        check_rc("remote_shutdown(new)", hypercall_sched_op(SCHEDOP_remote_shutdown, &rs), 0);
+        check_rc("getdomaininfo after remote_shutdown", info_of(id, &info), 0);
+        printk("d%u after remote_shutdown: flags %#x\n", id, info.flags);
+        check_eq("shut down", !!(info.flags & XEN_DOMINF_shutdown), 1);
+        check_eq("shutdown code", info.flags >> XEN_DOMINF_shutdownshift, SHUTDOWN_poweroff);
+        rs.domain_id = 42;
+        check_rc("remote_shutdown(42)", hypercall_sched_op(SCHEDOP_remote_shutdown, &rs), -ESRCH);
+        rs.domain_id = DOMID_SELF;
+        check_rc("remote_shutdown(SELF)", hypercall_sched_op(SCHEDOP_remote_shutdown, &rs), -ESRCH);
+    }
     check_rc("destroydomain", simple(XEN_DOMCTL_destroydomain, id), 0);
     wait_gone(id);
     check_eq("destroyed domain gone", gone(id), 1);

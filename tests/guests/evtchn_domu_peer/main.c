@@ -6,6 +6,7 @@
  *  - status of dom0's port 1: -ESRCH when there is no dom0 (alone: the
  *    test ends after the refusals below), -EPERM beside one;
  *  - alloc_unbound in dom0 and reset of dom0: -EPERM (or -ESRCH alone);
+ *  - SCHEDOP_remote_shutdown of dom0: -EPERM (-ESRCH alone);
  *  - domctl getdomaininfo and sysctl physinfo: -EPERM (dom0's only; the
  *    lookup finds at least this domain, so never -ESRCH);
  *  - beside dom0: alloc_unbound(SELF, 0) offers a port to dom0; once dom0
@@ -74,6 +75,10 @@ void test_main(void)
 
         check_rc("domctl getdomaininfo from a domU", hypercall1(__HYPERVISOR_domctl, &dc), -EPERM);
         check_rc("sysctl physinfo from a domU", hypercall1(__HYPERVISOR_sysctl, &sc), -EPERM);
+        struct { uint16_t dom; uint32_t reason; } rs = { 0, 0 };
+
+        check_rc("remote_shutdown of dom0 from a domU",
+                 hypercall_sched_op(SCHEDOP_remote_shutdown, &rs), alone ? -ESRCH : -EPERM);
     }
     if ( alone )
     {

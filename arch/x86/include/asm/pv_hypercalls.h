@@ -34,7 +34,7 @@
     X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "initialise (PV vcpu_guest_context, no LDT; HVM), up, down, is_up, runstate (get, register area), periodic and singleshot timers, register_vcpu_info; no send_nmi, get_physid, time area") \
     X(set_segment_base,  25, 2, do_set_segment_base,   "done",    "") \
     X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4 (tree validation preemptible), base pointers, local/MULTI/ALL flushes (global entries too); no LDT, no CLEAR/COPY_PAGE") \
-    X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown, poll (up to 128 ports, timeout); no remote_shutdown, watchdog") \
+    X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown, poll (up to 128 ports, timeout), remote_shutdown (dom0); no watchdog") \
     X(callback_op,       30, 2, do_callback_op,        "done",    "event, failsafe, syscall, syscall32, nmi") \
     X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, bind_pirq, alloc_unbound, bind_interdomain, send, unmask, close, status, bind_vcpu, reset (2-level, 1024 ports); no FIFO") \
     X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl, map/unmap_pirq (GSI, MSI, MSI-X; one MSI vector per function), eoi, pirq_eoi_gmfn_v1/v2, irq_status_query, setup_gsi, apic_read, PCI device add/remove, restore_msi, dbgp_op (dom0); no set_iobitmap, get_free_pirq, prepare_msix, pci_mmcfg_reserved, passthrough") \
