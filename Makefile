@@ -8,6 +8,7 @@
 #   make test-xen   the same guest tests on Debian's Xen 4.17 (the reference)
 #   make bench      benchmark guests on Keel and on Xen 4.17, side by side
 #   make docs       regenerate docs/hypercalls.md from the hypercall table
+#   make tools      build/tools/kl, the dom0 toolstack (xl's list, info, dmesg, pause, destroy)
 #   make deps       install the Debian packages the above need (root)
 
 CC       ?= gcc
@@ -36,7 +37,7 @@ ASFLAGS  := -D__ASSEMBLER__ -MMD -MP
 LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
             --no-relax --build-id=none --no-warn-rwx-segments
 
-.PHONY: run-bare all iso run test test-xen check unit boottest bench docs deps clean
+.PHONY: tools run-bare all iso run test test-xen check unit boottest bench docs deps clean
 all: $(O)/keel.gz
 
 $(O)/%.o: %.c
@@ -105,7 +106,11 @@ unit:
 	$(MAKE) -C tests/unit check OUT=$(abspath $(O)/unit)
 
 boottest: $(O)/keel.gz
-	sh tests/boot/run-tests.sh $(O)
+	bash tests/boot/run-tests.sh $(O)
+
+# kl, the dom0 toolstack (static over Debian's libxenctrl, fetched into ext/libxen)
+tools:
+	$(MAKE) -C tools O=$(abspath $(O)/tools)
 
 test:
 	sh tests/boot/deps.sh

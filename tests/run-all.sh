@@ -32,6 +32,7 @@ ABS_O=$(cd "$O" && pwd)
 run_suite unit make -s -C "$TOP/tests/unit" check OUT="$ABS_O/unit"
 run_suite libelf make -s -C "$TOP/tests/unit/libelf" check OUT="$ABS_O/unit/libelf"
 run_suite x86emu make -s -C "$TOP/tests/unit/x86_emulate" check OUT="$ABS_O/unit/x86_emulate"
+run_suite tools make -s -C "$TOP/tools" O="$ABS_O/tools" test
 check_docs() {
     if sh "$TOP/tools/build/gen-hypercall-doc.sh" "$TOP/arch/x86/include/asm/pv_hypercalls.h" |
         cmp -s - "$TOP/docs/hypercalls.md"; then

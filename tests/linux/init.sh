@@ -90,6 +90,18 @@ sleep 1
 after=$(nic_irqs "${e1000:-none}")
 check e1000-interrupts "$([ "$after" -gt "$before" ] && echo arrive)" arrive
 fi
+# The toolstack: kl over Debian's libxenctrl and Linux's privcmd driver,
+# the same binary on Keel and on Xen (domctl/sysctl at Xen 4.17's ABI).
+if [ -x /bin/kl ]; then
+    insmod /lib/modules/xen-privcmd.ko 2>/dev/null
+    mkdir -p /tmp
+    kl list > /tmp/kl-list 2>&1; cat /tmp/kl-list
+    check kl-list-dom0 "$(awk '$1 == "Domain-0" && $2 == 0 { print $4 }' /tmp/kl-list)" "$(arg keel.cpus)"
+    kl info > /tmp/kl-info 2>&1; cat /tmp/kl-info
+    check kl-info-cpus "$(sed -n 's/^nr_cpus *: //p' /tmp/kl-info)" "$(arg keel.cpus)"
+    check kl-dmesg "$(kl dmesg 2>&1 | grep -c -m1 'Keel hypervisor\|Xen version')" 1
+    check kl-destroy-dom0 "$(kl destroy 0 2>&1 | grep -c 'failed')" 1
+fi
 echo "LINUX-CHECKS-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "DOM0-SHELL-READY"
 if [ "$(arg keel.mode)" = shell ]; then

@@ -18,8 +18,11 @@ linux_setup() {
         xen)  HVGZ=$(fetch_xen "$TOP") || return 1; CMDLINE=$XEN_CMDLINE ;;
         *)    echo "unknown hypervisor '$HV' (keel|xen)" >&2; return 2 ;;
     esac
+    # kl, Keel's toolstack (static, over Debian's libxenctrl), goes into dom0.
+    make -s -C "$TOP/tools" O="$BUILD/tools" >&2 ||
+        { echo "building tools/kl failed (make -C tools)" >&2; return 1; }
     INITRD=$BUILD/linux/initrd.gz
-    bash "$TOP/tests/linux/mkinitrd.sh" "$TOP" "$INITRD" ||
+    bash "$TOP/tests/linux/mkinitrd.sh" "$TOP" "$INITRD" "$BUILD/tools/kl" ||
         { echo "mkinitrd.sh failed" >&2; return 1; }
 }
 

@@ -82,6 +82,9 @@ void test_main(void)
         cpu_relax();
     cli();
     apic_write(APIC_TMICT, 0);
+    /* A stall that covers the end of the window counts too. */
+    if ( last_tsc && rdtsc() - last_tsc > max_gap )
+        max_gap = rdtsc() - last_tsc;
 
     gap_ms = max_gap / per_ms;
     printk("%u ticks (about %u expected), longest gap %llu ms\n",
@@ -91,7 +94,11 @@ void test_main(void)
     if ( gap_ms > BOUND_MS )
         return xtf_failure("Fail: this domain's timer stalled for %llu ms (bound %u ms)\n",
                            (unsigned long long)gap_ms, BOUND_MS);
-    /* Missed ticks may be merged (Xen's vLAPIC does), but not most of them. */
-    if ( ticks < expected / 20 )
+    /*
+     * Missed ticks may be merged (Xen's vLAPIC does), and a domain sharing
+     * CPU 0 runs about half the time (about 1900 ticks beside a spinning
+     * domain), but a tenth is the least a live domain gets.
+     */
+    if ( ticks < expected / 10 )
         return xtf_failure("Fail: only %u ticks in %u ms\n", ticks, LIVENESS_MS);
 }
