@@ -99,24 +99,15 @@ static bool io_allowed(const struct vcpu *v)
            v->arch.iopl >= (v->arch.kernel_mode ? 1u : 3u);
 }
 
+/* in/out at insn[0]; the caller has checked that ilen bytes were fetched. */
 static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
-                       const uint8_t *insn, unsigned int *len, bool opsize)
+                       const uint8_t *insn, unsigned int ilen, bool opsize)
 {
     unsigned int bytes = (insn[0] & 1) ? (opsize ? 2 : 4) : 1;
     bool in = !(insn[0] & 2);
-    unsigned int port;
+    unsigned int port = ilen == 2 ? insn[1] : regs->rdx & 0xffff;
     uint32_t pci_val;
 
-    if ( (insn[0] & 0xfc) == 0xe4 )     /* e4..e7: immediate port */
-    {
-        port = insn[1];
-        *len += 2;
-    }
-    else
-    {
-        port = regs->rdx & 0xffff;
-        *len += 1;
-    }
     if ( !io_allowed(v) )
         return false;
     pci_val = regs->rax;
@@ -317,27 +308,75 @@ static bool emulate_int(struct vcpu *v, struct cpu_user_regs *regs, uint8_t vect
     return true;
 }
 
+/*
+ * The bytes at rip that Keel could read.  The CPU fetched the whole
+ * instruction before it raised #GP, but Keel's copy can still stop short:
+ * another vCPU may have unmapped the instruction's second page since, or
+ * the instruction is longer than MAX_INSN (the CPU's #GP is for that).
+ * Every decode step asks insn_has() before it reads a byte, so nothing is
+ * decoded from bytes that were never fetched.
+ */
+struct insn_fetch {
+    uint8_t b[MAX_INSN];
+    unsigned int avail;                 /* bytes read from rip */
+    bool faulted;                       /* the read stopped at rip + avail */
+    bool bounced;                       /* insn_has() delivered that #PF */
+};
+
+static void insn_fetch(struct insn_fetch *f, uint64_t rip)
+{
+    size_t want = MAX_INSN;
+
+    /* Up to the end of the canonical half: guest_range_ok takes no more. */
+    if ( rip < (1UL << 47) )
+        want = min(want, (size_t)((1UL << 47) - rip));
+    else if ( -rip < want )
+        want = -rip;
+    f->avail = want - raw_copy_from_guest(f->b, rip, want);
+    f->faulted = f->avail < want;
+    f->bounced = false;
+}
+
+/*
+ * Whether the first n bytes were fetched.  If not because the read
+ * faulted, the guest gets the #PF that fetch raises, as Xen's emulator
+ * gives it (error code 0 plus the user bit, cr2 = the first missing byte),
+ * and the caller reports the exception handled by returning f->bounced.
+ */
+static bool insn_has(struct vcpu *v, const struct cpu_user_regs *regs,
+                     struct insn_fetch *f, unsigned int n)
+{
+    if ( n <= f->avail )
+        return true;
+    if ( f->faulted && !f->bounced )
+    {
+        write_cr2(regs->rip + f->avail);    /* pv_inject_trap reports CR2 */
+        pv_inject_trap(v, TRAP_page_fault, true, v->arch.kernel_mode ? 0 : 4);
+        f->bounced = true;
+    }
+    return false;
+}
+
 /* Emulate the instruction at rip; true if handled (rip moved or a trap bounced). */
 static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    uint8_t insn[MAX_INSN];
-    size_t avail = MAX_INSN - raw_copy_from_guest(insn, regs->rip, MAX_INSN);
-    unsigned int len = 0;
+    struct insn_fetch f;
+    unsigned int len = 0, ilen = 0;
     bool opsize = false;
+    uint8_t rex = 0, op;
 
-    uint8_t rex = 0;
-    unsigned int ilen = 0;
-
-    /* Fewer bytes readable (end of a mapping) is fine: decode what is there. */
-    while ( len < avail && (insn[len] == 0x66 || (insn[len] & 0xf0) == 0x40) )
+    insn_fetch(&f, regs->rip);
+    while ( insn_has(v, regs, &f, len + 1) &&
+            (f.b[len] == 0x66 || (f.b[len] & 0xf0) == 0x40) )
     {
-        opsize |= insn[len] == 0x66;
-        rex = (insn[len] & 0xf0) == 0x40 ? insn[len] : rex;
+        opsize |= f.b[len] == 0x66;
+        rex = (f.b[len] & 0xf0) == 0x40 ? f.b[len] : rex;
         len++;
     }
-    if ( len >= avail )
-        return false;
-    if ( insn[len] == 0xfa || insn[len] == 0xfb )
+    if ( !insn_has(v, regs, &f, len + 1) )
+        return f.bounced;
+    op = f.b[len];
+    if ( op == 0xfa || op == 0xfb )
     {
         /* cli/sti with enough IOPL: allowed, but events stay as the mask says. */
         if ( !io_allowed(v) )
@@ -345,36 +384,49 @@ static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
         regs->rip += len + 1;
         return true;
     }
-    if ( insn[len] == 0x0f && len + 1 < avail &&
-         emulate_0f(v, regs, &insn[len], avail - len, rex, &ilen) )
+    if ( op == 0x0f )
     {
-        if ( ilen )                     /* 0: emulate_0f bounced a trap */
-            regs->rip += len + ilen;
-        return true;
+        if ( !insn_has(v, regs, &f, len + 2) )
+            return f.bounced;
+        /* mov to/from CRn/DRn carry a ModRM byte. */
+        if ( (f.b[len + 1] & 0xfc) == 0x20 && !insn_has(v, regs, &f, len + 3) )
+            return f.bounced;
+        if ( emulate_0f(v, regs, &f.b[len], f.avail - len, rex, &ilen) )
+        {
+            if ( ilen )                 /* 0: emulate_0f bounced a trap */
+                regs->rip += len + ilen;
+            return true;
+        }
+        if ( f.b[len + 1] == 0x32 && v->arch.kernel_mode )
+        {
+            if ( !emulate_rdmsr(v, regs) )
+                return false;
+            regs->rip += len + 2;
+            return true;
+        }
+        if ( f.b[len + 1] == 0x30 && v->arch.kernel_mode )
+        {
+            if ( !emulate_wrmsr(v, regs) )
+                return false;
+            regs->rip += len + 2;
+            return true;
+        }
+        return false;
     }
-    if ( insn[len] == 0x0f && len + 1 < avail && insn[len + 1] == 0x32 && v->arch.kernel_mode )
+    if ( op == 0xcd )
     {
-        if ( !emulate_rdmsr(v, regs) )
-            return false;
-        regs->rip += len + 2;
-        return true;
+        if ( !insn_has(v, regs, &f, len + 2) )
+            return f.bounced;
+        return emulate_int(v, regs, f.b[len + 1]);
     }
-    if ( insn[len] == 0x0f && len + 1 < avail && insn[len + 1] == 0x30 && v->arch.kernel_mode )
+    if ( (op & 0xf4) == 0xe4 )          /* in/out: e4-e7 (imm8 port), ec-ef (dx) */
     {
-        if ( !emulate_wrmsr(v, regs) )
+        ilen = (op & 0xfc) == 0xe4 ? 2 : 1;
+        if ( !insn_has(v, regs, &f, len + ilen) )
+            return f.bounced;
+        if ( !emulate_io(v, regs, &f.b[len], ilen, opsize) )
             return false;
-        regs->rip += len + 2;
-        return true;
-    }
-    if ( insn[len] == 0xcd && len + 1 < avail )
-        return emulate_int(v, regs, insn[len + 1]);
-    if ( (insn[len] & 0xf4) == 0xe4 )   /* in/out: e4-e7, ec-ef */
-    {
-        ilen = len;
-
-        if ( !emulate_io(v, regs, &insn[len], &ilen, opsize) )
-            return false;
-        regs->rip += ilen;
+        regs->rip += len + ilen;
         return true;
     }
     return false;
