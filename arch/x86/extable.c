@@ -91,4 +91,5 @@ void exception_selftest(void)
               verdict(int3_ok));
     printk("Exception self-test passed: #PF, #GP, #UD and #DE recovered through "
            "fixups, int3 resumed\n");
+    debug_selftest();
 }

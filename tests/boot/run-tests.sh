@@ -22,6 +22,7 @@ common_checks() {
     must "$1" 'Keel hypervisor 4\.17-keel' "banner"
     must "$1" 'Memory: [0-9]+ MiB RAM .* MiB free in the heap' "memory line"
     must "$1" 'Exception self-test passed' "exception self-test"
+    must "$1" 'Debug self-test passed: #DB on an unmapped ring-0 stack handled' "#DB IST self-test"
     must "$1" 'Time: TSC [0-9.]+ MHz' "TSC calibration"
     must "$1" 'Domain self-test passed: .* no leak' "domain lifecycle without leaks"
     must "$1" 'no dom0 kernel given' "no-dom0 message"
