@@ -36,7 +36,10 @@ common_entry:
         push    %r14
         push    %r15
         cld                             /* C expects DF clear */
-        mov     %rsp, %rdi              /* arg: struct cpu_user_regs * */
+        testb   $1, smap_enabled(%rip)  /* a guest's AC must not open SMAP */
+        jz      4f
+        clac
+4:      mov     %rsp, %rdi              /* arg: struct cpu_user_regs * */
         cmpl    $VECTOR_SYSCALL, UREGS_vector(%rsp)
         jae     3f                      /* a guest's syscall */
         cmpl    $32, UREGS_vector(%rsp) /* entry_vector < 32: an exception */

@@ -36,6 +36,7 @@ common_checks smp1
 must smp1 'Boot loader: GRUB 2.* \(multiboot2\)' "GRUB multiboot2"
 must smp1 'SMP: 1 CPU\(s\) online' "one CPU online"
 must smp1 'Timer self-test passed: ticks on all 1 CPUs: CPU0:5' "timer ticks"
+must smp1 'SMAP self-test passed: a user-page read outside a guest-access window faulted and was fixed up, .*\(SMEP on\)' "SMAP/SMEP on, user access outside a window faults"
 verdict smp1
 
 # 2. Four CPUs: every AP reports in and gets timer ticks.
