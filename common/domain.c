@@ -5,6 +5,7 @@
  * for dom0 they end in Keel's halt/reboot policy, as on Xen.
  */
 #include <keel/lib.h>
+#include <keel/console.h>
 #include <keel/domain.h>
 #include <keel/hypercall_log.h>
 #include <keel/panic.h>
@@ -266,6 +267,7 @@ void domain_unpause(struct domain *d)
 
 static void __noreturn halt_machine(void)
 {
+    console_flush();                    /* the last lines reach the serial line */
     smp_stop_other_cpus();
     for ( ;; )
     {
