@@ -444,6 +444,45 @@ static bool emulate_forced_cpuid(struct cpu_user_regs *regs)
     return true;
 }
 
+/*
+ * QEMU TCG (7.2) pops IRET's frame with supervisor data accesses even at
+ * CPL 3, so with CR4.SMAP on, an `iretq` that a PV kernel (ring 3) runs on
+ * its own stack -- Linux's sync_core() does, in iret_to_self -- faults as
+ * a supervisor read of a user page.  No CPU raises that fault for an IRET
+ * at CPL 3 (its pops are user accesses, and Xen 4.17's dom0 dies of it
+ * under TCG), so Keel completes the instruction as the CPU would: the
+ * frame through the SMAP window, an IRET to CPL 3 only (anything else is
+ * #GP(selector), as the CPU's privilege check gives), and only the RFLAGS
+ * bits CPL 3 may change with IOPL 0.  Keel's own iretq then checks the
+ * selectors and rip again on the way out.
+ */
+#define PFEC_USER           (1u << 2)
+#define PFEC_INSN           (1u << 4)
+#define IRET_CPL3_FLAGS     0x254dd5UL  /* CF PF AF ZF SF TF DF OF NT RF AC ID */
+
+static bool emulate_smap_iret(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t insn[2];
+    uint64_t f[5];                      /* rip, cs, rflags, rsp, ss */
+
+    if ( !smap_enabled || (regs->error_code & (PFEC_USER | PFEC_INSN)) )
+        return false;
+    if ( copy_from_guest(insn, regs->rip, sizeof(insn)) || insn[0] != 0x48 ||
+         insn[1] != 0xcf || copy_from_guest(f, regs->rsp, sizeof(f)) )
+        return false;
+    if ( (f[1] & 3) != 3 || (f[4] & 3) != 3 )
+    {
+        pv_inject_trap(v, TRAP_gp_fault, true, ((f[1] & 3) != 3 ? f[1] : f[4]) & 0xfffc);
+        return true;
+    }
+    regs->rip = f[0];
+    regs->cs = f[1] & 0xffff;
+    regs->rflags = (regs->rflags & ~IRET_CPL3_FLAGS) | (f[2] & IRET_CPL3_FLAGS);
+    regs->rsp = f[3];
+    regs->ss = f[4] & 0xffff;
+    return true;
+}
+
 void pv_do_exception(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
@@ -457,6 +496,10 @@ void pv_do_exception(struct cpu_user_regs *regs)
         break;
     case TRAP_gp_fault:
         if ( emulate_privileged(v, regs) )
+            return;
+        break;
+    case TRAP_page_fault:
+        if ( emulate_smap_iret(v, regs) )
             return;
         break;
     case TRAP_debug:
