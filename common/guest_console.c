@@ -36,6 +36,7 @@
 #define CHUNK          128
 #define DOMU_BURST     (8 * 1024)       /* bytes a domU may write at once */
 #define DOMU_RATE      (2 * 1024)       /* bytes per second after that */
+#define REPORT_INTERVAL SECONDS(5)      /* Xen's printk_ratelimit_ms */
 #define CMD_MASK       0xffffffffUL     /* the command; above it, dom0's progress */
 #define CMD_DONE_SHIFT 32
 
@@ -55,22 +56,32 @@ static size_t budget_take(struct domain *d, size_t want)
         b->tokens = min(b->tokens + refill, (uint64_t)DOMU_BURST);
         b->refilled_at = now;
     }
-    n = min((uint64_t)want, b->tokens);
+    /* Whole chunks or nothing: a drained bucket must not dribble bytes. */
+    n = b->tokens >= min(want, (size_t)CHUNK) ? min((uint64_t)want, b->tokens) : 0;
     b->tokens -= n;
     b->dropped += want - n;
     spin_unlock(&b->lock);
     return n;
 }
 
-/* Once a domain may write again, say how much of its output was dropped. */
+/*
+ * Once a domain may write again, say how much of its output was dropped;
+ * at most once per REPORT_INTERVAL, so the reports cannot flood either.
+ */
 static void report_dropped(struct domain *d)
 {
-    uint64_t dropped;
+    struct console_budget *b = &d->console;
+    s_time_t now = NOW();
+    uint64_t dropped = 0;
 
-    spin_lock(&d->console.lock);
-    dropped = d->console.dropped;
-    d->console.dropped = 0;
-    spin_unlock(&d->console.lock);
+    spin_lock(&b->lock);
+    if ( b->dropped && (!b->reported_at || now - b->reported_at >= REPORT_INTERVAL) )
+    {
+        dropped = b->dropped;
+        b->dropped = 0;
+        b->reported_at = now;
+    }
+    spin_unlock(&b->lock);
     if ( dropped )
         printk(KLOG_WARNING "d%u: %lu bytes of console output dropped (rate limit)\n",
                d->domain_id, (unsigned long)dropped);

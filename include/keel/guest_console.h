@@ -17,6 +17,7 @@ struct console_budget {
     uint64_t tokens;                /* bytes the domain may still write now */
     int64_t refilled_at;            /* s_time_t of the last refill */
     uint64_t dropped;               /* bytes refused since the last report */
+    int64_t reported_at;            /* s_time_t of the last report, 0: none yet */
 };
 
 /* One line (without its newline) of d's output, budgeted like console_io. */
