@@ -5,7 +5,9 @@
  * for dom0 they end in Keel's halt/reboot policy, as on Xen.
  */
 #include <keel/lib.h>
+#include <keel/console.h>
 #include <keel/domain.h>
+#include <keel/guest_console.h>
 #include <keel/hypercall_log.h>
 #include <keel/panic.h>
 #include <keel/printk.h>
@@ -180,6 +182,7 @@ struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max
     d->pause_count = 1;                   /* created paused, like Xen */
     d->shutdown_code = ~0u;               /* Xen's SHUTDOWN_CODE_INVALID until it shuts down */
     spin_lock_init(&d->page_lock);
+    guest_console_init(d);
     d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
     if ( !d->vcpu || evtchn_init(d) )
     {
@@ -267,6 +270,7 @@ void domain_unpause(struct domain *d)
 
 static void __noreturn halt_machine(void)
 {
+    console_flush();                    /* the last lines reach the serial line */
     smp_stop_other_cpus();
     for ( ;; )
     {

@@ -7,6 +7,7 @@
  * (a real-mode resume of Keel) that Keel has not.
  */
 #include <keel/lib.h>
+#include <keel/console.h>
 #include <keel/acpi.h>
 #include <keel/printk.h>
 #include <keel/smp.h>
@@ -92,6 +93,7 @@ static void __noreturn enter_s5(const uint8_t *fadt, uint16_t val_a, uint16_t va
     struct pm1_reg b = fadt_reg(fadt, FADT_PM1B_CNT_BLK, FADT_X_PM1B_CNT_BLK);
 
     printk("Preparing system for ACPI S5 state.\n");
+    console_flush();
     smp_stop_other_cpus();
     __asm__ __volatile__("cli" ::: "memory");
     /* The sleep type first, then with SLP_EN: the order ACPI asks for. */

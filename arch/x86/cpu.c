@@ -6,6 +6,7 @@
 #include <asm/processor.h>
 
 struct cpu_features boot_cpu;
+uint8_t smap_enabled;
 
 static void read_brand(struct cpu_features *c)
 {
@@ -76,7 +77,17 @@ void cpu_init_features(void)
 
     /* Global pages for Keel's mappings; FXSR for guests' FPU state (fpu.c). */
     cr4 |= X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+    /*
+     * SMEP: Keel never runs code from a user (guest) page.  SMAP: Keel
+     * touches user pages -- every page of a 64-bit PV guest, whose kernel
+     * runs in ring 3 -- only inside guest-access windows (asm/smap.h).
+     */
+    if ( boot_cpu.smep )
+        cr4 |= X86_CR4_SMEP;
+    if ( boot_cpu.smap )
+        cr4 |= X86_CR4_SMAP;
     write_cr4(cr4);
+    smap_enabled = boot_cpu.smap;
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE | EFER_SCE);
     /*
      * Xen's PAT (WB, WT, UC-, UC, WC, WP, UC, UC): PV guests read it and

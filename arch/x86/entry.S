@@ -36,7 +36,10 @@ common_entry:
         push    %r14
         push    %r15
         cld                             /* C expects DF clear */
-        mov     %rsp, %rdi              /* arg: struct cpu_user_regs * */
+        testb   $1, smap_enabled(%rip)  /* a guest's AC must not open SMAP */
+        jz      4f
+        clac
+4:      mov     %rsp, %rdi              /* arg: struct cpu_user_regs * */
         cmpl    $VECTOR_SYSCALL, UREGS_vector(%rsp)
         jae     3f                      /* a guest's syscall */
         cmpl    $32, UREGS_vector(%rsp) /* entry_vector < 32: an exception */
@@ -121,6 +124,37 @@ cstar_entry:
         jmp     common_entry
 
 /*
+ * #DB arrives on its own IST stack: it can be raised in ring 0 while rsp is
+ * still the guest's, at the first instruction of the SYSCALL entry when a
+ * `mov ss` deferred a guest data breakpoint over the `syscall` (XSA-260).
+ * From ring 0 it is handled where it is (do_exception just notes it).  From
+ * a guest (ring 3) the frame moves to where every guest frame lives, just
+ * below cpu_info, so that the bounce code finds it there and the IST stack
+ * is free again before Keel touches guest memory (which may hold another
+ * breakpoint).  The IST stacks share the CPU's stack block (asm/config.h).
+ */
+#define GUEST_FRAME_OFFSET (CPU_INFO_SIZE - 1 + 6 * 8) /* from rsp | (STACK_SIZE - 1) */
+db_ist_entry:
+        testb   $3, 16(%rsp)            /* CS of the interrupted context */
+        jz      common_entry            /* ring 0: stay on the IST stack */
+        push    %rdi                    /* scratch, restored before the switch */
+        push    %rsi
+        push    %rcx
+        mov     %rsp, %rdi
+        or      $(STACK_SIZE - 1), %rdi
+        sub     $GUEST_FRAME_OFFSET, %rdi /* rdi = cpu_info - 6 qwords */
+        lea     3*8(%rsp), %rsi         /* error code/vector, rip, cs, rflags, rsp, ss */
+        mov     $6, %ecx
+        cld                             /* DF may still be the guest's */
+        rep movsq
+        pop     %rcx
+        pop     %rsi
+        pop     %rdi
+        or      $(STACK_SIZE - 1), %rsp /* the same address, now in rsp */
+        sub     $GUEST_FRAME_OFFSET, %rsp
+        jmp     common_entry
+
+/*
  * Start (or resume) the guest context whose frame the caller has placed
  * just below cpu_info: point rsp at it and leave through the exit path.
  */
@@ -145,7 +179,11 @@ entry_stub_\vec:
         push    $0                      /* uniform frame: fake error code */
         .endif
         movl    $\vec, 4(%rsp)          /* entry_vector beside the error code */
+        .if \vec == 1
+        jmp     db_ist_entry            /* #DB: on its IST stack */
+        .else
         jmp     common_entry
+        .endif
         .endm
 
         .altmacro

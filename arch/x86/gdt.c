@@ -2,7 +2,10 @@
  * Per-CPU GDT (16 pages, as the PV ABI lays it out) and TSS.  Entries from
  * 7168 hold Keel's and the PV guests' flat segments and the TSS; the
  * entries below are the running PV guest's own descriptors.  The TSS gives
- * each CPU known-good stacks (IST) for NMI, double fault and machine check.
+ * each CPU known-good stacks (IST) for NMI, double fault, machine check and
+ * debug: vectors that can arrive where rsp is not Keel's (the SYSCALL
+ * entry runs its first instructions on the guest's rsp).  They sit in the
+ * CPU's stack block, below the primary stack (asm/config.h).
  */
 #include <keel/lib.h>
 #include <keel/mm.h>
@@ -15,7 +18,6 @@
 #include <asm/traps.h>
 #include <public/arch-x86/xen-x86_64.h>
 
-#define IST_ORDER    1                 /* two pages per IST stack */
 #define GDT_ORDER    4                 /* 16 pages */
 
 struct __packed tss64 {
@@ -49,13 +51,13 @@ static void set_tss_descriptor(uint64_t *gdt, unsigned int index,
     gdt[index + 1] = base >> 32;
 }
 
-static void *alloc_ist_stack(void)
+/* Top of IST stack `ist` (1-based) in the stack block that holds ci. */
+static uint64_t ist_stack_top(const struct cpu_info *ci, unsigned int ist)
 {
-    void *s = alloc_xenheap_pages(IST_ORDER, 0);
+    uint64_t base = (uint64_t)ci & ~(STACK_SIZE - 1);
 
-    if ( !s )
-        panic("no memory for IST stacks");
-    return (char *)s + (PAGE_SIZE << IST_ORDER);
+    BUILD_BUG_ON(IST_MAX * IST_STACK_SIZE > STACK_SIZE / 2);
+    return base + ist * IST_STACK_SIZE;
 }
 
 static uint64_t *build_gdt(unsigned int cpu)
@@ -113,9 +115,8 @@ void gdt_init_cpu(unsigned int cpu)
     memset(tss, 0, sizeof(*tss));
     ci->rsp0 = (unsigned long)ci;
     tss->rsp[0] = (uint64_t)ci;          /* guest frames end at cpu_info */
-    tss->ist[IST_DF - 1] = (uint64_t)alloc_ist_stack();
-    tss->ist[IST_NMI - 1] = (uint64_t)alloc_ist_stack();
-    tss->ist[IST_MCE - 1] = (uint64_t)alloc_ist_stack();
+    for ( unsigned int ist = 1; ist <= IST_MAX; ist++ )
+        tss->ist[ist - 1] = ist_stack_top(ci, ist);
     tss->iomap_base = sizeof(*tss);      /* no I/O bitmap: guest port I/O faults */
     set_tss_descriptor(cpu_gdt[cpu], KEEL_TSS >> 3, tss);
 

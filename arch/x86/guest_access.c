@@ -1,6 +1,9 @@
 /*
  * Guest memory access through the current (guest) page tables.  A fault on
- * the copy instruction is fixed up and reported as the bytes left.
+ * the copy instruction is fixed up and reported as the bytes left.  The
+ * copy is the only place Keel touches PV guest virtual memory, so it is
+ * the one guest-access window SMAP allows (asm/smap.h); HVM guests'
+ * memory is reached through Keel's own direct map instead.
  */
 #include <keel/lib.h>
 #include <asm/config.h>
@@ -8,6 +11,7 @@
 #include <asm/hvm/hvm.h>
 #include <asm/extable.h>
 #include <asm/guest_access.h>
+#include <asm/smap.h>
 
 /* The range must be canonical and stay clear of Keel's hole. */
 bool guest_range_ok(uint64_t va, size_t len)
@@ -23,10 +27,13 @@ bool guest_range_ok(uint64_t va, size_t len)
 
 static size_t copy_with_fixup(void *dst, const void *src, size_t len)
 {
+    /* A fault resumes at 2 with AC as it was: the window closes either way. */
+    guest_access_begin();
     __asm__ __volatile__("1: rep movsb\n"
                          "2:\n"
                          _ASM_EXTABLE(1b, 2b)
                          : "+c" (len), "+D" (dst), "+S" (src) :: "memory");
+    guest_access_end();
     return len;
 }
 

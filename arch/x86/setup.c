@@ -4,10 +4,10 @@
  * before anything that allocates, time before timers, timers before SMP.
  */
 #include <keel/lib.h>
+#include <keel/console.h>
 #include <keel/acpi.h>
 #include <keel/bootinfo.h>
 #include <keel/cmdline.h>
-#include <keel/console.h>
 #include <keel/console_input.h>
 #include <keel/domain.h>
 #include <keel/keyhandler.h>
@@ -397,6 +397,7 @@ void __start_keel(uint32_t magic, uint32_t info_pa)
     smp_boot_cpus(opt_maxcpus ? min(opt_maxcpus, (unsigned int)NR_CPUS) : 1);
     timer_selftest();
     domain_selftest();
+    console_endboot();                  /* timers run: serial output goes async */
     start_dom0(&boot_info);
     start_pvh_domus(&boot_info);
     keyhandler_init();

@@ -3,6 +3,7 @@
  * target CPUs run the function from the CALL_FUNCTION IPI and count down.
  */
 #include <keel/lib.h>
+#include <keel/console.h>
 #include <keel/softirq.h>
 #include <keel/smp.h>
 #include <keel/spinlock.h>
@@ -111,6 +112,7 @@ void machine_restart(unsigned int delay_ms)
 {
     struct __packed { uint16_t limit; uint64_t base; } no_idt = { 0, 0 };
 
+    console_flush();
     udelay(delay_ms * 1000UL);
     outb(0xfe, 0x64);             /* keyboard controller: pulse the reset line */
     udelay(50000);

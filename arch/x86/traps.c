@@ -10,7 +10,6 @@
 #include <keel/printk.h>
 #include <asm/apic.h>
 #include <asm/current.h>
-#include <asm/debugreg.h>
 #include <keel/sched.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
@@ -90,6 +89,8 @@ void idt_init(void)
     set_gate(TRAP_double_fault, entry_stubs[TRAP_double_fault], IST_DF, 0);
     set_gate(TRAP_nmi, entry_stubs[TRAP_nmi], IST_NMI, 0);
     set_gate(TRAP_machine_check, entry_stubs[TRAP_machine_check], IST_MCE, 0);
+    /* #DB can come at an entry point before the stack switch (XSA-260). */
+    set_gate(TRAP_debug, entry_stubs[TRAP_debug], IST_DB, 0);
     idt_load();
 }
 
@@ -156,14 +157,8 @@ void do_exception(struct cpu_user_regs *regs)
     switch ( regs->entry_vector )
     {
     case TRAP_debug:
-        /* A guest's data breakpoint hit while Keel copied its memory. */
-        if ( current && !is_idle_vcpu(current) )
-        {
-            current->arch.debugreg[6] |= read_dr6() & 0xf;
-            write_dr6(DR6_DEFAULT);
-            return;
-        }
-        break;
+        do_debug_keel(regs);
+        return;
     case TRAP_int3:
         int3_count++;
         printk(KLOG_DEBUG "int3 at %pS, continuing\n", (void *)regs->rip);

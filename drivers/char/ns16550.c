@@ -11,7 +11,8 @@
 #define UART_RBR  0   /* receive buffer (read) */
 #define UART_THR  0   /* transmit holding (write) */
 #define UART_IER  1   /* interrupt enable */
-#define UART_FCR  2   /* FIFO control */
+#define UART_FCR  2   /* FIFO control (write) */
+#define UART_IIR  2   /* interrupt identification (read): bits 7:6 = FIFOs on */
 #define UART_LCR  3   /* line control */
 #define UART_MCR  4   /* modem control */
 #define UART_LSR  5   /* line status */
@@ -25,7 +26,11 @@
 #define MCR_RTS   0x02
 #define FCR_ENABLE_CLEAR 0x07
 
+#define IIR_FIFO_ON 0xc0
+#define FIFO_DEPTH 16     /* 16550A transmit FIFO */
+
 static uint16_t uart_base;
+static unsigned int tx_fifo_depth = 1;
 
 int serial_parse_config(const char *s, struct serial_config *cfg)
 {
@@ -84,7 +89,23 @@ void ns16550_init(const struct serial_config *cfg)
     outb(lcr, base + UART_LCR);
     outb(FCR_ENABLE_CLEAR, base + UART_FCR);
     outb(MCR_DTR | MCR_RTS, base + UART_MCR);
+    /* A 16450 (or a 16550 with broken FIFOs) takes one byte per THRE. */
+    tx_fifo_depth = (inb(base + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON ? FIFO_DEPTH : 1;
     uart_base = base;
+}
+
+/* Bytes the transmitter takes now without waiting: a FIFO load once THR is empty. */
+size_t ns16550_tx_room(void)
+{
+    if ( !uart_base )
+        return SIZE_MAX;                      /* no UART: everything "sent" */
+    return (inb(uart_base + UART_LSR) & LSR_THRE) ? tx_fifo_depth : 0;
+}
+
+void ns16550_tx_byte(char c)
+{
+    if ( uart_base )
+        outb(c, uart_base + UART_THR);
 }
 
 bool ns16550_present(void)

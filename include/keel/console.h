@@ -8,6 +8,10 @@
 
 void console_init_preirq(const char *console_opt, const char *com1_opt);
 void console_write(const char *s, size_t len);
+/* From now on serial output is queued and drained in the background. */
+void console_endboot(void);
+/* Send everything queued, waiting for the UART: before the machine stops. */
+void console_flush(void);
 /* Copy up to len bytes of history starting at byte index `from` (0 = oldest). */
 size_t console_ring_read(char *buf, size_t from, size_t len);
 size_t console_ring_size(void);

@@ -11,6 +11,7 @@
 #include <keel/spinlock.h>
 #include <asm/domain.h>
 #include <keel/event.h>
+#include <keel/guest_console.h>
 #include <keel/timer_heap.h>
 #include <public/vcpu.h>
 
@@ -63,6 +64,7 @@ struct domain {
     spinlock_t evtchn_lock;
     uint64_t dirty_cpumask;          /* cpumask_t: CPUs that may hold its TLB entries */
     uint64_t poll_mask;              /* vCPUs in SCHEDOP_poll (bit = vcpu_id) */
+    struct console_budget console;   /* domU console output (common/guest_console.c) */
     struct domain *next_in_list;
     struct arch_domain arch;
 };

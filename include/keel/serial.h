@@ -16,6 +16,9 @@ struct serial_config {
 int serial_parse_config(const char *s, struct serial_config *cfg);
 void ns16550_init(const struct serial_config *cfg);
 void ns16550_putc(char c);
+/* Transmit without waiting: how many bytes THR/FIFO take now, and one byte. */
+size_t ns16550_tx_room(void);
+void ns16550_tx_byte(char c);
 /* Returns a received byte or -1 when none is waiting. */
 int ns16550_getc(void);
 bool ns16550_present(void);

@@ -7,6 +7,7 @@
 enum softirq_nr {
     TIMER_SOFTIRQ,
     SCHEDULE_SOFTIRQ,
+    CONSOLE_SOFTIRQ,            /* drain the serial transmit queue */
     NR_SOFTIRQS
 };
 

@@ -22,6 +22,7 @@ common_checks() {
     must "$1" 'Keel hypervisor 4\.17-keel' "banner"
     must "$1" 'Memory: [0-9]+ MiB RAM .* MiB free in the heap' "memory line"
     must "$1" 'Exception self-test passed' "exception self-test"
+    must "$1" 'Debug self-test passed: #DB on an unmapped ring-0 stack handled' "#DB IST self-test"
     must "$1" 'Time: TSC [0-9.]+ MHz' "TSC calibration"
     must "$1" 'Domain self-test passed: .* no leak' "domain lifecycle without leaks"
     must "$1" 'no dom0 kernel given' "no-dom0 message"
@@ -35,6 +36,7 @@ common_checks smp1
 must smp1 'Boot loader: GRUB 2.* \(multiboot2\)' "GRUB multiboot2"
 must smp1 'SMP: 1 CPU\(s\) online' "one CPU online"
 must smp1 'Timer self-test passed: ticks on all 1 CPUs: CPU0:5' "timer ticks"
+must smp1 'SMAP self-test passed: a user-page read outside a guest-access window faulted and was fixed up, .*\(SMEP on\)' "SMAP/SMEP on, user access outside a window faults"
 verdict smp1
 
 # 2. Four CPUs: every AP reports in and gets timer ticks.

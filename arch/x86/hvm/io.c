@@ -7,6 +7,7 @@
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <keel/guest_console.h>
 #include <keel/printk.h>
 #include <keel/time.h>
 #include <asm/hvm/hvm.h>
@@ -29,7 +30,7 @@ static void guest_putc(struct vcpu *v, char c)
             h->line[h->line_len++] = c;
         return;
     }
-    printk("(d%u) %.*s\n", v->domain->domain_id, (int)h->line_len, h->line);
+    guest_console_line(v->domain, h->line, h->line_len);  /* budgeted */
     h->line_len = 0;
     if ( c != '\n' )
         h->line[h->line_len++] = c;

@@ -100,24 +100,15 @@ static bool io_allowed(const struct vcpu *v)
            v->arch.iopl >= (v->arch.kernel_mode ? 1u : 3u);
 }
 
+/* in/out at insn[0]; the caller has checked that ilen bytes were fetched. */
 static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
-                       const uint8_t *insn, unsigned int *len, bool opsize)
+                       const uint8_t *insn, unsigned int ilen, bool opsize)
 {
     unsigned int bytes = (insn[0] & 1) ? (opsize ? 2 : 4) : 1;
     bool in = !(insn[0] & 2);
-    unsigned int port;
+    unsigned int port = ilen == 2 ? insn[1] : regs->rdx & 0xffff;
     uint32_t pci_val;
 
-    if ( (insn[0] & 0xfc) == 0xe4 )     /* e4..e7: immediate port */
-    {
-        port = insn[1];
-        *len += 2;
-    }
-    else
-    {
-        port = regs->rdx & 0xffff;
-        *len += 1;
-    }
     if ( !io_allowed(v) )
         return false;
     pci_val = regs->rax;
@@ -338,27 +329,75 @@ static bool emulate_int(struct vcpu *v, struct cpu_user_regs *regs, uint8_t vect
     return true;
 }
 
+/*
+ * The bytes at rip that Keel could read.  The CPU fetched the whole
+ * instruction before it raised #GP, but Keel's copy can still stop short:
+ * another vCPU may have unmapped the instruction's second page since, or
+ * the instruction is longer than MAX_INSN (the CPU's #GP is for that).
+ * Every decode step asks insn_has() before it reads a byte, so nothing is
+ * decoded from bytes that were never fetched.
+ */
+struct insn_fetch {
+    uint8_t b[MAX_INSN];
+    unsigned int avail;                 /* bytes read from rip */
+    bool faulted;                       /* the read stopped at rip + avail */
+    bool bounced;                       /* insn_has() delivered that #PF */
+};
+
+static void insn_fetch(struct insn_fetch *f, uint64_t rip)
+{
+    size_t want = MAX_INSN;
+
+    /* Up to the end of the canonical half: guest_range_ok takes no more. */
+    if ( rip < (1UL << 47) )
+        want = min(want, (size_t)((1UL << 47) - rip));
+    else if ( -rip < want )
+        want = -rip;
+    f->avail = want - raw_copy_from_guest(f->b, rip, want);
+    f->faulted = f->avail < want;
+    f->bounced = false;
+}
+
+/*
+ * Whether the first n bytes were fetched.  If not because the read
+ * faulted, the guest gets the #PF that fetch raises, as Xen's emulator
+ * gives it (error code 0 plus the user bit, cr2 = the first missing byte),
+ * and the caller reports the exception handled by returning f->bounced.
+ */
+static bool insn_has(struct vcpu *v, const struct cpu_user_regs *regs,
+                     struct insn_fetch *f, unsigned int n)
+{
+    if ( n <= f->avail )
+        return true;
+    if ( f->faulted && !f->bounced )
+    {
+        write_cr2(regs->rip + f->avail);    /* pv_inject_trap reports CR2 */
+        pv_inject_trap(v, TRAP_page_fault, true, v->arch.kernel_mode ? 0 : 4);
+        f->bounced = true;
+    }
+    return false;
+}
+
 /* Emulate the instruction at rip; true if handled (rip moved or a trap bounced). */
 static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    uint8_t insn[MAX_INSN];
-    size_t avail = MAX_INSN - raw_copy_from_guest(insn, regs->rip, MAX_INSN);
-    unsigned int len = 0;
+    struct insn_fetch f;
+    unsigned int len = 0, ilen = 0;
     bool opsize = false;
+    uint8_t rex = 0, op;
 
-    uint8_t rex = 0;
-    unsigned int ilen = 0;
-
-    /* Fewer bytes readable (end of a mapping) is fine: decode what is there. */
-    while ( len < avail && (insn[len] == 0x66 || (insn[len] & 0xf0) == 0x40) )
+    insn_fetch(&f, regs->rip);
+    while ( insn_has(v, regs, &f, len + 1) &&
+            (f.b[len] == 0x66 || (f.b[len] & 0xf0) == 0x40) )
     {
-        opsize |= insn[len] == 0x66;
-        rex = (insn[len] & 0xf0) == 0x40 ? insn[len] : rex;
+        opsize |= f.b[len] == 0x66;
+        rex = (f.b[len] & 0xf0) == 0x40 ? f.b[len] : rex;
         len++;
     }
-    if ( len >= avail )
-        return false;
-    if ( insn[len] == 0xfa || insn[len] == 0xfb )
+    if ( !insn_has(v, regs, &f, len + 1) )
+        return f.bounced;
+    op = f.b[len];
+    if ( op == 0xfa || op == 0xfb )
     {
         /* cli/sti with enough IOPL: allowed, but events stay as the mask says. */
         if ( !io_allowed(v) )
@@ -366,44 +405,61 @@ static bool emulate_privileged(struct vcpu *v, struct cpu_user_regs *regs)
         regs->rip += len + 1;
         return true;
     }
-    if ( insn[len] == 0x0f && len + 2 < avail && insn[len + 1] == 0x01 &&
-         insn[len + 2] == 0xd1 )
+    if ( op == 0x0f )
     {
-        emulate_xsetbv(v, regs, opsize, &ilen);
-        if ( ilen )
-            regs->rip += len + ilen;
-        return true;
+        if ( !insn_has(v, regs, &f, len + 2) )
+            return f.bounced;
+        if ( f.b[len + 1] == 0x01 )     /* 0f 01 d1: xsetbv */
+        {
+            if ( !insn_has(v, regs, &f, len + 3) )
+                return f.bounced;
+            if ( f.b[len + 2] == 0xd1 )
+            {
+                emulate_xsetbv(v, regs, opsize, &ilen);
+                if ( ilen )
+                    regs->rip += len + ilen;
+                return true;
+            }
+        }
+        /* mov to/from CRn/DRn carry a ModRM byte. */
+        if ( (f.b[len + 1] & 0xfc) == 0x20 && !insn_has(v, regs, &f, len + 3) )
+            return f.bounced;
+        if ( emulate_0f(v, regs, &f.b[len], f.avail - len, rex, &ilen) )
+        {
+            if ( ilen )                 /* 0: emulate_0f bounced a trap */
+                regs->rip += len + ilen;
+            return true;
+        }
+        if ( f.b[len + 1] == 0x32 && v->arch.kernel_mode )
+        {
+            if ( !emulate_rdmsr(v, regs) )
+                return false;
+            regs->rip += len + 2;
+            return true;
+        }
+        if ( f.b[len + 1] == 0x30 && v->arch.kernel_mode )
+        {
+            if ( !emulate_wrmsr(v, regs) )
+                return false;
+            regs->rip += len + 2;
+            return true;
+        }
+        return false;
     }
-    if ( insn[len] == 0x0f && len + 1 < avail &&
-         emulate_0f(v, regs, &insn[len], avail - len, rex, &ilen) )
+    if ( op == 0xcd )
     {
-        if ( ilen )                     /* 0: emulate_0f bounced a trap */
-            regs->rip += len + ilen;
-        return true;
+        if ( !insn_has(v, regs, &f, len + 2) )
+            return f.bounced;
+        return emulate_int(v, regs, f.b[len + 1]);
     }
-    if ( insn[len] == 0x0f && len + 1 < avail && insn[len + 1] == 0x32 && v->arch.kernel_mode )
+    if ( (op & 0xf4) == 0xe4 )          /* in/out: e4-e7 (imm8 port), ec-ef (dx) */
     {
-        if ( !emulate_rdmsr(v, regs) )
+        ilen = (op & 0xfc) == 0xe4 ? 2 : 1;
+        if ( !insn_has(v, regs, &f, len + ilen) )
+            return f.bounced;
+        if ( !emulate_io(v, regs, &f.b[len], ilen, opsize) )
             return false;
-        regs->rip += len + 2;
-        return true;
-    }
-    if ( insn[len] == 0x0f && len + 1 < avail && insn[len + 1] == 0x30 && v->arch.kernel_mode )
-    {
-        if ( !emulate_wrmsr(v, regs) )
-            return false;
-        regs->rip += len + 2;
-        return true;
-    }
-    if ( insn[len] == 0xcd && len + 1 < avail )
-        return emulate_int(v, regs, insn[len + 1]);
-    if ( (insn[len] & 0xf4) == 0xe4 )   /* in/out: e4-e7, ec-ef */
-    {
-        ilen = len;
-
-        if ( !emulate_io(v, regs, &insn[len], &ilen, opsize) )
-            return false;
-        regs->rip += ilen;
+        regs->rip += len + ilen;
         return true;
     }
     return false;
@@ -421,6 +477,45 @@ static bool emulate_forced_cpuid(struct cpu_user_regs *regs)
     return true;
 }
 
+/*
+ * QEMU TCG (7.2) pops IRET's frame with supervisor data accesses even at
+ * CPL 3, so with CR4.SMAP on, an `iretq` that a PV kernel (ring 3) runs on
+ * its own stack -- Linux's sync_core() does, in iret_to_self -- faults as
+ * a supervisor read of a user page.  No CPU raises that fault for an IRET
+ * at CPL 3 (its pops are user accesses, and Xen 4.17's dom0 dies of it
+ * under TCG), so Keel completes the instruction as the CPU would: the
+ * frame through the SMAP window, an IRET to CPL 3 only (anything else is
+ * #GP(selector), as the CPU's privilege check gives), and only the RFLAGS
+ * bits CPL 3 may change with IOPL 0.  Keel's own iretq then checks the
+ * selectors and rip again on the way out.
+ */
+#define PFEC_USER           (1u << 2)
+#define PFEC_INSN           (1u << 4)
+#define IRET_CPL3_FLAGS     0x254dd5UL  /* CF PF AF ZF SF TF DF OF NT RF AC ID */
+
+static bool emulate_smap_iret(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t insn[2];
+    uint64_t f[5];                      /* rip, cs, rflags, rsp, ss */
+
+    if ( !smap_enabled || (regs->error_code & (PFEC_USER | PFEC_INSN)) )
+        return false;
+    if ( copy_from_guest(insn, regs->rip, sizeof(insn)) || insn[0] != 0x48 ||
+         insn[1] != 0xcf || copy_from_guest(f, regs->rsp, sizeof(f)) )
+        return false;
+    if ( (f[1] & 3) != 3 || (f[4] & 3) != 3 )
+    {
+        pv_inject_trap(v, TRAP_gp_fault, true, ((f[1] & 3) != 3 ? f[1] : f[4]) & 0xfffc);
+        return true;
+    }
+    regs->rip = f[0];
+    regs->cs = f[1] & 0xffff;
+    regs->rflags = (regs->rflags & ~IRET_CPL3_FLAGS) | (f[2] & IRET_CPL3_FLAGS);
+    regs->rsp = f[3];
+    regs->ss = f[4] & 0xffff;
+    return true;
+}
+
 void pv_do_exception(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
@@ -434,6 +529,10 @@ void pv_do_exception(struct cpu_user_regs *regs)
         break;
     case TRAP_gp_fault:
         if ( emulate_privileged(v, regs) )
+            return;
+        break;
+    case TRAP_page_fault:
+        if ( emulate_smap_iret(v, regs) )
             return;
         break;
     case TRAP_debug:

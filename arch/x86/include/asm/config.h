@@ -39,9 +39,15 @@
 #define PAGE_SIZE              (_AC(1, UL) << PAGE_SHIFT)
 #define PAGE_MASK              (~(PAGE_SIZE - 1))
 
-/* Per-CPU stacks: 8 pages, aligned to their size, struct cpu_info at the top. */
-#define STACK_ORDER            3
+/*
+ * Per-CPU stacks: 16 pages, aligned to their size, struct cpu_info at the
+ * top.  The lower 8 pages hold the IST stacks (2 pages each: #DF, NMI, #MC,
+ * #DB, from the bottom), the upper 8 the primary stack, so that code on an
+ * IST stack finds cpu_info from rsp as everywhere else.
+ */
+#define STACK_ORDER            4
 #define STACK_SIZE             (PAGE_SIZE << STACK_ORDER)
+#define IST_STACK_SIZE         (2 * PAGE_SIZE)
 
 #define NR_CPUS                64
 /* Bytes at the top of every CPU stack reserved for struct cpu_info. */

@@ -46,6 +46,8 @@
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
 #define X86_CR4_FSGSBASE (1UL << 16)
 #define X86_CR4_OSXSAVE (1UL << 18)
+#define X86_CR4_SMEP (1UL << 20)
+#define X86_CR4_SMAP (1UL << 21)
 
 /*
  * Registers saved on entry to Keel from an interrupt or exception.  The
@@ -118,6 +120,8 @@ struct cpu_features {
     bool nx, smep, smap, fsgsbase, xsave;
 };
 extern struct cpu_features boot_cpu;
+/* 1 once CR4.SMAP is on (all CPUs, or none): entry.S clears AC by it. */
+extern uint8_t smap_enabled;
 
 void cpu_identify(struct cpu_features *c);
 void cpu_init_features(void);

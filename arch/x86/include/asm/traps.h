@@ -19,7 +19,8 @@
 #define IST_DF   1
 #define IST_NMI  2
 #define IST_MCE  3
-#define IST_MAX  3
+#define IST_DB   4
+#define IST_MAX  4
 
 typedef void (*vector_handler_t)(struct cpu_user_regs *regs);
 
@@ -31,6 +32,10 @@ void set_vector_handler(uint8_t vector, vector_handler_t handler);
 /* Called from arch/x86/entry.S. */
 void do_exception(struct cpu_user_regs *regs);
 void do_IRQ(struct cpu_user_regs *regs);
+
+/* #DB raised in Keel's own context (arch/x86/debug.c), and its boot self-test. */
+void do_debug_keel(struct cpu_user_regs *regs);
+void debug_selftest(void);
 
 void show_registers(const struct cpu_user_regs *regs);
 /* A guest vCPU's registers and stack top; on the CPU that runs it (guest_state.c). */
