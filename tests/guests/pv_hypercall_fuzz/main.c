@@ -21,8 +21,9 @@
  *    than yield; block and poll only with a timer/timeout <= 2 ms ahead
  *    (never inside a multicall, where an earlier entry may move the timer);
  *  - vcpu_op down of vCPU 0, up of any vCPU (a random context would crash
- *    the domain), send_nmi; register_vcpu_info only with frames that are
- *    not ours (the upcall mask must stay where the fuzzer looks);
+ *    the domain), send_nmi; register_vcpu_info inside a multicall (outside,
+ *    a move of vCPU 0's vcpu_info that succeeds is followed: the fuzzer maps
+ *    the new frame and takes its upcall mask and clock from there);
  *  - event channels: close/bind_vcpu of the fuzzer's timer port, reset,
  *    the FIFO ABI (init_control, expand_array, set_priority);
  *  - memory: decrease_reservation/exchange of, mmu_update into, CLEAR/
@@ -504,6 +505,8 @@ static bool gen_vcpu_op(struct fuzz_call *c)
     {
         struct vcpu_register_vcpu_info *r = arg;
 
+        if ( nested )                   /* after() follows a move only outside multicalls */
+            return false;
         r->mfn = pick_foreign_mfn();
         r->offset = fuzz_chance(50) ? fuzz_below(64) * 64 : fuzz_int();
         r->rsvd = fuzz_chance(80) ? 0 : fuzz_int();
@@ -858,6 +861,30 @@ static bool gen_multicall(struct fuzz_call *c)
 
 /* --- restoring what a call may change --- */
 
+/* Where vCPU 0's vcpu_info went, if a register_vcpu_info succeeded. */
+static uint8_t vcpu_info_window[4096] __page_aligned __section(".bss.page_aligned");
+
+static void follow_vcpu_info(const struct fuzz_call *c, long rc)
+{
+    const struct vcpu_register_vcpu_info *r = (const void *)c->a[2];
+    long map;
+
+    if ( c->nr != __HYPERVISOR_vcpu_op || c->a[0] != VCPUOP_register_vcpu_info ||
+         c->a[1] != 0 || rc != 0 )
+        return;
+    set_bit_in(our_mfn, r->mfn);
+    map = hypercall_update_va_mapping((unsigned long)vcpu_info_window,
+                                      (r->mfn << PAGE_SHIFT) | PTE_RW, UVMF_INVLPG | UVMF_LOCAL);
+    printk("fuzz: call %lu moved vCPU 0's vcpu_info to mfn %#lx + %#x (mapped: %ld)\n",
+           fuzz_stats.calls, (unsigned long)r->mfn, r->offset, map);
+    if ( map )
+    {
+        xtf_error("Error: cannot map the new vcpu_info frame: %ld\n", map);
+        xtf_exit();
+    }
+    live_vcpu_info = (struct vcpu_info *)(vcpu_info_window + r->offset);
+}
+
 /* The read-only guard before the arena and the unmapped one after it. */
 static long guards(void)
 {
@@ -985,6 +1012,7 @@ static void check_call_accounting(const struct fuzz_call *c, long rc)
 
 static void after(const struct fuzz_call *c, long rc)
 {
+    follow_vcpu_info(c, rc);
     if ( touches(c, __HYPERVISOR_set_trap_table) || c->nr == __HYPERVISOR_multicall )
         install_trap_table();
     if ( touches(c, __HYPERVISOR_callback_op) || c->nr == __HYPERVISOR_multicall )

@@ -252,6 +252,8 @@ long fuzz_make(const struct fuzz_env *env, struct fuzz_call *c)
     }
     else
         fuzz_stats.errors++;
+    if ( fuzz_stats.calls >= trace_from )
+        printk("fuzz: call %lu: = %ld\n", fuzz_stats.calls, rc);
     if ( env->after )
         env->after(c, rc);
     return rc;
