@@ -1114,6 +1114,7 @@ static bool setup(void)
     fuzz_arena_init(ARENA, ARENA_SIZE);
     max_mfn = hypercall_memory_op(XENMEM_maximum_ram_page, NULL);
     protect_frames();
+    fuzz_forbid(GUEST_VIRT_BASE, GUEST_VIRT_BASE + (limit_pfn << PAGE_SHIFT));
     if ( guards() )
     {
         xtf_error("Error: cannot set up the guard pages\n");

@@ -22,6 +22,31 @@ uint64_t fuzz_rand(void)
     return state * 0x2545f4914f6cdd1dULL;
 }
 
+#define MAX_FORBIDDEN 4
+static uint64_t forbid_lo[MAX_FORBIDDEN], forbid_hi[MAX_FORBIDDEN];
+static unsigned int nr_forbidden;
+
+void fuzz_forbid(uint64_t lo, uint64_t hi)
+{
+    if ( nr_forbidden < MAX_FORBIDDEN )
+    {
+        forbid_lo[nr_forbidden] = lo;
+        forbid_hi[nr_forbidden++] = hi;
+    }
+}
+
+static uint64_t allowed(uint64_t v)
+{
+    for ( unsigned int i = 0; i < nr_forbidden; i++ )
+    {
+        if ( v >= forbid_lo[i] && v < forbid_hi[i] )
+            v = forbid_hi[i] + (v - forbid_lo[i]) % 4096;
+        if ( (uint32_t)v >= forbid_lo[i] && (uint32_t)v < forbid_hi[i] )
+            v = (v & ~0xffffffffULL) | (uint32_t)(forbid_hi[i] + ((uint32_t)v - forbid_lo[i]) % 4096);
+    }
+    return v;
+}
+
 static const uint64_t boundaries[] = {
     0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 127, 128, 255, 256, 511,
     512, 1023, 1024, 4095, 4096, 0x7fff, 0x8000, 0xffff, 0x10000, 0xfffff,
@@ -37,11 +62,11 @@ uint64_t fuzz_boundary(void)
     switch ( fuzz_below(8) )
     {
     case 0:
-        return v + 1;
+        return allowed(v + 1);
     case 1:
-        return v - 1;
+        return allowed(v - 1);
     default:
-        return v;
+        return allowed(v);
     }
 }
 
@@ -55,7 +80,7 @@ uint64_t fuzz_int(void)
     case 2:
         return fuzz_boundary();
     default:
-        return fuzz_rand();
+        return allowed(fuzz_rand());
     }
 }
 
@@ -186,7 +211,7 @@ void fuzz_fill(void *buf, size_t n)
             v = fuzz_addr();
             break;
         default:
-            v = fuzz_rand();
+            v = allowed(fuzz_rand());
             break;
         }
         memcpy(p + i, &v, 8);

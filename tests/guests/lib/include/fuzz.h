@@ -49,7 +49,7 @@ struct fuzz_env {
 /* Random source: xorshift64*, seeded once. */
 void fuzz_seed(uint64_t seed);
 uint64_t fuzz_rand(void);
-static inline unsigned long fuzz_below(unsigned long n)
+static inline uint64_t fuzz_below(uint64_t n)
 {
     return n ? fuzz_rand() % n : 0;
 }
@@ -57,6 +57,14 @@ static inline bool fuzz_chance(unsigned int percent)
 {
     return fuzz_below(100) < percent;
 }
+
+/*
+ * Values the fuzzer must never produce, because the hypervisor may take
+ * any integer for an address and the fuzzer lives there (an HVM guest's
+ * image at 1 MiB is writable): [lo, hi), also as the low 32 bits.  Values
+ * that fall inside move just past it.
+ */
+void fuzz_forbid(uint64_t lo, uint64_t hi);
 
 /* A boundary value (0, 1, 2^n +- 1, -1 ...), sometimes nudged by +-1. */
 uint64_t fuzz_boundary(void);
