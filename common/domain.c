@@ -318,6 +318,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     stop_all_vcpus(d);
     if ( d->domain_id == 0 )
         hardware_domain_gone(d);
+    send_global_virq(VIRQ_DOM_EXC);     /* the toolstack looks at getdomaininfo */
     domain_reap_later(d);
 }
 
@@ -340,6 +341,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     stop_all_vcpus(d);
     if ( d->domain_id == 0 )
         hardware_domain_gone(d);
+    send_global_virq(VIRQ_DOM_EXC);
     domain_reap_later(d);
 }
 
@@ -356,6 +358,8 @@ void domain_destroy(struct domain *d)
     if ( *pp )
         *pp = d->next_in_list;
     spin_unlock(&domlist_lock);
+    /* Far ends go unbound before anything they point at goes. */
+    evtchn_close_all(d);
     for_each_vcpu(d, v)
     {
         if ( v->timer_initialised )
@@ -379,6 +383,7 @@ void domain_destroy(struct domain *d)
     else
         printk("Domain %u destroyed: %lu pages freed, %lu MiB free\n", d->domain_id, freed,
                avail_heap_pages() >> (20 - PAGE_SHIFT));
+    send_global_virq(VIRQ_DOM_EXC);
     xfree(d->vcpu);
     hypercall_log_free(d);
     xfree(d);

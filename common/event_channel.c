@@ -1,15 +1,24 @@
 /*
- * event_channel_op for ports a domain binds for itself: bind_ipi,
- * bind_virq, send, unmask, close, status-less.  Delivery follows the
+ * event_channel_op: ports bound to IPIs, VIRQs and PIRQs, and channels
+ * between domains (alloc_unbound, bind_interdomain), with status, bind_vcpu,
+ * reset and close, answering as Xen 4.17 does.  Delivery follows the
  * 2-level ABI: set the pending bit; if the port is not masked, set the
  * selector bit in the target vCPU's vcpu_info; if that was clear, set
  * evtchn_upcall_pending and kick the vCPU so the upcall is delivered.
+ *
+ * Locking: each domain's evtchn_lock covers its ports.  Changing an
+ * interdomain binding (bind, close, a domain's teardown) also takes
+ * interdomain_lock first and then both domains' locks, lower domain id
+ * first; so while a domain holds its own lock, the far end of each of its
+ * interdomain ports stays bound and that domain stays alive (it closes its
+ * ports, which needs this lock, before anything of it is freed).
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/event.h>
 #include <keel/sched.h>
 #include <keel/xmalloc.h>
+#include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/hvm/hvm.h>
@@ -24,6 +33,26 @@ struct evtchn_bind_virq { uint32_t virq; uint32_t vcpu; evtchn_port_t port; };
 struct evtchn_port_arg { evtchn_port_t port; };
 struct evtchn_bind_pirq { uint32_t pirq; uint32_t flags; evtchn_port_t port; };
 #define BIND_PIRQ__WILL_SHARE 1
+struct evtchn_alloc_unbound { domid_t dom, remote_dom; evtchn_port_t port; };
+struct evtchn_bind_interdomain { domid_t remote_dom; evtchn_port_t remote_port, local_port; };
+struct evtchn_bind_vcpu { evtchn_port_t port; uint32_t vcpu; };
+struct evtchn_reset { domid_t dom; };
+struct evtchn_status {
+    domid_t dom;
+    evtchn_port_t port;
+    uint32_t status;
+    uint32_t vcpu;
+    union {
+        struct { domid_t dom; } unbound;
+        struct { domid_t dom; evtchn_port_t port; } interdomain;
+        uint32_t pirq;
+        uint32_t virq;
+    } u;
+};
+enum { EVTCHNSTAT_closed, EVTCHNSTAT_unbound, EVTCHNSTAT_interdomain, EVTCHNSTAT_pirq,
+       EVTCHNSTAT_virq, EVTCHNSTAT_ipi };
+
+static DEFINE_SPINLOCK(interdomain_lock);
 
 int evtchn_init(struct domain *d)
 {
@@ -116,10 +145,25 @@ void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
 
 static int alloc_port(struct domain *d)
 {
+    /* A dying domain takes no new ports (Xen: get_free_port). */
+    if ( d->state == DOMAIN_dying )
+        return -EINVAL;
     for ( unsigned int p = 1; p < EVTCHN_MAX_PORTS; p++ )
         if ( d->evtchn[p].state == ECS_FREE )
             return p;
     return -ENOSPC;
+}
+
+static bool port_valid(unsigned int port)
+{
+    return port != 0 && port < EVTCHN_MAX_PORTS;
+}
+
+/* Xen's virq_is_global(): per-vCPU VIRQs are the timer, debug and PMU ones. */
+static bool virq_is_global(unsigned int virq)
+{
+    return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF &&
+           virq != VIRQ_XENPMU;
 }
 
 static long bind_ipi(struct domain *d, uint64_t arg)
@@ -147,6 +191,9 @@ static long bind_virq(struct domain *d, uint64_t arg)
     if ( copy_from_guest(&b, arg, sizeof(b)) )
         return -EFAULT;
     if ( b.virq >= NR_VIRQS )
+        return -EINVAL;
+    /* Global VIRQs are bound on vCPU 0 and moved with bind_vcpu (Xen). */
+    if ( virq_is_global(b.virq) && b.vcpu != 0 )
         return -EINVAL;
     if ( b.vcpu >= d->max_vcpus || !(v = d->vcpu[b.vcpu]) )
         return -ENOENT;
@@ -199,70 +246,397 @@ void evtchn_unmask_port(struct domain *d, unsigned int port)
         mark_upcall(d->vcpu[d->evtchn[port].notify_vcpu], port);
 }
 
-static long port_op(struct domain *d, unsigned int cmd, uint64_t arg)
+/* Both domains' port locks, lower id first (interdomain_lock held). */
+static void lock_pair(struct domain *a, struct domain *b)
 {
-    struct evtchn_port_arg a;
-    struct evtchn *chn;
-    struct shared_info *si = d->arch.shared_info;
+    if ( a == b )
+    {
+        spin_lock(&a->evtchn_lock);
+        return;
+    }
+    if ( a->domain_id > b->domain_id )
+    {
+        struct domain *t = a;
+
+        a = b;
+        b = t;
+    }
+    spin_lock(&a->evtchn_lock);
+    spin_lock(&b->evtchn_lock);
+}
+
+static void unlock_pair(struct domain *a, struct domain *b)
+{
+    if ( a != b )
+        spin_unlock(&b->evtchn_lock);
+    spin_unlock(&a->evtchn_lock);
+}
+
+/* "dom" of an argument: DOMID_SELF or an id, for the calling domain. */
+static struct domain *domain_of_arg(struct domain *self, domid_t dom)
+{
+    return dom == DOMID_SELF || dom == self->domain_id ? self : get_domain_by_id(dom);
+}
+
+static void clear_pending(struct domain *d, unsigned int port)
+{
+    __atomic_and_fetch(&d->arch.shared_info->evtchn_pending[port / 64],
+                       ~(1UL << (port % 64)), __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Close one port of d (d's lock held; for an interdomain port the far
+ * domain's lock and interdomain_lock too).  As on Xen, the far end of an
+ * interdomain channel becomes unbound for d, and the port's pending bit
+ * and vCPU binding are cleared for whoever takes it next.
+ */
+static long close_port_locked(struct domain *d, unsigned int port)
+{
+    struct evtchn *chn = &d->evtchn[port];
+
+    switch ( chn->state )
+    {
+    case ECS_FREE:
+    case ECS_RESERVED:
+        return -EINVAL;
+    case ECS_VIRQ:
+        if ( d->vcpu[chn->notify_vcpu] &&
+             d->vcpu[chn->notify_vcpu]->virq_to_port[chn->virq] == port )
+            d->vcpu[chn->notify_vcpu]->virq_to_port[chn->virq] = 0;
+        else if ( d->vcpu[0] && d->vcpu[0]->virq_to_port[chn->virq] == port )
+            d->vcpu[0]->virq_to_port[chn->virq] = 0;
+        break;
+    case ECS_PIRQ:
+        pirq_unbind(d, chn->pirq);
+        break;
+    case ECS_INTERDOMAIN:
+    {
+        struct evtchn *far = &chn->remote_dom->evtchn[chn->remote_port];
+
+        far->state = ECS_UNBOUND;
+        far->remote_domid = d->domain_id;
+        far->remote_dom = NULL;
+        break;
+    }
+    default:
+        break;
+    }
+    clear_pending(d, port);
+    *chn = (struct evtchn){ .state = ECS_FREE };
+    return 0;
+}
+
+/* EVTCHNOP_close: an interdomain port needs both ends locked. */
+static long close_port(struct domain *d, unsigned int port)
+{
+    struct domain *far = NULL;
+    long rc;
+
+    if ( !port_valid(port) )
+        return -EINVAL;
+    spin_lock(&interdomain_lock);
+    spin_lock(&d->evtchn_lock);
+    if ( d->evtchn[port].state == ECS_INTERDOMAIN )
+        far = d->evtchn[port].remote_dom;
+    if ( far && far != d )
+    {
+        /* The binding cannot change under interdomain_lock: relock in order. */
+        spin_unlock(&d->evtchn_lock);
+        lock_pair(d, far);
+    }
+    rc = close_port_locked(d, port);
+    if ( far && far != d )
+        unlock_pair(d, far);
+    else
+        spin_unlock(&d->evtchn_lock);
+    spin_unlock(&interdomain_lock);
+    return rc;
+}
+
+void evtchn_close_all(struct domain *d)
+{
+    if ( !d->evtchn )
+        return;
+    for ( unsigned int port = 1; port < EVTCHN_MAX_PORTS; port++ )
+        if ( d->evtchn[port].state != ECS_FREE && d->evtchn[port].state != ECS_RESERVED )
+            close_port(d, port);
+}
+
+/*
+ * EVTCHNOP_alloc_unbound: a port of dom (itself, or any for dom0: Xen's
+ * XSM_TARGET) that remote_dom may bind.  As on Xen, remote_dom need not
+ * exist yet.
+ */
+static long alloc_unbound(struct domain *cur, uint64_t arg)
+{
+    struct evtchn_alloc_unbound a;
+    struct domain *d;
+    int port;
 
     if ( copy_from_guest(&a, arg, sizeof(a)) )
         return -EFAULT;
-    if ( a.port == 0 || a.port >= EVTCHN_MAX_PORTS ||
-         (chn = &d->evtchn[a.port])->state == ECS_FREE )
-        return -EINVAL;
-    switch ( cmd )
+    if ( !(d = domain_of_arg(cur, a.dom)) )
+        return -ESRCH;
+    spin_lock(&d->evtchn_lock);
+    if ( (port = alloc_port(d)) < 0 )
     {
-    case EVTCHNOP_send:
-        if ( chn->state != ECS_IPI )
-            return -EINVAL;
-        evtchn_set_pending(d->vcpu[chn->notify_vcpu], a.port);
+        spin_unlock(&d->evtchn_lock);
+        return port;
+    }
+    if ( xsm_target_op(cur, d, XSM_evtchn_unbound) )
+    {
+        spin_unlock(&d->evtchn_lock);
+        return -EPERM;
+    }
+    d->evtchn[port] = (struct evtchn){
+        .state = ECS_UNBOUND,
+        .remote_domid = a.remote_dom == DOMID_SELF ? cur->domain_id : a.remote_dom,
+    };
+    spin_unlock(&d->evtchn_lock);
+    a.port = port;
+    return copy_to_guest(arg, &a, sizeof(a));
+}
+
+/* EVTCHNOP_bind_interdomain: the caller's new port to remote_dom's unbound one. */
+static long bind_interdomain(struct domain *ld, uint64_t arg)
+{
+    struct evtchn_bind_interdomain b;
+    struct domain *rd;
+    struct evtchn *rchn;
+    int lport;
+    long rc = 0;
+
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
+        return -EFAULT;
+    spin_lock(&interdomain_lock);
+    if ( !(rd = domain_of_arg(ld, b.remote_dom)) || rd->state == DOMAIN_dying )
+    {
+        spin_unlock(&interdomain_lock);
+        return -ESRCH;
+    }
+    lock_pair(ld, rd);
+    /* Xen's order: a free local port, then the remote port's state. */
+    if ( (lport = alloc_port(ld)) < 0 )
+        rc = lport;
+    else if ( !port_valid(b.remote_port) ||
+              (rchn = &rd->evtchn[b.remote_port])->state != ECS_UNBOUND ||
+              rchn->remote_domid != ld->domain_id )
+        rc = -EINVAL;
+    else
+    {
+        ld->evtchn[lport] = (struct evtchn){ .state = ECS_INTERDOMAIN, .remote_dom = rd,
+                                             .remote_port = b.remote_port };
+        rchn->state = ECS_INTERDOMAIN;
+        rchn->remote_dom = ld;
+        rchn->remote_port = lport;
+        /* Notifications sent while the far end was unbound were dropped. */
+        evtchn_set_pending(ld->vcpu[0], lport);
+    }
+    unlock_pair(ld, rd);
+    spin_unlock(&interdomain_lock);
+    if ( rc )
+        return rc;
+    b.local_port = lport;
+    return copy_to_guest(arg, &b, sizeof(b));
+}
+
+/* EVTCHNOP_send (d's lock held). */
+static long send_port(struct domain *d, unsigned int port)
+{
+    struct evtchn *chn = &d->evtchn[port];
+
+    switch ( chn->state )
+    {
+    case ECS_IPI:
+        evtchn_set_pending(d->vcpu[chn->notify_vcpu], port);
         return 0;
-    case EVTCHNOP_unmask:
-        /* Unmasking a pending port raises it, as the ABI says. */
-        __atomic_and_fetch(&si->evtchn_mask[a.port / 64], ~(1UL << (a.port % 64)),
-                           __ATOMIC_SEQ_CST);
-        if ( __atomic_load_n(&si->evtchn_pending[a.port / 64], __ATOMIC_SEQ_CST) &
-             (1UL << (a.port % 64)) )
-            mark_upcall(d->vcpu[chn->notify_vcpu], a.port);
-        return 0;
-    case EVTCHNOP_close:
-        if ( chn->state == ECS_VIRQ )
-            d->vcpu[chn->notify_vcpu]->virq_to_port[chn->virq] = 0;
-        if ( chn->state == ECS_PIRQ )
-            pirq_unbind(d, chn->pirq);
-        chn->state = ECS_FREE;
+    case ECS_INTERDOMAIN:
+    {
+        struct domain *rd = chn->remote_dom;
+        unsigned int rport = chn->remote_port;
+        struct vcpu *rv = rd->vcpu[rd->evtchn[rport].notify_vcpu];
+
+        if ( rv )
+            evtchn_set_pending(rv, rport);
         return 0;
     }
-    return -ENOSYS;
+    case ECS_UNBOUND:
+        return 0;                       /* nobody there yet: dropped, as on Xen */
+    default:
+        return -EINVAL;
+    }
+}
+
+/* EVTCHNOP_status of a port of dom (itself, or any for dom0). */
+static long port_status(struct domain *cur, uint64_t arg)
+{
+    struct evtchn_status st;
+    struct domain *d;
+    const struct evtchn *chn;
+    static const uint8_t stat_of[] = {
+        [ECS_FREE] = EVTCHNSTAT_closed, [ECS_RESERVED] = EVTCHNSTAT_closed,
+        [ECS_IPI] = EVTCHNSTAT_ipi, [ECS_VIRQ] = EVTCHNSTAT_virq,
+        [ECS_PIRQ] = EVTCHNSTAT_pirq, [ECS_UNBOUND] = EVTCHNSTAT_unbound,
+        [ECS_INTERDOMAIN] = EVTCHNSTAT_interdomain,
+    };
+
+    if ( copy_from_guest(&st, arg, sizeof(st)) )
+        return -EFAULT;
+    if ( !(d = domain_of_arg(cur, st.dom)) )
+        return -ESRCH;
+    if ( st.port >= EVTCHN_MAX_PORTS )
+        return -EINVAL;
+    if ( xsm_target_op(cur, d, XSM_evtchn_status) )
+        return -EPERM;
+    spin_lock(&d->evtchn_lock);
+    chn = &d->evtchn[st.port];
+    memset(&st.u, 0, sizeof(st.u));
+    st.status = stat_of[chn->state];
+    st.vcpu = chn->notify_vcpu;
+    switch ( chn->state )
+    {
+    case ECS_UNBOUND:
+        st.u.unbound.dom = chn->remote_domid;
+        break;
+    case ECS_INTERDOMAIN:
+        st.u.interdomain.dom = chn->remote_dom->domain_id;
+        st.u.interdomain.port = chn->remote_port;
+        break;
+    case ECS_PIRQ:
+        st.u.pirq = chn->pirq;
+        break;
+    case ECS_VIRQ:
+        st.u.virq = chn->virq;
+        break;
+    }
+    spin_unlock(&d->evtchn_lock);
+    return copy_to_guest(arg, &st, sizeof(st));
+}
+
+/* EVTCHNOP_bind_vcpu: which vCPU a port notifies (d's lock held). */
+static long bind_vcpu(struct domain *d, uint64_t arg)
+{
+    struct evtchn_bind_vcpu b;
+    struct evtchn *chn;
+
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
+        return -EFAULT;
+    if ( b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu] )
+        return -ENOENT;
+    if ( !port_valid(b.port) )
+        return -EINVAL;
+    chn = &d->evtchn[b.port];
+    switch ( chn->state )
+    {
+    case ECS_VIRQ:
+        if ( !virq_is_global(chn->virq) )
+            return -EINVAL;
+        break;
+    case ECS_UNBOUND:
+    case ECS_INTERDOMAIN:
+    case ECS_PIRQ:
+        break;
+    default:
+        return -EINVAL;
+    }
+    chn->notify_vcpu = b.vcpu;
+    return 0;
+}
+
+/* EVTCHNOP_reset: every port of dom (itself, or any for dom0) closed. */
+static long reset_ports(struct domain *cur, uint64_t arg)
+{
+    struct evtchn_reset r;
+    struct domain *d;
+
+    if ( copy_from_guest(&r, arg, sizeof(r)) )
+        return -EFAULT;
+    if ( !(d = domain_of_arg(cur, r.dom)) )
+        return -ESRCH;
+    if ( xsm_target_op(cur, d, XSM_evtchn_reset) )
+        return -EPERM;
+    evtchn_close_all(d);
+    return 0;
+}
+
+/* Operations on the caller's own ports, under its lock. */
+static long local_op(struct domain *d, unsigned int cmd, uint64_t arg)
+{
+    struct evtchn_port_arg a;
+    struct shared_info *si = d->arch.shared_info;
+
+    switch ( cmd )
+    {
+    case EVTCHNOP_bind_ipi:
+        return bind_ipi(d, arg);
+    case EVTCHNOP_bind_virq:
+        return bind_virq(d, arg);
+    case EVTCHNOP_bind_pirq:
+        return bind_pirq(d, arg);
+    case EVTCHNOP_bind_vcpu:
+        return bind_vcpu(d, arg);
+    }
+    if ( copy_from_guest(&a, arg, sizeof(a)) )
+        return -EFAULT;
+    if ( !port_valid(a.port) || d->evtchn[a.port].state == ECS_FREE )
+        return -EINVAL;
+    if ( cmd == EVTCHNOP_send )
+        return send_port(d, a.port);
+    /* EVTCHNOP_unmask: unmasking a pending port raises it, as the ABI says. */
+    __atomic_and_fetch(&si->evtchn_mask[a.port / 64], ~(1UL << (a.port % 64)),
+                       __ATOMIC_SEQ_CST);
+    if ( __atomic_load_n(&si->evtchn_pending[a.port / 64], __ATOMIC_SEQ_CST) &
+         (1UL << (a.port % 64)) )
+        mark_upcall(d->vcpu[d->evtchn[a.port].notify_vcpu], a.port);
+    return 0;
 }
 
 long do_event_channel_op(unsigned long cmd, uint64_t arg)
 {
     struct domain *d = current->domain;
+    struct evtchn_port_arg a;
     long rc;
 
     if ( !d->evtchn )
         return -ENOSYS;
-    spin_lock(&d->evtchn_lock);
     switch ( cmd )
     {
     case EVTCHNOP_bind_ipi:
-        rc = bind_ipi(d, arg);
-        break;
     case EVTCHNOP_bind_virq:
-        rc = bind_virq(d, arg);
-        break;
     case EVTCHNOP_bind_pirq:
-        rc = bind_pirq(d, arg);
-        break;
+    case EVTCHNOP_bind_vcpu:
     case EVTCHNOP_send:
     case EVTCHNOP_unmask:
+        spin_lock(&d->evtchn_lock);
+        rc = local_op(d, cmd, arg);
+        spin_unlock(&d->evtchn_lock);
+        return rc;
     case EVTCHNOP_close:
-        rc = port_op(d, cmd, arg);
-        break;
-    default:
-        rc = -ENOSYS;                 /* interdomain, FIFO: with the events work */
+        if ( copy_from_guest(&a, arg, sizeof(a)) )
+            return -EFAULT;
+        return close_port(d, a.port);
+    case EVTCHNOP_alloc_unbound:
+        return alloc_unbound(d, arg);
+    case EVTCHNOP_bind_interdomain:
+        return bind_interdomain(d, arg);
+    case EVTCHNOP_status:
+        return port_status(d, arg);
+    case EVTCHNOP_reset:
+        return reset_ports(d, arg);
     }
-    spin_unlock(&d->evtchn_lock);
-    return rc;
+    return -ENOSYS;                     /* FIFO (init_control, expand_array...) */
+}
+
+void send_global_virq(unsigned int virq)
+{
+    struct domain *hw = get_domain_by_id(0);
+    unsigned int port;
+
+    if ( !hw || !hw->evtchn || !hw->vcpu[0] || virq >= NR_VIRQS )
+        return;
+    spin_lock(&hw->evtchn_lock);
+    port = hw->vcpu[0]->virq_to_port[virq];
+    if ( port && hw->evtchn[port].state == ECS_VIRQ )
+        evtchn_set_pending(hw->vcpu[hw->evtchn[port].notify_vcpu], port);
+    spin_unlock(&hw->evtchn_lock);
 }

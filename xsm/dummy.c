@@ -25,6 +25,9 @@ int xsm_target_op(const struct domain *src, const struct domain *target,
     {
     case XSM_hvm_param:
     case XSM_add_to_physmap:
+    case XSM_evtchn_unbound:
+    case XSM_evtchn_status:
+    case XSM_evtchn_reset:
         return src == target || src->is_privileged ? 0 : -EPERM;
     }
     return -EPERM;

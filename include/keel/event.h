@@ -1,8 +1,8 @@
 /*
  * Event channels, 2-level ABI: a port is bit p%64 of word p/64 in the
- * shared_info pending and mask arrays.  This first cut knows the ports a
- * domain binds for itself (IPIs and VIRQs); inter-domain channels come
- * with the events work.
+ * shared_info pending and mask arrays.  A port is bound to an IPI, a VIRQ,
+ * a PIRQ, or another domain's port (unbound: offered to one remote domain;
+ * interdomain: both ends point at each other).
  */
 #ifndef KEEL_EVENT_H
 #define KEEL_EVENT_H
@@ -11,17 +11,21 @@
 
 #define EVTCHN_MAX_PORTS  1024      /* of the ABI's 4096 */
 
-enum evtchn_state { ECS_FREE, ECS_IPI, ECS_VIRQ, ECS_RESERVED, ECS_PIRQ };
+enum evtchn_state { ECS_FREE, ECS_IPI, ECS_VIRQ, ECS_RESERVED, ECS_PIRQ,
+                    ECS_UNBOUND, ECS_INTERDOMAIN };
+
+struct domain;
+struct vcpu;
 
 struct evtchn {
     uint8_t state;
     uint16_t notify_vcpu;
     uint32_t virq;
     uint32_t pirq;                  /* ECS_PIRQ: physical interrupt (asm/irq_pirq.h) */
+    domid_t remote_domid;           /* ECS_UNBOUND: who may bind it */
+    uint16_t remote_port;           /* ECS_INTERDOMAIN: the other end */
+    struct domain *remote_dom;
 };
-
-struct domain;
-struct vcpu;
 
 int evtchn_init(struct domain *d);
 void evtchn_destroy(struct domain *d);
@@ -33,5 +37,12 @@ int evtchn_port_poll(struct domain *d, unsigned int port);
 void evtchn_unmask_port(struct domain *d, unsigned int port);
 /* Deliver a virtual IRQ if the vCPU bound one. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+/* A global VIRQ (VIRQ_DOM_EXC...) to the hardware domain, if it bound it. */
+void send_global_virq(unsigned int virq);
+/*
+ * A dying domain's ports, all closed before its vCPUs go: the other end of
+ * each interdomain channel becomes unbound again, as on Xen.
+ */
+void evtchn_close_all(struct domain *d);
 
 #endif /* KEEL_EVENT_H */

@@ -24,6 +24,9 @@ int xsm_privileged_op(const struct domain *d, enum xsm_op op);
 enum xsm_target_op {
     XSM_hvm_param,                  /* hvm_op set_param / get_param */
     XSM_add_to_physmap,             /* memory_op XENMEM_add_to_physmap */
+    XSM_evtchn_unbound,             /* event_channel_op alloc_unbound in target */
+    XSM_evtchn_status,              /* event_channel_op status of target's port */
+    XSM_evtchn_reset,               /* event_channel_op reset of target's ports */
 };
 
 /* 0 or -EPERM: may src do op on target? */

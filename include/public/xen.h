@@ -68,6 +68,9 @@ typedef uint16_t domid_t_abi;
 #define VIRQ_CONSOLE    2
 #define VIRQ_DOM_EXC    3
 #define VIRQ_DEBUGGER   6
+#define VIRQ_XENOPROF   7
+#define VIRQ_CON_RING   8
+#define VIRQ_XENPMU     13
 #define NR_VIRQS       24
 
 /* mmu_update: the low two bits of ptr select the request. */

@@ -36,7 +36,7 @@
     X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4, base pointers, local/MULTI/ALL flushes; no LDT, no CLEAR/COPY_PAGE") \
     X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown, poll (up to 128 ports, timeout); no remote_shutdown, watchdog") \
     X(callback_op,       30, 2, do_callback_op,        "done",    "event, failsafe, syscall, syscall32, nmi") \
-    X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, bind_pirq, send, unmask, close (2-level); no interdomain, no FIFO") \
+    X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, bind_pirq, alloc_unbound, bind_interdomain, send, unmask, close, status, bind_vcpu, reset (2-level, 1024 ports); no FIFO") \
     X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl, map/unmap_pirq (GSI, MSI, MSI-X; one MSI vector per function), eoi, pirq_eoi_gmfn_v1/v2, irq_status_query, setup_gsi, apic_read, PCI device add/remove, restore_msi, dbgp_op (dom0); no set_iobitmap, get_free_pirq, prepare_msix, pci_mmcfg_reserved, passthrough")
 
 /* Run hypercall nr with up to 5 arguments; -ENOSYS when there is none. */
