@@ -95,6 +95,13 @@ static long reservation_before;
 static long call_before, call_counted, call_unreported, call_partial;
 /* The whole run's. */
 static long pages_delta, pages_unreported, pages_partial;
+/*
+ * Xen 4.17 takes a decrease_reservation of a frame that is still mapped
+ * (guest_remove_page drops the allocation reference) and the page count
+ * drops only when the last mapping goes, in a later call: such frees are
+ * carried here until a call shows them.  Keel refuses a mapped frame.
+ */
+static long pages_deferred;
 static unsigned long accounting_errors;
 
 static bool bit(const uint8_t *map, unsigned long mfn)
@@ -994,20 +1001,76 @@ static void before(const struct fuzz_call *c)
         call_before = current_reservation();
 }
 
+/* The reservation structures a failing call passed, for the report. */
+static void dump_one(unsigned long cmd, unsigned long arg)
+{
+    const struct xen_memory_reservation *r = (const void *)arg;
+
+    if ( arg < (unsigned long)ARENA || arg >= ARENA_END )
+        return;
+    if ( (cmd & MEMOP_CMD_MASK) == XENMEM_exchange )
+    {
+        const struct xen_memory_exchange *x = (const void *)arg;
+
+        printk("    exchange in %lu x order %u, out %lu x order %u, nr_exchanged %lu\n",
+               (unsigned long)x->in.nr_extents, x->in.extent_order,
+               (unsigned long)x->out.nr_extents, x->out.extent_order,
+               (unsigned long)x->nr_exchanged);
+        return;
+    }
+    printk("    cmd %lu: list %#lx, %lu extents of order %u, flags %#x, domid %#x\n", cmd,
+           (unsigned long)r->extent_start, (unsigned long)r->nr_extents, r->extent_order,
+           r->mem_flags, r->domid);
+}
+
+static void dump_reservations(const struct fuzz_call *c)
+{
+    const struct multicall_entry *e = (const void *)c->a[0];
+
+    if ( c->nr == __HYPERVISOR_memory_op )
+        dump_one(c->a[0], c->a[1]);
+    else if ( c->a[0] >= (unsigned long)ARENA && c->a[0] < ARENA_END )
+        for ( unsigned long i = 0; i < c->a[1] && i < multicall_built; i++ )
+            if ( e[i].op == __HYPERVISOR_memory_op )
+                dump_one(e[i].args[0], e[i].args[1]);
+}
+
 /* The pages this call moved, against what it reported. */
 static void check_call_accounting(const struct fuzz_call *c, long rc)
 {
     long moved = current_reservation() - call_before;
+    long low = call_counted - call_partial - pages_deferred;
+    long high = call_counted + call_unreported + (call_counted < 0 ? -call_counted : 0);
 
     pages_delta += call_counted;
     pages_unreported += call_unreported;
     pages_partial += call_partial;
-    if ( moved >= call_counted - call_partial && moved <= call_counted + call_unreported )
+    if ( moved >= low && moved <= high )
+    {
+        /* Frees that did not happen yet, or deferred ones that happened now. */
+        if ( moved > call_counted + call_unreported )
+            pages_deferred += moved - (call_counted + call_unreported);
+        else if ( moved < call_counted - call_partial )
+            pages_deferred -= (call_counted - call_partial) - moved;
         return;
-    if ( accounting_errors++ < 8 )
-        xtf_failure("Fail: call %lu: %lu(%#lx, %#lx, %#lx) = %ld moved %ld pages, "
-                    "reported %ld (-%ld..+%ld)\n", fuzz_stats.calls, c->nr, c->a[0],
-                    c->a[1], c->a[2], rc, moved, call_counted, call_partial, call_unreported);
+    }
+    if ( accounting_errors++ >= 8 )
+        return;
+    xtf_failure("Fail: call %lu: %lu(%#lx, %#lx, %#lx) = %ld moved %ld pages, "
+                "reported %ld (-%ld..+%ld)\n", fuzz_stats.calls, c->nr, c->a[0],
+                c->a[1], c->a[2], rc, moved, call_counted, call_partial, call_unreported);
+    if ( c->nr == __HYPERVISOR_multicall && c->a[0] >= (unsigned long)ARENA &&
+         c->a[0] < ARENA_END )
+        for ( unsigned long i = 0; i < c->a[1] && i < multicall_built; i++ )
+        {
+            const struct multicall_entry *e = (const void *)c->a[0] + i * sizeof(*e);
+
+            printk("  entry %lu: %lu(%#lx, %#lx, %#lx) = %ld\n", i, (unsigned long)e->op,
+                   (unsigned long)e->args[0], (unsigned long)e->args[1],
+                   (unsigned long)e->args[2], (long)e->result);
+        }
+    if ( c->nr == __HYPERVISOR_memory_op || c->nr == __HYPERVISOR_multicall )
+        dump_reservations(c);
 }
 
 static void after(const struct fuzz_call *c, long rc)
@@ -1169,10 +1232,11 @@ static void check_alive(void)
 
     now = current_reservation();
     printk("accounting: reservation %ld pages before, %ld after, %+ld by the calls' own "
-           "counts; uncounted: up to +%ld (write-back faults), -%ld (partial extents)\n",
-           reservation_before, now, pages_delta, pages_unreported, pages_partial);
+           "counts; uncounted: up to +%ld (write-back faults), -%ld (partial extents), "
+           "%ld frees still deferred\n",
+           reservation_before, now, pages_delta, pages_unreported, pages_partial, pages_deferred);
     if ( now < reservation_before + pages_delta - pages_partial ||
-         now > reservation_before + pages_delta + pages_unreported )
+         now > reservation_before + pages_delta + pages_unreported + pages_deferred )
         xtf_failure("Fail: frame accounting: %ld pages, expected %ld (-%ld..+%ld)\n",
                     now, reservation_before + pages_delta, pages_partial, pages_unreported);
     if ( accounting_errors )
