@@ -51,8 +51,8 @@ while read -r name dir runs args; do
     if [ -n "$repro" ] || [ $rc -ne 0 ]; then
         crashes=1
         failed=1
-        echo "FAIL fuzz/$name: ${execs:-?} executions, $crashes crash, $secs s" \
-             "(reproducer: ${repro:+$dirout/$repro}${repro:-none, see $dirout/log})"
+        if [ -n "$repro" ]; then repro=$dirout/$repro; else repro="none, see $dirout/log"; fi
+        echo "FAIL fuzz/$name: ${execs:-?} executions, $crashes crash, $secs s (reproducer: $repro)"
         grep -E '^==[0-9]+==ERROR|^SUMMARY|runtime error' "$dirout/log" | head -n 3 | sed 's/^/    /'
     else
         crashes=0
