@@ -7,6 +7,8 @@
 #   make test       unit tests, QEMU boot tests, guest tests; ends with "N passed, N failed"
 #   make test-xen   the same guest tests on Debian's Xen 4.17 (the reference)
 #   make bench      benchmark guests on Keel and on Xen 4.17, side by side
+#   make fuzz       every libFuzzer target for a fixed number of executions, then
+#                   the hypercall fuzz guests' full runs (outside `make test`)
 #   make docs       regenerate docs/hypercalls.md from the hypercall table
 #   make tools      build/tools/kl, the dom0 toolstack (xl's list, info, dmesg, pause, destroy)
 #   make deps       install the Debian packages the above need (root)
@@ -37,7 +39,7 @@ ASFLAGS  := -D__ASSEMBLER__ -MMD -MP
 LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
             --no-relax --build-id=none --no-warn-rwx-segments
 
-.PHONY: tools run-bare all iso run test test-xen check unit boottest bench docs deps clean
+.PHONY: tools run-bare all iso run test test-xen check unit boottest bench fuzz docs deps clean
 all: $(O)/keel.gz
 
 $(O)/%.o: %.c
@@ -128,6 +130,11 @@ bench: $(O)/keel.gz
 	sh tests/boot/deps.sh
 	bash bench/run.sh $(O)
 	bash bench/linux-boot.sh $(O)
+
+# Host fuzzing (clang), then the guest part: both must pass.
+fuzz: $(O)/keel.gz
+	bash tests/unit/fuzz.sh $(O); h=$$?; bash tests/guests/fuzz.sh $(O); g=$$?; \
+	    [ $$h -eq 0 ] && [ $$g -eq 0 ]
 
 docs: docs/hypercalls.md
 docs/hypercalls.md: arch/x86/include/asm/pv_hypercalls.h tools/build/gen-hypercall-doc.sh

@@ -127,9 +127,11 @@ void domain_attach_page(struct domain *d, struct page_info *pg)
     d->tot_pages++;
 }
 
-static void free_domain_frames(struct domain *d)
+/* Every frame on d's list back to the heap; returns how many there were. */
+static unsigned long free_domain_frames(struct domain *d)
 {
     struct page_info *pg = d->page_list;
+    unsigned long n = 0;
 
     while ( pg )
     {
@@ -141,9 +143,11 @@ static void free_domain_frames(struct domain *d)
         pg->list.next = pg->list.prev = NULL;
         free_heap_pages(pg, 0);
         d->tot_pages--;
+        n++;
         pg = next;
     }
     d->page_list = NULL;
+    return n;
 }
 
 struct domain *get_domain_by_id(domid_t domid)
@@ -320,6 +324,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     if ( d->domain_id == 0 )
         hardware_domain_gone(d);
     send_global_virq(VIRQ_DOM_EXC);     /* the toolstack looks at getdomaininfo */
+    domain_reap_later(d);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
@@ -342,13 +347,14 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     if ( d->domain_id == 0 )
         hardware_domain_gone(d);
     send_global_virq(VIRQ_DOM_EXC);
+    domain_reap_later(d);
 }
 
 void domain_destroy(struct domain *d)
 {
     struct domain **pp;
     struct vcpu *v;
-    unsigned long freed;
+    unsigned long owned, freed;
 
     d->state = DOMAIN_dying;
     spin_lock(&domlist_lock);
@@ -373,9 +379,15 @@ void domain_destroy(struct domain *d)
     }
     arch_domain_destroy(d);
     evtchn_destroy(d);
-    freed = d->tot_pages;
-    free_domain_frames(d);
-    printk("Domain %u destroyed: %lu frames returned\n", d->domain_id, freed);
+    owned = d->tot_pages;
+    freed = free_domain_frames(d);
+    /* The count and the list must agree: a frame on neither would be lost. */
+    if ( freed != owned || d->tot_pages )
+        printk(KLOG_ERR "Domain %u destroyed: frame accounting broken: %lu frames on its "
+               "list, %lu counted\n", d->domain_id, freed, owned);
+    else
+        printk("Domain %u destroyed: %lu pages freed, %lu MiB free\n", d->domain_id, freed,
+               avail_heap_pages() >> (20 - PAGE_SHIFT));
     send_global_virq(VIRQ_DOM_EXC);
     xfree(d->vcpu);
     hypercall_log_free(d);

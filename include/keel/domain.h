@@ -78,6 +78,8 @@ struct domain *get_domain_by_id(domid_t domid);
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cpu);
 void domain_destroy(struct domain *d);
+/* A domU that shut down or crashed: destroyed once its vCPUs are off every CPU. */
+void domain_reap_later(struct domain *d);
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);

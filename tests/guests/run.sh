@@ -11,7 +11,8 @@
 # 90), SETTLE (s to keep reading after the verdict, default 1), REGEX_WAIT
 # (s to wait after the verdict for the expected console regex, default 10),
 # QEMU_CPU (pv64, default max,-smap), QEMU_CPU_HVM (pvh/hvm64, default max:
-# SVM with nested paging under TCG).
+# SVM with nested paging under TCG), GUEST_ARGS (appended to the guest's
+# module command line, e.g. "fuzz_calls=100000" for the fuzz tests).
 # Environments: pv64 tests boot as dom0.  pvh and hvm64 tests boot as a PVH
 # domU (domain 1, no dom0): module command line "type=pvh mem=64
 # test=<name>" plus "vcpus=N" from the flags; their verdict line must come
@@ -134,11 +135,11 @@ run_one() {
     local env=$1 name=$2 flags=$3 regex=$4
     local id=$env-$name log=$RUNDIR/$env-$name.log iso=$RUNDIR/$env-$name.iso
     local elf=$GO/$env/$name.elf verdict=$RUNDIR/$env-$name.verdict
-    local cpu=$QEMU_CPU margs="" vpat='Test result: ' crash="" f reason_end=poweroff
+    local cpu=$QEMU_CPU margs=${GUEST_ARGS:-} vpat='Test result: ' crash="" f reason_end=poweroff
     local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2
     if is_hvm_env "$env"; then
         cpu=$QEMU_CPU_HVM
-        margs="type=pvh mem=64 test=$name"
+        margs="type=pvh mem=64 test=$name${GUEST_ARGS:+ $GUEST_ARGS}"
         vpat='\(d1\) Test result: '
         peer_id=2
     fi

@@ -4,31 +4,10 @@
 #   TEST_BIN    the test program, run once per group: <TEST_BIN> <group>
 #   GROUPS      its groups; a "fuzz-smoke" group runs $(OUT)/fuzz_smoke too
 #   SMOKE_RUNS  how many random inputs fuzz_smoke tries
-# and its own rules for the Keel objects and the programs.
+# and its own rules for the Keel objects and the programs.  Flags, `make
+# fuzz` options and pattern rules: host-flags.mk.
 
-HOSTCC     ?= gcc
-CLANG      ?= clang
-
-SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all \
-          -fno-omit-frame-pointer
-# Freestanding everywhere, so that <stdint.h> is the compiler's, as in
-# Keel; test files include Keel's headers before the C library's.
-BASE   := -std=gnu11 -g -O1 -Wall -Wextra -Werror -MMD -MP $(SAN) \
-          -ffreestanding -I$(TOP)/include -I$(TOP)/arch/x86/include
-# Keel's sources as in the kernel, but with the C library's names renamed
-# (keel_memcpy...) so that they never clash with, or call, libc's.
-KEEL_FLAGS := $(BASE) -fno-builtin \
-              -include $(TOP)/tests/unit/shim/keel_rename.h
-# gcc only: no loops turned into calls to libc's memset.
-GCC_KEEL_FLAGS := $(KEEL_FLAGS) -fno-tree-loop-distribute-patterns
-
-$(OUT)/gcc/%.o: %.c | $(OUT)/gcc
-	$(HOSTCC) $(BASE) -c $< -o $@
-$(OUT)/clang/%.o: %.c | $(OUT)/clang
-	$(CLANG) $(BASE) -c $< -o $@
-
-$(OUT)/gcc $(OUT)/clang:
-	mkdir -p $@
+include $(TOP)/tests/unit/host-flags.mk
 
 # A build failure fails every group; each group runs with a time limit.
 check:
@@ -53,8 +32,3 @@ check:
 	    fi; \
 	done; \
 	exit $$fail
-
-clean:
-	rm -rf $(OUT)
-
--include $(wildcard $(OUT)/gcc/*.d $(OUT)/clang/*.d)

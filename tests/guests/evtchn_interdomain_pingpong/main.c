@@ -85,7 +85,7 @@ void test_main(void)
     printk("%u round trips\n", done);
 
     check_rc("close our end", evtchn_port_cmd(EVTCHNOP_close, local), 0);
-    if ( !wait_ms(remote_state(offer, &st) == EVTCHNSTAT_closed, 30000) )
+    if ( !wait_ms(remote_state(offer, &st) == EVTCHNSTAT_closed, 30000) )  /* d1 stays: dom0 is there */
         xtf_failure("Fail: d1's port still reads status %u after we closed ours\n", st.status);
     if ( !wait_ms(evtchn_pending_in(shared_info, dom_exc.port), 30000) )
         xtf_failure("Fail: no VIRQ_DOM_EXC after d1's poweroff\n");
