@@ -1,0 +1,222 @@
+/*
+ * The emulated CMOS/RTC (ports 0x70/0x71) is this domain's own, kept from
+ * Keel's clock.  Before the fix a guest's register reads were port I/O on
+ * the host's RTC (unlocked, racing dom0 and Keel), time writes and NVRAM
+ * were dropped, and the index port read back the index.
+ *
+ * Expected (Xen 4.17's vRTC, xen/arch/x86/hvm/rtc.c: registers A = 0x26,
+ * B = 0x02 and D = 0x80 at reset, UIP in the last 244 us of a second, the
+ * index port reads 0xff and drops bit 7, time writes with SET held until
+ * SET clears and then set the domain's own offset; NVRAM per domain, as
+ * QEMU keeps it for Xen guests; Xen gives PVH domUs no RTC at all, so this
+ * is Keel's HVM platform):
+ *  - the time registers are valid BCD, the date a real one, the seconds
+ *    advance, UIP is seen, register C reports an ended update (UF);
+ *  - binary and 12-hour forms (register B) give the same time;
+ *  - NVRAM bytes keep what this domain wrote;
+ *  - setting the clock (SET, a new year and day, SET cleared) shows the
+ *    new date and keeps running; an impossible date changes nothing.
+ * Run twice at once (TESTS peer flag, when given: each domain a random
+ * year and NVRAM pattern of its own, checked over an overlapping window),
+ * no domain sees the other's clock or NVRAM.
+ */
+#include "hvm.h"
+#include "console.h"
+#include "report.h"
+#include "string.h"
+
+const char test_title[] = "CMOS/RTC: per-domain time and NVRAM";
+
+#define REG_A 0x0a
+#define REG_B 0x0b
+#define REG_C 0x0c
+#define REG_D 0x0d
+#define B_SET 0x80
+#define B_BIN 0x04
+#define B_24H 0x02
+#define NV_BASE 0x40
+#define NV_LEN  32
+
+static uint8_t cmos(uint8_t reg)
+{
+    outb(reg, 0x70);
+    return inb(0x71);
+}
+
+static void cmos_set(uint8_t reg, uint8_t v)
+{
+    outb(reg, 0x70);
+    outb(v, 0x71);
+}
+
+static unsigned int bcd(uint8_t v)
+{
+    return (v >> 4) * 10 + (v & 0xf);
+}
+
+static bool is_bcd(uint8_t v, unsigned int lo, unsigned int hi)
+{
+    return (v & 0xf) <= 9 && (v >> 4) <= 9 && bcd(v) >= lo && bcd(v) <= hi;
+}
+
+static uint8_t to_bcd(unsigned int v)
+{
+    return ((v / 10) << 4) | (v % 10);
+}
+
+/* The date and time, BCD 24-hour as at reset; false if a field is no BCD. */
+struct rtc_time { unsigned int sec, min, hour, mday, mon, year; };
+static bool read_time(struct rtc_time *t)
+{
+    uint8_t s = cmos(0), mi = cmos(2), h = cmos(4), d = cmos(7), mo = cmos(8), y = cmos(9);
+    uint8_t c = cmos(0x32);
+
+    if ( !is_bcd(s, 0, 59) || !is_bcd(mi, 0, 59) || !is_bcd(h, 0, 23) || !is_bcd(d, 1, 31) ||
+         !is_bcd(mo, 1, 12) || !is_bcd(y, 0, 99) || !is_bcd(c, 19, 99) )
+    {
+        xtf_failure("Fail: RTC %02x%02x-%02x-%02x %02x:%02x:%02x is not valid BCD\n",
+                    c, y, mo, d, h, mi, s);
+        return false;
+    }
+    *t = (struct rtc_time){ bcd(s), bcd(mi), bcd(h), bcd(d), bcd(mo), bcd(c) * 100 + bcd(y) };
+    return true;
+}
+
+static void check_registers(void)
+{
+    check_eq("index port 0x70 reads", inb(0x70), 0xff);
+    check_eq("register A (UIP masked)", cmos(REG_A) & 0x7f, 0x26);
+    check_eq("register B at reset", cmos(REG_B), B_24H);
+    check_eq("register D", cmos(REG_D), 0x80);
+}
+
+static void check_running(void)
+{
+    struct rtc_time t0, t1;
+    bool uip = false, uf = false;
+    uint64_t end = tsc_after_ms(6000);
+
+    if ( !read_time(&t0) )
+        return;
+    printk("RTC %04u-%02u-%02u %02u:%02u:%02u\n", t0.year, t0.mon, t0.mday, t0.hour, t0.min,
+           t0.sec);
+    if ( t0.year < 2020 )
+        xtf_failure("Fail: year %u: not the host's time of day\n", t0.year);
+    (void)cmos(REG_C);
+    while ( rdtsc() < end && !(uip && uf) )
+    {
+        uip |= cmos(REG_A) & 0x80;
+        uf |= cmos(REG_C) & 0x10;
+    }
+    if ( !read_time(&t1) )
+        return;
+    printk("after waiting: %02u:%02u:%02u, UIP %s, UF %s\n", t1.hour, t1.min, t1.sec,
+           uip ? "seen" : "never", uf ? "seen" : "never");
+    if ( t1.sec == t0.sec && t1.min == t0.min )
+        xtf_failure("Fail: the RTC did not advance\n");
+    if ( !uip )
+        xtf_failure("Fail: register A never showed update-in-progress\n");
+    if ( !uf )
+        xtf_failure("Fail: register C never showed an ended update\n");
+}
+
+static void check_forms(void)
+{
+    uint8_t h24, hbin, h12, min1, min2;
+
+    min1 = cmos(2);
+    h24 = cmos(4);
+    cmos_set(REG_B, B_24H | B_BIN);
+    hbin = cmos(4);
+    check_eq("register B binary", cmos(REG_B), B_24H | B_BIN);
+    if ( cmos(0) > 59 )
+        xtf_failure("Fail: binary seconds %u\n", cmos(0));
+    cmos_set(REG_B, 0);                     /* BCD, 12-hour */
+    h12 = cmos(4);
+    min2 = cmos(2);
+    cmos_set(REG_B, B_24H);
+    printk("hour: BCD %02x, binary %u, 12-hour %02x\n", h24, hbin, h12);
+    if ( min1 != min2 )
+        return;                             /* an hour may have begun in between */
+    if ( hbin != bcd(h24) )
+        xtf_failure("Fail: binary hour %u, BCD hour %02x\n", hbin, h24);
+    if ( !is_bcd(h12 & 0x7f, 1, 12) ||
+         (bcd(h12 & 0x7f) % 12) + ((h12 & 0x80) ? 12 : 0) != bcd(h24) )
+        xtf_failure("Fail: 12-hour %02x does not match 24-hour %02x\n", h12, h24);
+}
+
+static uint8_t pattern(unsigned int seed, unsigned int i)
+{
+    return (uint8_t)(seed * 7 + i * 29 + 1);
+}
+
+static unsigned int check_nvram(unsigned int seed, bool write)
+{
+    unsigned int bad = 0;
+
+    for ( unsigned int i = 0; i < NV_LEN; i++ )
+    {
+        /* Bit 7 of the index (NMI disable) must not change the register. */
+        uint8_t idx = (NV_BASE + i) | (i & 1 ? 0x80 : 0);
+
+        if ( write )
+            cmos_set(idx, pattern(seed, i));
+        else
+            bad += cmos(idx) != pattern(seed, i);
+    }
+    return bad;
+}
+
+/* Sets the clock to year/month/day with SET; returns false on a refusal seen. */
+static void set_date(unsigned int year, unsigned int mon, unsigned int mday)
+{
+    cmos_set(REG_B, B_24H | B_SET);
+    cmos_set(9, to_bcd(year % 100));
+    cmos_set(0x32, to_bcd(year / 100));
+    cmos_set(8, to_bcd(mon));
+    cmos_set(7, to_bcd(mday));
+    cmos_set(REG_B, B_24H);
+}
+
+void test_main(void)
+{
+    unsigned int seed = (unsigned int)(rdtsc() >> 4) % 60, bad = 0;
+    unsigned int year = 2030 + seed;        /* this domain's own year, 2030-2089 */
+    struct rtc_time t;
+    uint64_t end;
+
+    check_registers();
+    check_running();
+    check_forms();
+
+    printk("This domain's year: %u, NVRAM pattern %u at %#x\n", year, seed, NV_BASE);
+    check_nvram(seed, true);
+    set_date(year, 6, 15);
+    if ( read_time(&t) && (t.year != year || t.mon != 6 || t.mday != 15) )
+        xtf_failure("Fail: after setting %u-06-15 the RTC reads %u-%02u-%02u\n", year,
+                    t.year, t.mon, t.mday);
+
+    /* An impossible date (31 June) is refused: the clock keeps its date. */
+    set_date(year, 6, 31);
+    if ( read_time(&t) && (t.mon != 6 || t.mday != 15) )
+        xtf_failure("Fail: setting %u-06-31 gave %u-%02u-%02u\n", year, t.year, t.mon, t.mday);
+
+    /* A window in which a peer domain runs the same: nothing of it shows here. */
+    end = tsc_after_ms(3000);
+    while ( rdtsc() < end )
+    {
+        bad += check_nvram(seed, false);
+        if ( read_time(&t) && (t.year != year || t.mon != 6 || t.mday != 15) )
+        {
+            xtf_failure("Fail: the year became %u-%02u-%02u (this domain set %u-06-15)\n",
+                        t.year, t.mon, t.mday, year);
+            break;
+        }
+    }
+    if ( bad )
+        xtf_failure("Fail: %u NVRAM reads differed from what this domain wrote\n", bad);
+    else
+        printk("NVRAM and clock stayed this domain's own\n");
+    if ( !xtf_status_is_failing() )
+        printk("Not vulnerable\n");
+}
