@@ -59,7 +59,7 @@ for HV in keel xen; do
     done
     WALL[$HV]=$(median < "$OUT/wall.txt")
     # One vCPU: -icount runs vCPUs in turn anyway, and Keel's boot timer
-    # self-test loses a tick on CPU1 under -icount (docs/performance.md).
+    # self-test can starve under -icount with two (QEMU runs vCPUs in turn; docs/performance.md).
     boot_once "$OUT/icount.log" "$OUT/boot1.iso" 1 -icount shift=0 >/dev/null
     ICOUNT[$HV]=$(tr -d "\r" < "$OUT/icount.log" | grep -a "^LINUX-CHECKS-DONE" | sed "s/.*uptime=//")
 done

@@ -49,6 +49,18 @@ void apic_timer_calibrate(void)
            apic_ticks_per_ms / 1000, apic_ticks_per_ms % 1000);
 }
 
+/*
+ * A secondary CPU's timer: the divider is per LAPIC and resets to divide by
+ * 2, while the rate measured on the boot CPU is for divide by 1.  Without
+ * this, every AP's timer fired at twice the delay asked for.
+ */
+void apic_timer_init_cpu(void)
+{
+    apic_write(APIC_TDCR, APIC_DIVIDE_BY_1);
+    apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+    apic_write(APIC_TMICT, 0);
+}
+
 /* Arm this CPU's timer for an absolute system time; 0 disarms it. */
 void reprogram_timer(s_time_t deadline_ns)
 {

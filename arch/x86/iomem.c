@@ -4,6 +4,7 @@
 #include <keel/bootinfo.h>
 #include <keel/domain.h>
 #include <keel/mm.h>
+#include <keel/spinlock.h>
 #include <keel/xsm.h>
 #include <asm/iomem.h>
 #include <asm/page.h>
@@ -11,6 +12,16 @@
 #include <public/errno.h>
 
 #define LOW_MIB_FRAMES 0x100
+#define RO_MMIO_MAX    64
+
+/*
+ * Device registers Keel programs itself inside BARs dom0 otherwise owns:
+ * the MSI-X tables and pending-bit arrays (Xen's mmio_ro_ranges).  Ranges
+ * are only ever added: a device's table stays protected after it goes.
+ */
+static struct { mfn_t first, last; } ro_mmio[RO_MMIO_MAX];
+static unsigned int nr_ro_mmio;
+static DEFINE_SPINLOCK(ro_mmio_lock);
 
 /* The last frame the CPU can address (CPUID 0x80000008: MAXPHYADDR). */
 mfn_t iomem_max_mfn(void)
@@ -47,6 +58,40 @@ bool iomem_permitted(const struct domain *d, mfn_t mfn)
 
     for ( unsigned int i = 0; i < io->nr; i++ )
         if ( mfn >= io->r[i].first && mfn <= io->r[i].last )
+            return true;
+    return false;
+}
+
+int iomem_add_ro_range(mfn_t first, mfn_t last)
+{
+    int rc = 0;
+
+    if ( first > last || last > iomem_max_mfn() )
+        return -EINVAL;
+    spin_lock(&ro_mmio_lock);
+    for ( unsigned int i = 0; i < nr_ro_mmio; i++ )
+        if ( ro_mmio[i].first <= first && last <= ro_mmio[i].last )
+            goto out;                   /* already covered */
+    if ( nr_ro_mmio == RO_MMIO_MAX )
+    {
+        rc = -ENOSPC;
+        goto out;
+    }
+    ro_mmio[nr_ro_mmio].first = first;
+    ro_mmio[nr_ro_mmio].last = last;
+    /* Readers take no lock: the entry is complete before the count covers it. */
+    __atomic_store_n(&nr_ro_mmio, nr_ro_mmio + 1, __ATOMIC_RELEASE);
+ out:
+    spin_unlock(&ro_mmio_lock);
+    return rc;
+}
+
+static bool in_ro_mmio(mfn_t mfn)
+{
+    unsigned int n = __atomic_load_n(&nr_ro_mmio, __ATOMIC_ACQUIRE);
+
+    for ( unsigned int i = 0; i < n; i++ )
+        if ( mfn >= ro_mmio[i].first && mfn <= ro_mmio[i].last )
             return true;
     return false;
 }
@@ -108,5 +153,5 @@ enum iomem_access iomem_mfn_access(const struct domain *d, mfn_t mfn)
     if ( !mappable(d, mfn) )
         return IOMEM_DENY;
     /* Keel drives these; dom0 may read them, as on Xen without an IOMMU. */
-    return is_hpet(mfn) || is_ioapic(mfn) ? IOMEM_RO : IOMEM_RW;
+    return is_hpet(mfn) || is_ioapic(mfn) || in_ro_mmio(mfn) ? IOMEM_RO : IOMEM_RW;
 }

@@ -112,6 +112,44 @@ static volatile uint8_t *map_table_page(paddr_t pa)
     return msix_maps[i].va;
 }
 
+/* Frames [first, last] of a table in BAR bir at offset off, length len. */
+static int protect_bar_range(unsigned int bdf, uint32_t bir_off, unsigned long len)
+{
+    paddr_t base = bar_address(bdf, bir_off & 7), first;
+
+    if ( !base )
+        return -ENODEV;                 /* BAR not assigned (yet) */
+    first = base + (bir_off & ~7u);
+    return iomem_add_ro_range(first >> PAGE_SHIFT, (first + len - 1) >> PAGE_SHIFT);
+}
+
+/*
+ * The MSI-X table and PBA of bdf become read-only to dom0, as in Xen
+ * (msix_capability_init puts both in mmio_ro_ranges): Keel writes the
+ * messages itself, and a dom0 write to an entry would redirect an
+ * interrupt behind its back.  Done when dom0 reports the device (before
+ * its driver maps the BAR) and again at map_pirq time.
+ */
+int msix_protect_tables(unsigned int bdf)
+{
+    unsigned int pos = pci_find_cap(bdf, PCI_CAP_ID_MSIX);
+    unsigned long entries;
+    int rc;
+
+    if ( !pos )
+        return 0;
+    entries = (pci_conf_read(bdf, pos + MSIX_FLAGS, 2) & MSIX_FLAGS_QSIZE) + 1;
+    rc = protect_bar_range(bdf, pci_conf_read(bdf, pos + MSIX_TABLE, 4),
+                           entries * MSIX_ENTRY_SIZE);
+    if ( !rc )
+        rc = protect_bar_range(bdf, pci_conf_read(bdf, pos + MSIX_PBA, 4),
+                               (entries + 63) / 64 * 8);
+    if ( rc && rc != -ENODEV )
+        printk(KLOG_WARNING "PCI %02x:%02x.%u: MSI-X table left writable to dom0 (%d)\n",
+               bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, rc);
+    return rc;
+}
+
 static int msix_find_entry(struct irq_desc *desc, const struct domain *d,
                            unsigned int pos, unsigned int entry)
 {
@@ -124,8 +162,9 @@ static int msix_find_entry(struct irq_desc *desc, const struct domain *d,
         return -EINVAL;
     pa = base + (table & ~7u) + entry * MSIX_ENTRY_SIZE;
     /* A BAR dom0 pointed at RAM or at Keel's own registers is refused. */
-    if ( iomem_mfn_access(d, pa >> PAGE_SHIFT) != IOMEM_RW )
+    if ( iomem_mfn_access(d, pa >> PAGE_SHIFT) == IOMEM_DENY )
         return -EINVAL;
+    msix_protect_tables(desc->bdf);
     if ( !(page = map_table_page(pa & PAGE_MASK)) )
         return -ENOMEM;
     desc->msix_entry = (volatile uint32_t *)(page + (pa & ~PAGE_MASK));

@@ -39,6 +39,7 @@ void __noreturn start_secondary(void)
     idt_load();
     cpu_init_features();
     apic_init_cpu();
+    apic_timer_init_cpu();
     hvm_cpu_up();
     __atomic_or_fetch(&cpu_online_map, cpumask_of(cpu), __ATOMIC_SEQ_CST);
     ap_started = true;

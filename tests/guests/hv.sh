@@ -61,14 +61,21 @@ grub_mkiso() {
     fi
 }
 
-# make_iso <iso> <hypervisor.gz> <hv cmdline> <guest.elf> <hv name> [module args]
+# make_iso <iso> <hypervisor.gz> <hv cmdline> <guest.elf> <hv name> [module args
+#          [<second.elf> <second module args>]]
 # One GRUB2 rescue ISO: multiboot2 the hypervisor, module2 the guest (with
-# the module's command line, e.g. "type=pvh mem=64" for a PVH domU).
+# the module's command line, e.g. "type=pvh mem=64" for a PVH domU), and
+# optionally a second module2 (a peer domU for two-domain tests).
 # Rebuilt only when an input is newer than the ISO or the cmdline changed.
 make_iso() {
-    local iso=$1 hv=$2 cmdline=$3 elf=$4 name=$5 margs=${6:-} tmp cfg
-    cfg="multiboot2 /boot/$name.gz $cmdline | module2 /boot/$(basename "$elf")${margs:+ $margs}"
+    local iso=$1 hv=$2 cmdline=$3 elf=$4 name=$5 margs=${6:-} elf2=${7:-} margs2=${8:-}
+    local tmp cfg mods
+    mods="    module2 /boot/$(basename "$elf")${margs:+ $margs}"
+    [ -n "$elf2" ] && mods="$mods
+    module2 /boot/peer-$(basename "$elf2")${margs2:+ $margs2}"
+    cfg="multiboot2 /boot/$name.gz $cmdline | $(echo $mods)"
     if [ -f "$iso" ] && [ "$iso" -nt "$hv" ] && [ "$iso" -nt "$elf" ] &&
+       { [ -z "$elf2" ] || [ "$iso" -nt "$elf2" ]; } &&
        [ "$(cat "$iso.cfg" 2>/dev/null)" = "$cfg" ]; then
         return 0
     fi
@@ -76,10 +83,11 @@ make_iso() {
     mkdir -p "$tmp/boot/grub"
     cp "$hv" "$tmp/boot/$name.gz"
     cp "$elf" "$tmp/boot/"
+    [ -n "$elf2" ] && cp "$elf2" "$tmp/boot/peer-$(basename "$elf2")"
     { grub_serial_header; cat <<CFG; } > "$tmp/boot/grub/grub.cfg"
 menuentry '$name + $(basename "$elf")' {
     multiboot2 /boot/$name.gz $cmdline
-    module2 /boot/$(basename "$elf")${margs:+ $margs}
+$mods
     boot
 }
 CFG

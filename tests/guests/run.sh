@@ -23,6 +23,12 @@
 #   crash       the expected outcome is the console regex (a hypervisor
 #               crash line), with no "Test result" line at all;
 #   vcpus=N     pvh/hvm64: the domU gets N vCPUs;
+#   peer=P      two-domain tests: tests/guests/P (its pvh build) boots as an
+#               extra PVH domU next to the test (domain 1 beside a pv64 dom0,
+#               domain 2 beside a pvh/hvm64 domain 1); the peer's own
+#               "(dN) Test result: SUCCESS" and end line are required too.
+#               Skipped on Xen (boot-time domUs need Xen's toolstack);
+#   smp=N       QEMU gets N CPUs instead of 2 (smp=1: both domains share CPU 0);
 #   end=R       the test ends with shutdown reason R (poweroff, the default,
 #               reboot or crash): the runner waits for the hypervisor's own
 #               line for that end after the verdict (see end_line()).
@@ -129,18 +135,35 @@ run_one() {
     local id=$env-$name log=$RUNDIR/$env-$name.log iso=$RUNDIR/$env-$name.iso
     local elf=$GO/$env/$name.elf verdict=$RUNDIR/$env-$name.verdict
     local cpu=$QEMU_CPU margs="" vpat='Test result: ' crash="" f reason_end=poweroff
+    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2
     if is_hvm_env "$env"; then
         cpu=$QEMU_CPU_HVM
         margs="type=pvh mem=64 test=$name"
-        vpat='\(d[0-9]+\) Test result: '
+        vpat='\(d1\) Test result: '
+        peer_id=2
     fi
     for f in ${flags//,/ }; do
         case $f in
             vcpus=*) margs="$margs $f" ;;
             crash)   crash=1 ;;
             end=*)   reason_end=${f#end=} ;;
+            peer=*)  peer=${f#peer=} ;;
+            smp=*)   smp=${f#smp=} ;;
         esac
     done
+    if [ -n "$peer" ]; then
+        # Beside a peer, dom0's own lines are told from "(d1) ..." by position.
+        [ "$env" = pv64 ] && vpat='^Test result: '
+        peer_elf=$GO/pvh/$peer.elf
+        peer_margs="type=pvh mem=64 test=$peer"
+        [ -f "$peer_elf" ] || { echo "FAIL (peer $peer has no pvh build: list it in TESTS with env pvh)" > "$verdict"; return; }
+    fi
+    # The peer's verdict and end line, when there is one.
+    peer_ok() {
+        [ -z "$peer" ] && return 0
+        grep -qaE "\(d$peer_id\) Test result: " "$log" 2>/dev/null &&
+            grep -qaE "\] Domain $peer_id shutdown: reason 0 \(poweroff\)\$" "$log" 2>/dev/null
+    }
     # What must follow the verdict, and what must appear nowhere.
     local endre bad=$BAD_ALWAYS
     endre=$(end_line "$env" "$reason_end")
@@ -155,10 +178,10 @@ run_one() {
         vl=$(first_line "$log" "$vpat")
         [ -n "$vl" ] && [ "$el" -gt "$vl" ]
     }
-    make_iso "$iso" "$HVGZ" "$CMDLINE" "$elf" "$HV" "$margs" ||
+    make_iso "$iso" "$HVGZ" "$CMDLINE" "$elf" "$HV" "$margs" "$peer_elf" "$peer_margs" ||
         { echo "FAIL (grub-mkrescue failed)" > "$verdict"; return; }
     rm -f "$log"
-    qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp 2 -display none \
+    qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
         -monitor none -serial "file:$log" -no-reboot -cdrom "$iso" -boot d \
         >"$RUNDIR/$id.qemu" 2>&1 &
     local pid=$! start=$SECONDS seen="" ended="" reason=""
@@ -169,7 +192,7 @@ run_one() {
         if [ -n "$seen" ]; then
             # Done SETTLE seconds after the end line (to catch a panic
             # after it); give up REGEX_WAIT seconds after the verdict.
-            if [ -z "$ended" ] && end_seen && { [ -z "$regex" ] || regex_ok "$log" "$regex"; }; then
+            if [ -z "$ended" ] && end_seen && peer_ok && { [ -z "$regex" ] || regex_ok "$log" "$regex"; }; then
                 ended=$SECONDS
             fi
             if [ -n "$ended" ]; then
@@ -184,7 +207,9 @@ run_one() {
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     sed -i 's/\r$//' "$log" 2>/dev/null
-    local results res badline
+    local results res badline peer_res=""
+    [ -n "$peer" ] && peer_res=$(grep -aE "\(d$peer_id\) Test result: " "$log" 2>/dev/null |
+        grep -aoE 'Test result: [A-Z]+' | sed 's/Test result: //' | tr '\n' ' ')
     results=$(grep -aE "$vpat" "$log" 2>/dev/null | grep -aoE 'Test result: [A-Z]+' | sed 's/Test result: //')
     res=$(echo "$results" | head -1)
     badline=$(grep -m1 -aE -- "$bad" "$log" 2>/dev/null | sed 's/^(KEEL) //')
@@ -208,6 +233,10 @@ run_one() {
         echo "FAIL (console lacks /$regex/${reason:+, $reason})"
     elif ! end_seen; then
         echo "FAIL (no end line /$endre/ after the verdict${reason:+, $reason})"
+    elif [ -n "$peer" ] && [ "$peer_res" != "SUCCESS " ]; then
+        echo "FAIL (peer $peer as d$peer_id: ${peer_res:-no verdict}${reason:+, $reason})"
+    elif ! peer_ok; then
+        echo "FAIL (peer $peer as d$peer_id: no 'Domain $peer_id shutdown: reason 0' line${reason:+, $reason})"
     else
         echo "PASS"
     fi > "$verdict"
@@ -223,13 +252,13 @@ done
 
 for q in "${QUEUE[@]}"; do rm -f "$RUNDIR/${q#*:}-${NAMES[${q%%:*}]}.verdict"; done
 # PVH/HVM domUs on Xen need a dom0 with Xen's toolstack: not booted there.
-skip_env() { [ "$HV" = xen ] && is_hvm_env "$1"; }
+skip_env() { [ "$HV" = xen ] && { is_hvm_env "$1" || [[ ",$2," == *",peer="* ]]; }; }
 # Start up to JOBS boots at a time; report in list order as verdicts arrive.
 next=0 failed=0 passed=0 skipped=0
 for ((r = 0; r < ${#QUEUE[@]}; r++)); do
     while [ $next -lt ${#QUEUE[@]} ] && [ $((next - r)) -lt "$JOBS" ]; do
         i=${QUEUE[$next]%%:*} env=${QUEUE[$next]#*:}
-        if skip_env "$env"; then
+        if skip_env "$env" "${FLAGS[$i]}"; then
             echo "SKIP" > "$RUNDIR/$env-${NAMES[$i]}.verdict"
         else
             run_one "$env" "${NAMES[$i]}" "${FLAGS[$i]}" "${REGEXES[$i]}" &

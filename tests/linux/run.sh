@@ -49,7 +49,7 @@ BAD='Panic on CPU|Keel halted|Dom0 crashed|domain_crash|Kernel panic|BUG: |Oops|
 run_case() {
     local name=$1 smp=$2 cpu=$3 log=$OUT/$1.log iso=$OUT/$1.iso
     local start=$SECONDS pid bad fails exited=""
-    linux_iso "$iso" "$LINUX_CMDLINE keel.cpus=$smp" || { echo "FAIL linux/$HV/$name (grub-mkrescue failed)"; return 1; }
+    linux_iso "$iso" "$LINUX_CMDLINE keel.cpus=$smp keel.hv=$HV" || { echo "FAIL linux/$HV/$name (grub-mkrescue failed)"; return 1; }
     rm -f "$log"
     cp "$DISK" "$OUT/$name.disk"
     qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 1024 -smp "$smp" -display none \
@@ -57,6 +57,7 @@ run_case() {
         -drive "file=$OUT/$name.disk,if=none,format=raw,id=d0" -device virtio-blk-pci,drive=d0 \
         -netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0 \
         -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1 \
+        -device virtio-rng-pci \
         >"$OUT/$name.qemu" 2>&1 &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do

@@ -38,16 +38,26 @@ static uint64_t *guest_table_of(struct domain *d, uint64_t entry, unsigned long 
 }
 
 /* The L1 entry mapping va in the vCPU's kernel page tables, or NULL. */
-uint64_t *pv_find_l1e(struct vcpu *v, uint64_t va)
+static uint64_t *find_l1e_in(struct vcpu *v, mfn_t l4_mfn, uint64_t va)
 {
     struct domain *d = v->domain;
-    uint64_t *l4 = mfn_to_virt(v->arch.guest_table);
+    uint64_t *l4 = mfn_to_virt(l4_mfn);
     uint64_t *l3, *l2, *l1;
 
     l3 = guest_table_of(d, l4[pt_index(va, L4_SHIFT)], PGT_l3);
     l2 = l3 ? guest_table_of(d, l3[pt_index(va, L3_SHIFT)], PGT_l2) : NULL;
     l1 = l2 ? guest_table_of(d, l2[pt_index(va, L2_SHIFT)], PGT_l1) : NULL;
     return l1 ? &l1[pt_index(va, L1_SHIFT)] : NULL;
+}
+
+uint64_t *pv_find_l1e(struct vcpu *v, uint64_t va)
+{
+    return find_l1e_in(v, v->arch.guest_table, va);
+}
+
+uint64_t *pv_find_user_l1e(struct vcpu *v, uint64_t va)
+{
+    return v->arch.guest_table_user ? find_l1e_in(v, v->arch.guest_table_user, va) : NULL;
 }
 
 /* Replace an L1 entry after checking the new one. */

@@ -182,6 +182,13 @@ static long physdev_eoi_gmfn(unsigned long cmd, uint64_t arg)
  * Keel reads the hardware when it needs a device, so an add is accepted
  * and a remove succeeds for a function that is there (Xen scanned it).
  */
+/* A function dom0 reports: Keel's MSI-X registers in it become read-only. */
+static void protect_reported(unsigned int bdf)
+{
+    if ( pci_device_present(bdf) )
+        msix_protect_tables(bdf);
+}
+
 static long physdev_pci(unsigned long cmd, uint64_t arg)
 {
     union {
@@ -211,9 +218,14 @@ static long physdev_pci(unsigned long cmd, uint64_t arg)
     case PHYSDEVOP_manage_pci_add_ext:
         if ( u.ext.is_extfn > 1 || u.ext.is_virtfn > 1 )
             return -EINVAL;
+        protect_reported((u.ext.bus << 8) | u.ext.devfn);
         return 0;
     case PHYSDEVOP_manage_pci_add:
+        protect_reported((u.m.bus << 8) | u.m.devfn);
+        return 0;
     case PHYSDEVOP_pci_device_add:
+        if ( !u.add.seg )
+            protect_reported((u.add.bus << 8) | u.add.devfn);
         return 0;
     case PHYSDEVOP_manage_pci_remove:
         return pci_device_present((u.m.bus << 8) | u.m.devfn) ? 0 : -ENODEV;

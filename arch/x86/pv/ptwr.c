@@ -215,7 +215,9 @@ static bool emulate_write_to(struct ptwr_ctx *p, uint64_t l1e)
         return false;
     if ( pg && page_owned_by(pg, d) )
     {
-        if ( !(d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
+        /* Page tables are written by the guest kernel only. */
+        if ( !p->v->arch.kernel_mode ||
+             !(d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) ||
              page_type(pg) != PGT_l1 )
             return false;
         p->table = mfn_to_virt(mfn);
@@ -228,8 +230,8 @@ static bool emulate_write_to(struct ptwr_ctx *p, uint64_t l1e)
 
 /*
  * A #PF from a PV guest: true if it was a write Keel carried out (to one of
- * the guest's own L1 tables) or dropped (to read-only MMIO); false to bounce
- * it as it is.
+ * the guest's own L1 tables, from its kernel) or dropped (to read-only
+ * MMIO, from either mode); false to bounce it as it is.
  */
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
 {
@@ -238,8 +240,12 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
     uint64_t *pl1e;
     bool done = false;
 
-    if ( !v->arch.kernel_mode ||
-         (regs->error_code & (PFEC_PRESENT | PFEC_WRITE | PFEC_RESERVED | PFEC_INSN)) !=
+    /*
+     * User mode too: a dom0 process writing read-only MMIO through
+     * /dev/mem would otherwise loop, its kernel making the PTE writable
+     * again at each bounce and Keel making it read-only.
+     */
+    if ( (regs->error_code & (PFEC_PRESENT | PFEC_WRITE | PFEC_RESERVED | PFEC_INSN)) !=
              (PFEC_PRESENT | PFEC_WRITE) )
         return false;
     /*
@@ -248,7 +254,7 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
      */
     local_irq_enable();
     spin_lock(&d->page_lock);
-    pl1e = pv_find_l1e(v, cr2);
+    pl1e = v->arch.kernel_mode ? pv_find_l1e(v, cr2) : pv_find_user_l1e(v, cr2);
     if ( pl1e && emulate_write_to(&p, *pl1e) )
         done = ptwr_emulate(&p, regs);
     spin_unlock(&d->page_lock);

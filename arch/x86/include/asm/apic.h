@@ -50,5 +50,6 @@ void io_apic_init(void);
 
 /* One-shot LAPIC timer, or TSC deadline when available. */
 void apic_timer_calibrate(void);
+void apic_timer_init_cpu(void);               /* each AP, after the BSP calibrated */
 
 #endif /* ASM_APIC_H */

@@ -33,5 +33,11 @@ bool iomem_permitted(const struct domain *d, mfn_t mfn);
  */
 enum iomem_access { IOMEM_DENY, IOMEM_RO, IOMEM_RW };
 enum iomem_access iomem_mfn_access(const struct domain *d, mfn_t mfn);
+/*
+ * Make [first, last] read-only to every domain from now on (MSI-X tables
+ * and PBAs, which Keel writes itself): 0, -EINVAL, or -ENOSPC when the
+ * fixed table of ranges is full.  Mappings made before stay as they are.
+ */
+int iomem_add_ro_range(mfn_t first, mfn_t last);
 
 #endif /* ASM_IOMEM_H */

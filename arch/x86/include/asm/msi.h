@@ -18,6 +18,8 @@ int msi_setup(struct irq_desc *desc, const struct domain *d, unsigned int bdf,
 /* Stop the message: MSI disabled, the MSI-X entry masked. */
 void msi_teardown(struct irq_desc *desc);
 void msi_set_mask(struct irq_desc *desc, bool masked);
+/* bdf's MSI-X table and PBA read-only to every domain: 0 or -errno. */
+int msix_protect_tables(unsigned int bdf);
 /* PHYSDEVOP_restore_msi: write the messages of bdf's irqs again. */
 int msi_restore(unsigned int bdf);
 /*

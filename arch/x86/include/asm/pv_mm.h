@@ -47,6 +47,8 @@ void pv_put_upper_entry(struct domain *d, uint64_t e);
 /* The L1 entry mapping va in v's kernel page tables, or NULL (page_lock held). */
 struct vcpu;
 uint64_t *pv_find_l1e(struct vcpu *v, uint64_t va);
+/* The same through the vCPU's user-mode L4 (NULL when it has none). */
+uint64_t *pv_find_user_l1e(struct vcpu *v, uint64_t va);
 /* A #PF that wrote one of the guest's L1 tables: emulated if true (ptwr.c). */
 struct cpu_user_regs;
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2);
