@@ -4,10 +4,12 @@
  * Expired timers run from TIMER_SOFTIRQ with the heap unlocked, so a
  * handler may set its own timer again.
  *
- * A pass over the heap runs each timer at most once: one that its handler
- * re-armed already expired (a guest-chosen period too short, a late tick
- * not caught up in one step) waits for the next pass, TIMER_SLOP away, so
- * the CPU always leaves the loop and interrupts and the scheduler run.
+ * A pass over the heap runs the timers due by its start (plus TIMER_SLOP),
+ * each at most once: one that its handler re-armed already expired (a
+ * guest-chosen period too short, a late tick not caught up in one step)
+ * goes behind every other due timer and waits for the next pass, at least
+ * TIMER_SLOP away.  So the CPU always leaves the loop, interrupts and the
+ * scheduler run, and such a timer cannot starve the other timers.
  */
 #include <keel/lib.h>
 #include <keel/printk.h>
@@ -117,18 +119,25 @@ static void timer_softirq_action(void)
     struct timers *ts = &per_cpu_timers[smp_processor_id()];
     struct timer *t;
     unsigned long flags;
-    s_time_t next;
+    s_time_t cutoff, next;
 
     spin_lock_irqsave(&ts->lock, flags);
     ts->pass++;
     ts->in_pass = true;
-    while ( (t = timer_heap_peek(&ts->heap)) && t->expires <= NOW() + TIMER_SLOP &&
-            t->pass != ts->pass )
+    cutoff = NOW() + TIMER_SLOP;
+    while ( (t = timer_heap_peek(&ts->heap)) && t->expires <= cutoff )
     {
         void (*fn)(void *) = t->function;
         void *data = t->data;
 
         timer_heap_pop(&ts->heap);
+        if ( t->pass == ts->pass )
+        {
+            /* Ran in this pass and due again: behind every other due timer. */
+            t->expires = cutoff + 1;
+            add_entry(ts, t);
+            continue;
+        }
         t->status = TIMER_STATUS_inactive;
         t->pass = ts->pass;
         spin_unlock_irqrestore(&ts->lock, flags);
@@ -136,7 +145,7 @@ static void timer_softirq_action(void)
         spin_lock_irqsave(&ts->lock, flags);
     }
     next = t ? t->expires : 0;
-    /* Ran in this pass and due again: not before the next pass. */
+    /* The next pass starts TIMER_SLOP from now at the soonest, if this one ran t. */
     if ( t && t->pass == ts->pass && next < NOW() + TIMER_SLOP )
         next = NOW() + TIMER_SLOP;
     reprogram_timer(next);

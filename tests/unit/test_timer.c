@@ -3,8 +3,9 @@
  * a pass over the heap is bounded: a handler that keeps re-arming its timer
  * in the past (a 1 ns period that never catches up with the clock, the
  * vLAPIC hang of issue 8) runs once per pass, the hardware timer is set
- * TIMER_SLOP (50 us) ahead for the next pass, and setting a timer from a
- * handler does not restart the pass through TIMER_SOFTIRQ.  The clock, the
+ * TIMER_SLOP (50 us) ahead for the next pass, other due timers still run
+ * in that pass, and setting a timer from a handler does not restart the
+ * pass through TIMER_SOFTIRQ.  The clock, the
  * hardware timer and the softirq layer are the test's own.
  */
 #include <keel/lib.h>
@@ -128,6 +129,25 @@ static void test_rearm_in_past(void)
     kill_timer(&t);
 }
 
+/* The storm timer comes first in the heap; a later due timer still runs in the pass. */
+static void test_no_starvation(void)
+{
+    struct timer storm, other;
+
+    setup();
+    init_timer(&storm, tiny_period, &storm, 0);
+    init_timer(&other, note, (void *)7, 0);
+    set_timer(&storm, fake_now + 1000);
+    set_timer(&other, fake_now + 3000);
+    fake_now += MICROSECS(5);
+    timer_action();
+    CHECK_UINT(runs, 1);
+    CHECK_UINT(nr_order, 1);
+    CHECK_UINT(order[0], 7);
+    CHECK(!timer_is_active(&other));
+    kill_timer(&storm);
+}
+
 /* A timer set from another CPU's code path while no pass runs raises the softirq. */
 static void test_raise_outside_pass(void)
 {
@@ -146,6 +166,7 @@ int main(void)
 {
     h_run("expiry order", test_order);
     h_run("a timer re-armed in the past runs once per pass", test_rearm_in_past);
+    h_run("a timer re-armed in the past does not starve the others", test_no_starvation);
     h_run("set_timer outside a pass raises the softirq", test_raise_outside_pass);
     return h_finish("test_timer");
 }
