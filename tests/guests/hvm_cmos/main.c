@@ -64,12 +64,26 @@ static uint8_t to_bcd(unsigned int v)
     return ((v / 10) << 4) | (v % 10);
 }
 
-/* The date and time, BCD 24-hour as at reset; false if a field is no BCD. */
+/*
+ * The date and time, BCD 24-hour as at reset; false if a field is no BCD.
+ * The registers are read one by one, so a second may end in between: read
+ * until two rounds agree, as an OS does.
+ */
 struct rtc_time { unsigned int sec, min, hour, mday, mon, year; };
 static bool read_time(struct rtc_time *t)
 {
-    uint8_t s = cmos(0), mi = cmos(2), h = cmos(4), d = cmos(7), mo = cmos(8), y = cmos(9);
-    uint8_t c = cmos(0x32);
+    uint8_t r[7], again[7] = { 0 };
+    static const uint8_t regs[7] = { 0, 2, 4, 7, 8, 9, 0x32 };
+
+    for ( unsigned int tries = 0; tries < 5; tries++ )
+    {
+        for ( unsigned int i = 0; i < 7; i++ )
+            r[i] = cmos(regs[i]);
+        if ( !memcmp(r, again, sizeof(r)) )
+            break;
+        memcpy(again, r, sizeof(r));
+    }
+    uint8_t s = r[0], mi = r[1], h = r[2], d = r[3], mo = r[4], y = r[5], c = r[6];
 
     if ( !is_bcd(s, 0, 59) || !is_bcd(mi, 0, 59) || !is_bcd(h, 0, 23) || !is_bcd(d, 1, 31) ||
          !is_bcd(mo, 1, 12) || !is_bcd(y, 0, 99) || !is_bcd(c, 19, 99) )
@@ -94,7 +108,12 @@ static void check_running(void)
 {
     struct rtc_time t0, t1;
     bool uip = false, uf = false;
-    uint64_t end = tsc_after_ms(6000);
+    /*
+     * UIP lasts 244 us a second: a loaded host may preempt the polling
+     * vCPU across a few windows, so the bound is long (the loop ends at
+     * the first window seen, about a second in).
+     */
+    uint64_t end = tsc_after_ms(20000);
 
     if ( !read_time(&t0) )
         return;
