@@ -3,6 +3,13 @@
  * expiry; the CPU's hardware timer is always armed for the earliest one.
  * Expired timers run from TIMER_SOFTIRQ with the heap unlocked, so a
  * handler may set its own timer again.
+ *
+ * A pass over the heap runs the timers due by its start (plus TIMER_SLOP),
+ * each at most once: one that its handler re-armed already expired (a
+ * guest-chosen period too short, a late tick not caught up in one step)
+ * goes behind every other due timer and waits for the next pass, at least
+ * TIMER_SLOP away.  So the CPU always leaves the loop, interrupts and the
+ * scheduler run, and such a timer cannot starve the other timers.
  */
 #include <keel/lib.h>
 #include <keel/printk.h>
@@ -18,6 +25,8 @@
 struct timers {
     spinlock_t lock;
     struct timer_heap heap;
+    unsigned int pass;              /* numbers the softirq passes over heap */
+    bool in_pass;                   /* the pass reprograms the hardware at its end */
 };
 
 static struct timers per_cpu_timers[NR_CPUS];
@@ -67,9 +76,13 @@ void set_timer(struct timer *t, s_time_t expires)
     ASSERT(t->status != TIMER_STATUS_killed);
     remove_entry(ts, t);
     t->expires = expires;
-    earliest = add_entry(ts, t);
+    earliest = add_entry(ts, t) && !ts->in_pass;
     spin_unlock_irqrestore(&ts->lock, flags);
-    /* The new head needs the hardware timer re-armed on its own CPU. */
+    /*
+     * The new head needs the hardware timer re-armed on its own CPU, unless
+     * a pass is under way there: it looks at the heap again before it ends
+     * (raising the softirq from a handler would start the next pass at once).
+     */
     if ( earliest )
         cpu_raise_softirq(t->cpu, TIMER_SOFTIRQ);
 }
@@ -106,20 +119,37 @@ static void timer_softirq_action(void)
     struct timers *ts = &per_cpu_timers[smp_processor_id()];
     struct timer *t;
     unsigned long flags;
+    s_time_t cutoff, next;
 
     spin_lock_irqsave(&ts->lock, flags);
-    while ( (t = timer_heap_peek(&ts->heap)) && t->expires <= NOW() + TIMER_SLOP )
+    ts->pass++;
+    ts->in_pass = true;
+    cutoff = NOW() + TIMER_SLOP;
+    while ( (t = timer_heap_peek(&ts->heap)) && t->expires <= cutoff )
     {
         void (*fn)(void *) = t->function;
         void *data = t->data;
 
         timer_heap_pop(&ts->heap);
+        if ( t->pass == ts->pass )
+        {
+            /* Ran in this pass and due again: behind every other due timer. */
+            t->expires = cutoff + 1;
+            add_entry(ts, t);
+            continue;
+        }
         t->status = TIMER_STATUS_inactive;
+        t->pass = ts->pass;
         spin_unlock_irqrestore(&ts->lock, flags);
         fn(data);
         spin_lock_irqsave(&ts->lock, flags);
     }
-    reprogram_timer(t ? t->expires : 0);
+    next = t ? t->expires : 0;
+    /* The next pass starts TIMER_SLOP from now at the soonest, if this one ran t. */
+    if ( t && t->pass == ts->pass && next < NOW() + TIMER_SLOP )
+        next = NOW() + TIMER_SLOP;
+    reprogram_timer(next);
+    ts->in_pass = false;
     spin_unlock_irqrestore(&ts->lock, flags);
 }
 

@@ -35,8 +35,10 @@ int arch_domain_create(struct domain *d)
 {
     struct shared_info *si;
 
-    if ( d->arch.is_hvm && (!hvm_enabled || p2m_init(&d->arch.hvm.p2m)) )
+    if ( d->arch.is_hvm && (!hvm_enabled || p2m_init(&d->arch.hvm.p2m, d->domain_id)) )
         return -EOPNOTSUPP;
+    if ( d->arch.is_hvm )
+        hvm_rtc_init(d);
     si = alloc_xenheap_pages(0, 0);
     if ( !si )
     {

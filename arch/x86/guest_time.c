@@ -70,6 +70,18 @@ void update_domain_wallclock_time(struct domain *d)
     spin_unlock(&wc_lock);
 }
 
+uint64_t wallclock_now_ns(void)
+{
+    uint64_t sec;
+    uint32_t nsec;
+
+    spin_lock(&wc_lock);
+    sec = wc_sec;
+    nsec = wc_nsec;
+    spin_unlock(&wc_lock);
+    return sec * NSEC_PER_SEC + nsec + (uint64_t)NOW();
+}
+
 static void wallclock_to_domain(struct domain *d, void *arg)
 {
     (void)arg;

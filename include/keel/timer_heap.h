@@ -19,6 +19,7 @@ struct timer {
     unsigned int cpu;
     unsigned int heap_index;        /* 1-based position in the heap, 0 = none */
     uint8_t status;                 /* TIMER_STATUS_* (owned by timer.c) */
+    unsigned int pass;              /* the softirq pass that last ran it (timer.c) */
 };
 
 /* elts[1..nr] hold the heap; elts[0] is unused, so i has children 2i, 2i+1. */

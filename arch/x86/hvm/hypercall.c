@@ -78,12 +78,16 @@ static long add_to_physmap(struct domain *cur, uint64_t arg)
     if ( x.space != XENMAPSPACE_shared_info || x.idx != 0 )
         return -EINVAL;
     h = &d->arch.hvm;
-    /* The page moves: its old place (if any) becomes a hole. */
-    if ( h->shared_info_gfn )
-        p2m_set_entry(&h->p2m, h->shared_info_gfn, 0, p2m_invalid);
+    /*
+     * The page moves: map it at its new place first (that may fail: a gfn
+     * beyond the p2m, or no table left in the domain's pool), then make
+     * its old place (if any) a hole.  A refusal leaves the old mapping.
+     */
     rc = p2m_set_entry(&h->p2m, x.gpfn, d->arch.shared_info_mfn, p2m_shared_info);
     if ( rc )
         return rc;
+    if ( h->shared_info_gfn && h->shared_info_gfn != x.gpfn )
+        p2m_set_entry(&h->p2m, h->shared_info_gfn, 0, p2m_invalid);
     h->shared_info_gfn = x.gpfn;
     return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * The emulated platform of HVM guests, port and MMIO side: port 0xE9 and a
  * 16550 at 0x3f8 whose output reaches Keel's console as "(dN) " lines, the
- * 8259 PIC pair and the PIT (enough to be probed), CMOS/RTC read-only time,
+ * 8259 PIC pair and the PIT (enough to be probed), the CMOS/RTC (rtc.c),
  * and the IO-APIC and LAPIC MMIO pages.  Unclaimed ports read as all ones
  * and ignore writes, as on a bus with nothing behind it.
  */
@@ -11,8 +11,8 @@
 #include <keel/printk.h>
 #include <keel/time.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/rtc.h>
 #include <asm/hvm/vlapic.h>
-#include <asm/io.h>
 
 #define DEBUG_PORT     0xe9
 #define UART_BASE      0x3f8
@@ -46,19 +46,6 @@ static uint32_t uart_read(unsigned int reg)
         return 0xb0;                      /* MSR: DCD, DSR, CTS */
     }
     return 0;
-}
-
-static uint8_t cmos_read(struct domain *d)
-{
-    uint8_t index = d->arch.hvm.cmos_index & 0x7f;
-
-    /* The time and date registers come from the real RTC; the rest reads as 0. */
-    if ( index <= 9 || index == 0x0a || index == 0x0b || index == 0x32 )
-    {
-        outb(index, 0x70);
-        return inb(0x71);
-    }
-    return index == 0x0d ? 0x80 : 0;      /* register D: battery good */
 }
 
 static uint32_t pit_read(unsigned int port)
@@ -100,18 +87,8 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
         if ( in )
             *val = pit_read(port);
     }
-    else if ( port == 0x70 )
-    {
-        if ( !in )
-            d->arch.hvm.cmos_index = *val;
-        else
-            *val = d->arch.hvm.cmos_index;
-    }
-    else if ( port == 0x71 )
-    {
-        if ( in )
-            *val = cmos_read(d);
-    }
+    else if ( port == HVM_RTC_PORT_INDEX || port == HVM_RTC_PORT_DATA )
+        hvm_rtc_io(d, port, bytes, in, val);
     else if ( in )
         *val = bytes == 4 ? 0xffffffff : (1u << (bytes * 8)) - 1;
     return true;

@@ -39,6 +39,7 @@ struct __packed hvm_modlist_entry {
 static int populate_ram(struct domain *d, unsigned long nr_pages)
 {
     d->max_pages = nr_pages;
+    p2m_size_pool(&d->arch.hvm.p2m, nr_pages);
     for ( unsigned long gfn = 0; gfn < nr_pages; )
     {
         unsigned int order = 9;

@@ -2,9 +2,18 @@
  * Emulated local APIC (xAPIC at 0xfee00000) of an HVM vCPU: ID, TPR, EOI,
  * SVR, ISR/IRR, ICR for fixed IPIs between the domain's vCPUs, and the
  * timer in one-shot and periodic mode on a 1 GHz virtual bus clock.
+ *
+ * The guest picks the timer's period (TMICT times the TDCR divisor, down
+ * to 1 ns), so a periodic timer is never re-armed faster than
+ * VLAPIC_MIN_PERIOD (Xen's vpt floor, 100 us), and a tick taken late
+ * skips every period already gone in one step: no catch-up loop of
+ * handler calls, whatever the guest wrote.  TMCCT still counts at the
+ * programmed rate.  One-shot counts need no floor: each re-arm costs the
+ * guest an exit.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
+#include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/time.h>
 #include <keel/timer.h>
@@ -34,6 +43,7 @@
 #define LVT_MASKED     (1u << 16)
 #define LVT_PERIODIC   (1u << 17)
 #define SVR_ENABLED    (1u << 8)
+#define VLAPIC_MIN_PERIOD MICROSECS(100)
 
 static struct vlapic *vl(struct vcpu *v)
 {
@@ -97,6 +107,38 @@ static uint64_t timer_divisor(const uint32_t *regs)
     return v == 7 ? 1 : 2UL << v;
 }
 
+/*
+ * The next periodic deadline after now.  Ticks missed while the vCPU's CPU
+ * was busy are counted at once (they would only set the same IRR bit).
+ */
+static void timer_next_period(struct vlapic *l, s_time_t now)
+{
+    s_time_t next = l->timer_start + l->timer_period_ns;
+
+    if ( next <= now )
+    {
+        uint64_t missed = (uint64_t)(now - l->timer_start) / l->timer_period_ns;
+
+        l->timer_missed += missed - 1;
+        l->timer_start += missed * l->timer_period_ns;
+    }
+    else
+        l->timer_start = next;
+}
+
+/* A periodic timer never runs faster than VLAPIC_MIN_PERIOD (said once per vCPU). */
+static void floor_period(struct vcpu *v, struct vlapic *l)
+{
+    if ( l->timer_period_ns >= VLAPIC_MIN_PERIOD )
+        return;
+    if ( !l->warned_period )
+        printk(KLOG_WARNING "d%uv%u: vLAPIC timer period %lu ns raised to %lu ns\n",
+               v->domain->domain_id, v->vcpu_id, (unsigned long)l->timer_period_ns,
+               (unsigned long)VLAPIC_MIN_PERIOD);
+    l->warned_period = true;
+    l->timer_period_ns = VLAPIC_MIN_PERIOD;
+}
+
 static void timer_fire(void *data)
 {
     struct vcpu *v = data;
@@ -107,7 +149,9 @@ static void timer_fire(void *data)
         vlapic_set_irq(v, lvt & 0xff);
     if ( (lvt & LVT_PERIODIC) && l->timer_initial )
     {
-        l->timer_start += l->timer_period_ns;
+        /* A count loaded in one-shot mode may have become periodic since. */
+        floor_period(v, l);
+        timer_next_period(l, NOW());
         set_timer(&l->timer, l->timer_start + l->timer_period_ns);
     }
     else
@@ -124,6 +168,8 @@ static void timer_load(struct vcpu *v, uint32_t count)
     if ( !count )
         return;
     l->timer_period_ns = (uint64_t)count * timer_divisor(l->regs);
+    if ( l->REG(LAPIC_LVT_TMR) & LVT_PERIODIC )
+        floor_period(v, l);
     l->timer_start = NOW();
     set_timer(&l->timer, l->timer_start + l->timer_period_ns);
 }
@@ -131,17 +177,17 @@ static void timer_load(struct vcpu *v, uint32_t count)
 static uint32_t timer_current(struct vcpu *v)
 {
     struct vlapic *l = vl(v);
-    uint64_t elapsed, ticks;
+    uint64_t ticks, div = timer_divisor(l->regs);
 
     if ( !l->timer_initial )
         return 0;
-    elapsed = NOW() - l->timer_start;
+    /* The count runs at the programmed rate, even when the period was floored. */
+    ticks = (uint64_t)(NOW() - l->timer_start) / div;
     /* Periodic: the count reloads every period, however late the tick was taken. */
     if ( l->REG(LAPIC_LVT_TMR) & LVT_PERIODIC )
-        elapsed %= l->timer_period_ns;
-    else if ( elapsed >= l->timer_period_ns )
+        ticks %= l->timer_initial;
+    else if ( ticks >= l->timer_initial )
         return 0;
-    ticks = elapsed / timer_divisor(l->regs);
     return l->timer_initial - ticks;
 }
 

@@ -4,9 +4,21 @@
  * leaves where RAM is aligned for them, 4 KiB ones otherwise.  A 4 KiB
  * change inside a 2 MiB leaf first splits it into an L1 table.  Every change
  * bumps the generation, so vCPUs flush their nested TLB before running.
+ *
+ * Tables come from a per-domain pool of bounded size: a guest that asks for
+ * mappings at scattered guest frames (XENMEM_add_to_physmap, anything that
+ * sets an entry on its behalf) makes Keel allocate tables, and nothing but
+ * this bound keeps it from draining Keel's heap.  The pool covers mapping
+ * all of the domain's RAM with 4 KiB leaves, plus P2M_SLACK_TABLES for the
+ * device pages and the places the guest chooses; past it a change that
+ * needs a new table fails with -ENOMEM, as Xen's p2m does when its paging
+ * pool is empty.  Tables are not given back before the domain dies
+ * (Xen's p2m keeps its intermediate tables too), so the bound is on what a
+ * domain can ever take.
  */
 #include <keel/lib.h>
 #include <keel/mm.h>
+#include <keel/printk.h>
 #include <asm/page.h>
 #include <asm/p2m.h>
 #include <public/errno.h>
@@ -17,10 +29,23 @@
 #define P2M_TYPE_SHIFT   52
 #define P2M_TYPE_MASK    (0xfUL << P2M_TYPE_SHIFT)
 #define GFN_LIMIT        (1UL << (48 - PAGE_SHIFT))   /* 256 TiB guest-physical */
+#define P2M_SLACK_TABLES 64                           /* 256 KiB beyond the RAM's own */
 
+/* Caller holds the lock (or owns the p2m alone, at init). */
 static uint64_t *new_table(struct p2m *p2m)
 {
-    uint64_t *t = alloc_xenheap_pages(0, 0);
+    uint64_t *t;
+
+    if ( p2m->nr_tables >= p2m->max_tables )
+    {
+        if ( !p2m->pool_full_reported )
+            printk(KLOG_WARNING "d%u: p2m table pool full (%lu of %lu tables): "
+                   "refusing new mappings that need a table\n", p2m->domid,
+                   p2m->nr_tables, p2m->max_tables);
+        p2m->pool_full_reported = true;
+        return NULL;
+    }
+    t = alloc_xenheap_pages(0, 0);
 
     if ( t )
     {
@@ -30,11 +55,14 @@ static uint64_t *new_table(struct p2m *p2m)
     return t;
 }
 
-int p2m_init(struct p2m *p2m)
+int p2m_init(struct p2m *p2m, unsigned int domid)
 {
     uint64_t *root;
 
     spin_lock_init(&p2m->lock);
+    p2m->domid = domid;
+    p2m->max_tables = P2M_SLACK_TABLES;
+    p2m->pool_full_reported = false;
     p2m->nr_tables = 0;
     p2m->nr_superpages = 0;
     p2m->generation = 0;
@@ -43,6 +71,16 @@ int p2m_init(struct p2m *p2m)
         return -ENOMEM;
     p2m->root = virt_to_mfn(root);
     return 0;
+}
+
+void p2m_size_pool(struct p2m *p2m, unsigned long nr_ram_pages)
+{
+    /* One table per 512 entries at each level below the root, rounded up. */
+    unsigned long l1 = (nr_ram_pages + 511) >> 9, l2 = (l1 + 511) >> 9, l3 = (l2 + 511) >> 9;
+
+    spin_lock(&p2m->lock);
+    p2m->max_tables = 1 + l3 + l2 + l1 + P2M_SLACK_TABLES;
+    spin_unlock(&p2m->lock);
 }
 
 static void free_level(uint64_t *t, unsigned int level)
@@ -116,7 +154,12 @@ int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t)
     if ( gfn >= GFN_LIMIT )
         return -EINVAL;
     spin_lock(&p2m->lock);
-    e = entry_of(p2m, gfn, L1_SHIFT, true);
+    /* A hole where no table reaches needs no table: nothing is allocated for it. */
+    e = entry_of(p2m, gfn, L1_SHIFT, false);
+    if ( t == p2m_invalid && (!e || !*e) )
+        goto out;
+    if ( !e || (*e & _PAGE_PSE) )
+        e = entry_of(p2m, gfn, L1_SHIFT, true);
     if ( !e )
         rc = -ENOMEM;
     else if ( t == p2m_ram_rw || t == p2m_shared_info )
@@ -125,6 +168,7 @@ int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t)
     else
         *e = (uint64_t)t << P2M_TYPE_SHIFT;    /* not present: every access faults */
     p2m->generation++;
+ out:
     spin_unlock(&p2m->lock);
     return rc;
 }

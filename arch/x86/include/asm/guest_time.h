@@ -16,6 +16,8 @@ void update_vcpu_system_time(struct vcpu *v);
 void update_domain_wallclock_time(struct domain *d);
 /* The wall clock was secs.nsecs at system time `at`: every domain learns it. */
 void do_settime(uint64_t secs, uint32_t nsecs, s_time_t at);
+/* The time of day now, in ns since 1970 (the wall clock plus system time). */
+uint64_t wallclock_now_ns(void);
 /* At boot: the RTC's time, as the wall clock of system time 0. */
 void wallclock_init(void);
 

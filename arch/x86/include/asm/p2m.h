@@ -20,16 +20,24 @@ typedef enum {
 struct p2m {
     spinlock_t lock;
     mfn_t root;             /* the L4 (n_cr3) */
-    unsigned long nr_tables;
+    unsigned int domid;             /* for messages */
+    unsigned long nr_tables;        /* tables allocated, the root included */
+    unsigned long max_tables;       /* the domain's pool: never more than this */
+    bool pool_full_reported;
     unsigned long nr_superpages;    /* 2 MiB leaves in use */
     unsigned long generation;       /* bumped by every change: vCPUs flush their TLB */
 };
 
 struct domain;
 
-int p2m_init(struct p2m *p2m);
+int p2m_init(struct p2m *p2m, unsigned int domid);
+/* Size the table pool for a domain of nr_ram_pages (before its RAM is mapped). */
+void p2m_size_pool(struct p2m *p2m, unsigned long nr_ram_pages);
 void p2m_teardown(struct p2m *p2m);
-/* Map (or unmap with p2m_invalid) one 4 KiB guest frame; a 2 MiB leaf around it is split. */
+/*
+ * Map (or unmap with p2m_invalid) one 4 KiB guest frame; a 2 MiB leaf around
+ * it is split.  -ENOMEM when a table is needed and the pool is used up.
+ */
 int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t);
 /* Map 512 frames at a 2 MiB-aligned gfn/mfn with one leaf. */
 int p2m_set_superpage(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t);

@@ -9,6 +9,7 @@
 #include <keel/types.h>
 #include <keel/timer_heap.h>
 #include <asm/p2m.h>
+#include <asm/hvm/rtc.h>
 #include <asm/hvm/vlapic.h>
 
 struct vcpu;
@@ -55,7 +56,7 @@ struct hvm_domain {
     uint32_t ioapic_regsel;
     uint64_t ioapic_redir[24];
     uint8_t pic_imr[2];
-    uint8_t cmos_index;
+    struct hvm_rtc rtc;
 };
 
 struct hvm_funcs {

@@ -11,9 +11,11 @@ struct vlapic {
     uint32_t regs[1024];            /* the 4 KiB register page, as 32-bit words */
     struct timer timer;
     s_time_t timer_start;           /* when the current count was loaded */
-    uint64_t timer_period_ns;       /* one tick of the count, in ns (divided clock) */
+    uint64_t timer_period_ns;       /* one period of the count, in ns (floored if periodic) */
+    uint64_t timer_missed;          /* periodic ticks skipped because they came too late */
     uint32_t timer_initial;
     bool timer_initialised;
+    bool warned_period;             /* the period floor was reported */
 };
 
 struct vcpu;
