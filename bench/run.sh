@@ -2,6 +2,8 @@
 # Runs the PV64 benchmark guest on Keel and on Debian's Xen 4.17 in the same
 # QEMU (TCG, -icount shift=0: the guest TSC counts instructions, so the
 # figures are deterministic instruction counts) and prints both side by side.
+# One vCPU: the benchmark guest uses one, and under -icount with two CPUs
+# Keel's boot timer self-test can be starved (docs/performance.md).
 # Usage: bench/run.sh <build-dir> [keel|xen|both]   (default both)
 # Logs: <build-dir>/bench/runs/<hv>.log.  TIMEOUT (s per boot, default 300).
 set -u
@@ -27,7 +29,7 @@ boot() {
     local hv=$1 gz=$2 cmdline=$3 log=$RUNDIR/$1.log iso=$RUNDIR/$1.iso
     make_iso "$iso" "$gz" "$cmdline" "$ELF" "$hv" || return 1
     rm -f "$log"
-    qemu-system-x86_64 -accel tcg -icount shift=0 -cpu "$QEMU_CPU" -m 512 -smp 2 \
+    qemu-system-x86_64 -accel tcg -icount shift=0 -cpu "$QEMU_CPU" -m 512 -smp 1 \
         -display none -monitor none -serial "file:$log" -no-reboot \
         -cdrom "$iso" -boot d >"$RUNDIR/$hv.qemu" 2>&1 &
     local pid=$! start=$SECONDS
@@ -61,7 +63,7 @@ for hv in keel xen; do
 done
 
 echo "PV64 benchmarks: QEMU TCG with -icount shift=0 (guest TSC = 1 tick per"
-echo "instruction), -cpu $QEMU_CPU -smp 2; figures are TSC ticks per operation."
+echo "instruction), -cpu $QEMU_CPU -smp 1; figures are TSC ticks per operation."
 printf '%-20s %12s %12s %10s\n' benchmark keel xen-4.17 keel/xen
 for name in null_hypercall console_io_write0 syscall_bounce; do
     k=${FIG[keel.$name]:-n/a} x=${FIG[xen.$name]:-n/a} r=n/a

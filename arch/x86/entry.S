@@ -49,6 +49,7 @@ common_entry:
 1:      call    do_IRQ
         jmp     2f
 3:      call    do_syscall
+        jmp     exit_to_guest_path      /* a syscall frame always returns to the guest */
 2:      testb   $3, UREGS_cs(%rsp)      /* back to a guest (ring 3)? */
         jz      restore_all
         /* NMI and #MC run on IST stacks, not on the guest frame: just return. */
