@@ -22,6 +22,7 @@
  */
 #include "pv.h"
 #include "pv_vcpu.h"
+#include "pv_clock.h"
 #include "console.h"
 #include "report.h"
 #include "string.h"
@@ -30,6 +31,8 @@
 const char test_title[] = "VCPUOP_is_up/initialise/up/down for PV vCPUs, IPI to vCPU 0";
 
 #define LOOPS 200000UL
+/* ... and at least this long: a loaded host may not run vCPU 1 for a while. */
+#define WAIT_NS (10ULL * 1000000000ULL)
 
 static uint8_t ap_stack[PV_VCPU_STACK] __attribute__((aligned(16)));
 static uint8_t gdt_page[4096] __attribute__((aligned(4096)));
@@ -157,7 +160,7 @@ static void start_and_ipi(void)
              seen_rsp <= (unsigned long)ap_stack + sizeof(ap_stack), 1);
     check_rc("is_up of the running vCPU 1", vcpu_is_up(1), 1);
     /* The pending bit is set before the selector: wait for both. */
-    for ( unsigned long i = 0; i < LOOPS && !(port_pending(ipi_port) &&
+    for ( unsigned long i = 0, t_ = pv_now() + WAIT_NS; (i < LOOPS || pv_now() < t_) && !(port_pending(ipi_port) &&
               (shared_info->vcpu_info[0].evtchn_pending_sel & (1UL << (ipi_port / 64)))); i++ )
         hypercall_sched_op(SCHEDOP_yield, NULL);
     check_eq("IPI port pending after vCPU 1 sent it", port_pending(ipi_port), 1);
@@ -171,7 +174,7 @@ static void start_and_ipi(void)
     check_eq("still one run", runs, 1);
     hold = 0;
     /* The entry returns: vCPU 1 takes itself down. */
-    for ( unsigned long i = 0; i < LOOPS && vcpu_is_up(1) != 0; i++ )
+    for ( unsigned long i = 0, t_ = pv_now() + WAIT_NS; (i < LOOPS || pv_now() < t_) && vcpu_is_up(1) != 0; i++ )
         hypercall_sched_op(SCHEDOP_yield, NULL);
     check_rc("is_up after vCPU 1 downed itself", vcpu_is_up(1), 0);
 }
@@ -182,16 +185,16 @@ static void self_down(void)
     check_rc("up (run 2)", hypercall_vcpu_op(VCPUOP_up, 1, NULL), 0);
     if ( !wait_for_value(&runs, 2, LOOPS) )
         xtf_failure("Fail: vCPU 1 did not run again after up\n");
-    for ( unsigned long i = 0; i < LOOPS && vcpu_is_up(1) != 0; i++ )
+    for ( unsigned long i = 0, t_ = pv_now() + WAIT_NS; (i < LOOPS || pv_now() < t_) && vcpu_is_up(1) != 0; i++ )
         hypercall_sched_op(SCHEDOP_yield, NULL);
     check_rc("is_up while vCPU 1 is down in VCPUOP_down", vcpu_is_up(1), 0);
     check_eq("VCPUOP_down has not returned yet", down_rc, 1);
     phase = 0;
     check_rc("up (resume from down)", hypercall_vcpu_op(VCPUOP_up, 1, NULL), 0);
-    for ( unsigned long i = 0; i < LOOPS && down_rc == 1; i++ )
+    for ( unsigned long i = 0, t_ = pv_now() + WAIT_NS; (i < LOOPS || pv_now() < t_) && down_rc == 1; i++ )
         hypercall_sched_op(SCHEDOP_yield, NULL);
     check_rc("VCPUOP_down on itself, after the up", (long)down_rc, 0);
-    for ( unsigned long i = 0; i < LOOPS && vcpu_is_up(1) != 0; i++ )
+    for ( unsigned long i = 0, t_ = pv_now() + WAIT_NS; (i < LOOPS || pv_now() < t_) && vcpu_is_up(1) != 0; i++ )
         hypercall_sched_op(SCHEDOP_yield, NULL);
 }
 
@@ -210,7 +213,7 @@ static void remote_down(void)
 
     phase = 2;
     check_rc("up (run 3: heartbeat)", hypercall_vcpu_op(VCPUOP_up, 1, NULL), 0);
-    for ( unsigned long i = 0; i < LOOPS && heartbeat < 10; i++ )
+    for ( unsigned long i = 0, t_ = pv_now() + WAIT_NS; (i < LOOPS || pv_now() < t_) && heartbeat < 10; i++ )
         hypercall_sched_op(SCHEDOP_yield, NULL);
     check_eq("vCPU 1's heartbeat runs", heartbeat >= 10, 1);
     check_rc("down vCPU 1 from vCPU 0", hypercall_vcpu_op(VCPUOP_down, 1, NULL), 0);
@@ -219,11 +222,11 @@ static void remote_down(void)
     check_eq("heartbeat stands still while down", beats_after_yields(2000), 0);
     before = heartbeat;
     check_rc("up vCPU 1 again", hypercall_vcpu_op(VCPUOP_up, 1, NULL), 0);
-    for ( unsigned long i = 0; i < LOOPS && heartbeat == before; i++ )
+    for ( unsigned long i = 0, t_ = pv_now() + WAIT_NS; (i < LOOPS || pv_now() < t_) && heartbeat == before; i++ )
         hypercall_sched_op(SCHEDOP_yield, NULL);
     check_eq("heartbeat resumes after up", heartbeat != before, 1);
     stop = 1;
-    for ( unsigned long i = 0; i < LOOPS && vcpu_is_up(1) != 0; i++ )
+    for ( unsigned long i = 0, t_ = pv_now() + WAIT_NS; (i < LOOPS || pv_now() < t_) && vcpu_is_up(1) != 0; i++ )
         hypercall_sched_op(SCHEDOP_yield, NULL);
     check_rc("is_up after the last run", vcpu_is_up(1), 0);
 }

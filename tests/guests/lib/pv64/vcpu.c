@@ -1,5 +1,6 @@
 /* Secondary vCPUs for the pv64 tests (pv_vcpu.h). */
 #include "pv_vcpu.h"
+#include "pv_clock.h"
 #include "string.h"
 
 static struct vcpu_guest_context ctx;
@@ -63,9 +64,18 @@ long pv_start_vcpu(unsigned int id, pv_vcpu_fn fn, void *stack_top)
     return rc ? rc : hypercall_vcpu_op(VCPUOP_up, id, NULL);
 }
 
+/*
+ * At least `loops` yields, and at least WAIT_MIN_NS of system time: on a
+ * loaded host QEMU may not run the other vCPU's thread for a while, and a
+ * count of yields alone is no time at all when nothing else is runnable.
+ */
+#define WAIT_MIN_NS (10ULL * 1000000000ULL)
+
 bool wait_for_value(volatile unsigned long *flag, unsigned long want, unsigned long loops)
 {
-    for ( unsigned long i = 0; i < loops; i++ )
+    uint64_t end = pv_now() + WAIT_MIN_NS;
+
+    for ( unsigned long i = 0; i < loops || pv_now() < end; i++ )
     {
         if ( __atomic_load_n(flag, __ATOMIC_SEQ_CST) == want )
             return true;
