@@ -37,31 +37,6 @@ static void timer_irq(struct cpu_regs *regs)
     apic_eoi();
 }
 
-/*
- * TSC ticks per millisecond, against the vLAPIC's own 1 GHz count (20 ms of
- * a one-shot countdown, masked); 0 if the count does not run.
- */
-static uint64_t tsc_per_ms(void)
-{
-    const uint32_t span = 20000000u;
-    uint32_t c0, c1;
-    uint64_t t0, t1;
-
-    apic_write(APIC_TDCR, APIC_TDCR_DIV1);
-    apic_write(APIC_LVT_TIMER, VEC | APIC_LVT_MASKED);
-    apic_write(APIC_TMICT, 0xffffffffu);
-    c0 = apic_read(APIC_TMCCT);
-    t0 = rdtsc();
-    do {
-        c1 = apic_read(APIC_TMCCT);
-    } while ( c0 - c1 < span && c1 != 0 );
-    t1 = rdtsc();
-    apic_write(APIC_TMICT, 0);
-    if ( c0 - c1 < span )
-        return 0;
-    return (t1 - t0) * 1000000u / (c0 - c1);
-}
-
 static void spin_tsc(uint64_t ticks_to_spin)
 {
     uint64_t end = rdtsc() + ticks_to_spin;
@@ -78,7 +53,7 @@ void test_main(void)
 
     irq_handlers[VEC] = timer_irq;
     apic_enable();
-    per_ms = tsc_per_ms();
+    per_ms = apic_tsc_per_ms(VEC);
     if ( !per_ms )
         return xtf_error("Error: the LAPIC timer did not count down\n");
     apic_write(APIC_LVT_TIMER, VEC | APIC_LVT_PERIODIC);

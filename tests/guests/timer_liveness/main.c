@@ -39,28 +39,6 @@ static void tick_irq(struct cpu_regs *regs)
     apic_eoi();
 }
 
-/* TSC ticks per millisecond, measured over 20 ms of the LAPIC's countdown. */
-static uint64_t tsc_per_ms(void)
-{
-    const uint32_t span = 20u * TICK_NS;
-    uint64_t t0, t1;
-    uint32_t c0, c1;
-
-    apic_write(APIC_TDCR, APIC_TDCR_DIV1);
-    apic_write(APIC_LVT_TIMER, VEC | APIC_LVT_MASKED);
-    apic_write(APIC_TMICT, 0xffffffffu);
-    c0 = apic_read(APIC_TMCCT);
-    t0 = rdtsc();
-    do {
-        c1 = apic_read(APIC_TMCCT);
-    } while ( c0 - c1 < span && c1 != 0 );
-    t1 = rdtsc();
-    apic_write(APIC_TMICT, 0);
-    if ( c0 - c1 < span )
-        return 0;
-    return (t1 - t0) * TICK_NS / (c0 - c1);
-}
-
 void test_main(void)
 {
     uint64_t per_ms, end, gap_ms;
@@ -68,7 +46,7 @@ void test_main(void)
 
     irq_handlers[VEC] = tick_irq;
     apic_enable();
-    per_ms = tsc_per_ms();
+    per_ms = apic_tsc_per_ms(VEC);
     if ( per_ms == 0 )
         return xtf_error("Error: the LAPIC timer did not count down\n");
     printk("TSC: %llu per ms; 1 ms ticks for %u ms, bound %u ms\n",

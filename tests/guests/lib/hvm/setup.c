@@ -52,3 +52,24 @@ void hvm_start_of_day(void)
     test_main();
     xtf_exit();
 }
+
+uint64_t apic_tsc_per_ms(unsigned int vec)
+{
+    const uint32_t span = 20000000u;    /* 20 ms at 1 GHz */
+    uint32_t c0, c1;
+    uint64_t t0, t1;
+
+    apic_write(APIC_TDCR, APIC_TDCR_DIV1);
+    apic_write(APIC_LVT_TIMER, vec | APIC_LVT_MASKED);
+    apic_write(APIC_TMICT, 0xffffffffu);
+    c0 = apic_read(APIC_TMCCT);
+    t0 = rdtsc();
+    do {
+        c1 = apic_read(APIC_TMCCT);
+    } while ( c0 - c1 < span && c1 != 0 );
+    t1 = rdtsc();
+    apic_write(APIC_TMICT, 0);
+    if ( c0 - c1 < span )
+        return 0;
+    return (t1 - t0) * 1000000u / (c0 - c1);
+}

@@ -184,6 +184,12 @@ static inline void apic_write(unsigned int reg, uint32_t v)
 static inline void apic_eoi(void) { apic_write(APIC_EOI, 0); }
 /* Software-enables the LAPIC (SVR bit 8, spurious vector 0xff), TPR 0. */
 void apic_enable(void);
+/*
+ * TSC ticks per millisecond, against the vLAPIC's own 1 GHz count (20 ms of
+ * a masked one-shot countdown on vector vec, divide by 1); 0 if the count
+ * does not run.  The timer is left stopped.
+ */
+uint64_t apic_tsc_per_ms(unsigned int vec);
 /* Bit vec of the 256-bit ISR/IRR/TMR register at base. */
 static inline bool apic_vec_set(unsigned int base, unsigned int vec)
 {
