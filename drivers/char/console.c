@@ -6,6 +6,8 @@
  */
 #include <keel/lib.h>
 #include <keel/console.h>
+#include <keel/event.h>
+#include <public/xen.h>
 #include <keel/serial.h>
 #include <keel/softirq.h>
 #include <keel/spinlock.h>
@@ -23,6 +25,7 @@ static char txring[TXRING_SIZE];
 static size_t tx_prod, tx_cons;         /* serial bytes ever queued / sent */
 static DEFINE_SPINLOCK(console_lock);   /* both rings and the UART */
 static bool console_async;              /* after boot, until a panic */
+static bool ring_notify;                /* new ring bytes dom0 has not been told of */
 static struct timer drain_timer;
 static bool use_serial = true;
 static bool use_vga;
@@ -159,6 +162,13 @@ static void tx_wait_for_room(void)
  */
 static void console_softirq(void)
 {
+    /*
+     * VIRQ_CON_RING (xenconsoled --log=hv reads the ring when it fires).
+     * Sent from here, not from console_write, because printk runs under
+     * any lock, the event channel locks included.
+     */
+    if ( __atomic_exchange_n(&ring_notify, false, __ATOMIC_SEQ_CST) )
+        send_global_virq(VIRQ_CON_RING);
     tx_drain(DRAIN_BURST);
     if ( tx_used() && !timer_is_active(&drain_timer) )
         set_timer(&drain_timer, NOW() + MILLISECS(1));
@@ -210,8 +220,8 @@ void console_write(const char *s, size_t len)
     }
     spin_unlock_irqrestore(&console_lock, flags);
     tx_drain(KICK_BURST);
-    if ( tx_used() )
-        raise_softirq(CONSOLE_SOFTIRQ);     /* the UART lags: finish in the background */
+    __atomic_store_n(&ring_notify, true, __ATOMIC_SEQ_CST);
+    raise_softirq(CONSOLE_SOFTIRQ);         /* dom0's VIRQ_CON_RING; a lagging UART */
 }
 
 void console_flush(void)
