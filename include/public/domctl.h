@@ -94,6 +94,59 @@ struct xen_domctl_getvcpuinfo {
     uint32_t cpu;
 };
 
+/*
+ * ---- Keel-private operations (not in Xen; numbers well clear of Xen's) ----
+ *
+ * KEEL_DOMCTL_build: load a guest kernel (and optional ramdisk and command
+ * line) from dom0's memory into a freshly created, paused, not yet built
+ * domain, as libxenguest does in Xen's toolstack.  Interface version 0x15
+ * and dom0-only like every domctl.  See docs/domain-build.md.
+ */
+#define KEEL_DOMCTL_build           0x4b01
+
+#define KEEL_BUILD_TYPE_PV          1
+#define KEEL_BUILD_TYPE_PVH         2
+
+#define KEEL_BUILD_KERNEL_MAX       (64ULL << 20)   /* bytes of kernel image */
+#define KEEL_BUILD_RAMDISK_MAX      (512ULL << 20)  /* bytes of ramdisk */
+#define KEEL_BUILD_CMDLINE_MAX      1024            /* Xen's MAX_GUEST_CMDLINE, incl. NUL */
+
+/* keel_domctl_build.error: why a build failed (0 on success). */
+#define KEEL_BUILD_EOK              0
+#define KEEL_BUILD_ETYPE            1   /* type is neither PV nor PVH, or flags != 0 */
+#define KEEL_BUILD_ESTATE           2   /* domain already built, running, dying or dom0 */
+#define KEEL_BUILD_EKERNEL_SIZE     3   /* kernel_len 0 or above KEEL_BUILD_KERNEL_MAX */
+#define KEEL_BUILD_ERAMDISK_SIZE    4   /* ramdisk_len above the limit or the memory */
+#define KEEL_BUILD_ECMDLINE         5   /* cmdline_len above the limit, or no NUL at its end */
+#define KEEL_BUILD_EFAULT           6   /* a handle points at memory dom0 cannot read */
+#define KEEL_BUILD_EMEM             7   /* mem_kb 0, above max_mem, or no free memory */
+#define KEEL_BUILD_EFORMAT          8   /* not an ELF/bzImage, or a broken one */
+#define KEEL_BUILD_ENOTES           9   /* type=pv and the kernel has no Xen ELF notes */
+#define KEEL_BUILD_ENOPVH           10  /* type=pvh and no PHYS32_ENTRY note, or no SVM */
+#define KEEL_BUILD_ELAYOUT          11  /* the image does not fit the domain's memory */
+#define KEEL_BUILD_EPORT            12  /* the console/xenstore ports could not be made */
+#define KEEL_BUILD_EDOMAIN          13  /* domain kind does not match type (PV vs HVM) */
+
+struct keel_domctl_build {
+    uint32_t type;                      /* KEEL_BUILD_TYPE_* */
+    uint32_t flags;                     /* 0 */
+    uint64_t mem_kb;                    /* memory to give the domain (<= max_mem) */
+    uint64_t kernel;                    /* XEN_GUEST_HANDLE_64(const_uint8) */
+    uint64_t kernel_len;
+    uint64_t ramdisk;                   /* XEN_GUEST_HANDLE_64(const_uint8) */
+    uint64_t ramdisk_len;               /* 0: none */
+    uint64_t cmdline;                   /* XEN_GUEST_HANDLE_64(const_char) */
+    uint32_t cmdline_len;               /* incl. the NUL; 0: empty command line */
+    domid_t_abi console_domid;          /* backends, normally 0 */
+    domid_t_abi store_domid;
+    uint32_t console_port;              /* OUT: unbound ports in the new domain */
+    uint32_t store_port;
+    uint64_t console_gfn;               /* OUT: the frames for xenconsoled/xenstored */
+    uint64_t store_gfn;
+    uint32_t error;                     /* OUT: KEEL_BUILD_E* on failure */
+    uint32_t pad;
+};
+
 struct xen_domctl {
     uint32_t cmd;
     uint32_t interface_version;
@@ -104,12 +157,14 @@ struct xen_domctl {
         struct xen_domctl_getdomaininfo getdomaininfo;
         struct xen_domctl_max_mem max_mem;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct keel_domctl_build keel_build;
         uint8_t pad[128];
     } u;
 };
 
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo layout");
 _Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain layout");
+_Static_assert(sizeof(struct keel_domctl_build) == 104, "keel_build layout");
 _Static_assert(sizeof(struct xen_domctl) == 144, "domctl layout");
 
 #endif /* PUBLIC_DOMCTL_H */
