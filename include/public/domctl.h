@@ -164,7 +164,7 @@ struct xen_domctl {
 
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo layout");
 _Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain layout");
-_Static_assert(sizeof(struct keel_domctl_build) == 104, "keel_build layout");
+_Static_assert(sizeof(struct keel_domctl_build) == 96, "keel_build layout");
 _Static_assert(sizeof(struct xen_domctl) == 144, "domctl layout");
 
 #endif /* PUBLIC_DOMCTL_H */
