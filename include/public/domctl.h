@@ -16,8 +16,16 @@
 #define XEN_DOMCTL_pausedomain      3
 #define XEN_DOMCTL_unpausedomain    4
 #define XEN_DOMCTL_getdomaininfo    5
+#define XEN_DOMCTL_setvcpuaffinity  9
 #define XEN_DOMCTL_max_mem         11
+#define XEN_DOMCTL_setvcpucontext  12
+#define XEN_DOMCTL_getvcpucontext  13
 #define XEN_DOMCTL_getvcpuinfo     14
+#define XEN_DOMCTL_max_vcpus       15
+#define XEN_DOMCTL_scheduler_op    16
+#define XEN_DOMCTL_getvcpuaffinity 25
+#define XEN_DOMCTL_set_address_size 35
+#define XEN_DOMCTL_get_address_size 36
 
 /* createdomain flags */
 #define XEN_DOMCTL_CDF_hvm          (1U << 0)
@@ -94,6 +102,51 @@ struct xen_domctl_getvcpuinfo {
     uint32_t cpu;
 };
 
+struct xen_domctl_max_vcpus {
+    uint32_t max;                       /* must equal createdomain's max_vcpus */
+};
+
+/* A bitmap in the caller's memory (public/xen.h's xenctl_bitmap). */
+struct xenctl_bitmap {
+    uint64_t bitmap;                    /* XEN_GUEST_HANDLE_64(uint8) */
+    uint32_t nr_bits;
+};
+
+#define XEN_VCPUAFFINITY_HARD   (1U << 0)
+#define XEN_VCPUAFFINITY_SOFT   (1U << 1)
+#define XEN_VCPUAFFINITY_FORCE  (1U << 2)
+
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;
+    uint32_t flags;                     /* XEN_VCPUAFFINITY_* */
+    struct xenctl_bitmap cpumap_hard;   /* IN/OUT */
+    struct xenctl_bitmap cpumap_soft;
+};
+
+#define XEN_DOMCTL_SCHEDOP_putinfo     0
+#define XEN_DOMCTL_SCHEDOP_getinfo     1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id;                  /* XEN_SCHEDULER_*, Keel's: 0x4b52 */
+    uint32_t cmd;                       /* XEN_DOMCTL_SCHEDOP_* */
+    union {
+        struct { uint16_t weight, cap; } credit;
+        struct { uint32_t period, budget, flags; } rtds;
+        struct { uint64_t vcpus; uint32_t nr_vcpus, padding; } v;
+    } u;
+};
+
+struct xen_domctl_address_size {
+    uint32_t size;
+};
+
+struct xen_domctl_vcpucontext {
+    uint32_t vcpu;
+    uint64_t ctxt;                      /* XEN_GUEST_HANDLE_64(vcpu_guest_context_t) */
+};
+
 /*
  * ---- Keel-private operations (not in Xen; numbers well clear of Xen's) ----
  *
@@ -157,6 +210,11 @@ struct xen_domctl {
         struct xen_domctl_getdomaininfo getdomaininfo;
         struct xen_domctl_max_mem max_mem;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_vcpuaffinity vcpuaffinity;
+        struct xen_domctl_scheduler_op scheduler_op;
+        struct xen_domctl_address_size address_size;
+        struct xen_domctl_vcpucontext vcpucontext;
         struct keel_domctl_build keel_build;
         uint8_t pad[128];
     } u;
@@ -164,6 +222,9 @@ struct xen_domctl {
 
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo layout");
 _Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain layout");
+_Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "vcpuaffinity layout");
+_Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op layout");
+_Static_assert(sizeof(struct xen_domctl_vcpucontext) == 16, "vcpucontext layout");
 _Static_assert(sizeof(struct keel_domctl_build) == 96, "keel_build layout");
 _Static_assert(sizeof(struct xen_domctl) == 144, "domctl layout");
 

@@ -36,6 +36,15 @@ bool pv_hypercall_preempt_check(void);
 int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
                   const struct boot_module *initrd, uint64_t mem_bytes,
                   const char *cmdline);
+/* A PV domU's xenstore and console: ports given, frames (MFNs) chosen by the builder. */
+struct pv_domu_info {
+    uint32_t store_evtchn, console_evtchn;      /* IN */
+    uint64_t store_mfn, console_mfn;            /* OUT */
+};
+/* Build a PV domU (KEEL_DOMCTL_build); d->max_pages must allow mem_bytes. */
+int pv_domu_build(struct domain *d, const struct boot_module *kernel,
+                  const struct boot_module *initrd, uint64_t mem_bytes,
+                  const char *cmdline, struct pv_domu_info *domu);
 /* Turn the guest into kernel mode (or user mode) with the right L4 and GS. */
 void pv_toggle_guest_mode(struct vcpu *v);
 /* Bounce an exception to the guest's handler; false if it has none (crashed). */
