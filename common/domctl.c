@@ -293,15 +293,15 @@ static int bitmap_out(const struct xenctl_bitmap *b, uint64_t mask)
 
 /*
  * Keel's scheduler keeps each vCPU on the CPU it was created for, so the
- * effective hard affinity is that one CPU.  set: Xen's checks (vCPU, flags,
- * a hard map without an online CPU -EINVAL); a hard map that leaves out
- * the vCPU's CPU is refused with -EOPNOTSUPP (Keel cannot move it); a
- * soft map is taken as given and reported back within the hard one.
+ * effective hard affinity is that one CPU (Xen's default is every CPU) and
+ * the soft one every online CPU.  set: Xen's checks (vCPU -EINVAL/-ESRCH,
+ * flags, a hard map without an online CPU -EINVAL); a hard map that leaves
+ * out the vCPU's CPU is refused with -EOPNOTSUPP (Keel cannot move it); a
+ * soft map is reported back within the hard one, as Xen does, not kept.
  */
 static long affinity(struct domain *d, struct xen_domctl *op)
 {
     struct xen_domctl_vcpuaffinity *a = &op->u.vcpuaffinity;
-    uint32_t sides = a->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT);
     uint64_t hard, soft, here;
     struct vcpu *v;
     int rc;
@@ -310,10 +310,10 @@ static long affinity(struct domain *d, struct xen_domctl *op)
         return -EINVAL;
     if ( !(v = d->vcpu[a->vcpu]) )
         return -ESRCH;
-    if ( !sides || (a->flags & ~(XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT |
-                                 XEN_VCPUAFFINITY_FORCE)) ||
-         ((a->flags & XEN_VCPUAFFINITY_HARD) && !a->cpumap_hard.nr_bits) ||
-         ((a->flags & XEN_VCPUAFFINITY_SOFT) && !a->cpumap_soft.nr_bits) )
+    /* Xen's vcpuaffinity_params_invalid: no flag, or a null handle for a side asked. */
+    if ( !a->flags ||
+         ((a->flags & XEN_VCPUAFFINITY_HARD) && !a->cpumap_hard.bitmap) ||
+         ((a->flags & XEN_VCPUAFFINITY_SOFT) && !a->cpumap_soft.bitmap) )
         return -EINVAL;
     here = cpumask_of(v->processor);
     hard = here;

@@ -11,6 +11,9 @@
 
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
 
+/* Xen's uint64_aligned_t: 8-byte aligned in 32-bit builds too (the pvh test kernels). */
+typedef uint64_t domctl_u64 __attribute__((aligned(8)));
+
 #define XEN_DOMCTL_createdomain     1
 #define XEN_DOMCTL_destroydomain    2
 #define XEN_DOMCTL_pausedomain      3
@@ -108,7 +111,7 @@ struct xen_domctl_max_vcpus {
 
 /* A bitmap in the caller's memory (public/xen.h's xenctl_bitmap). */
 struct xenctl_bitmap {
-    uint64_t bitmap;                    /* XEN_GUEST_HANDLE_64(uint8) */
+    domctl_u64 bitmap;                    /* XEN_GUEST_HANDLE_64(uint8) */
     uint32_t nr_bits;
 };
 
@@ -134,7 +137,7 @@ struct xen_domctl_scheduler_op {
     union {
         struct { uint16_t weight, cap; } credit;
         struct { uint32_t period, budget, flags; } rtds;
-        struct { uint64_t vcpus; uint32_t nr_vcpus, padding; } v;
+        struct { domctl_u64 vcpus; uint32_t nr_vcpus, padding; } v;
     } u;
 };
 
@@ -144,7 +147,7 @@ struct xen_domctl_address_size {
 
 struct xen_domctl_vcpucontext {
     uint32_t vcpu;
-    uint64_t ctxt;                      /* XEN_GUEST_HANDLE_64(vcpu_guest_context_t) */
+    domctl_u64 ctxt;                      /* XEN_GUEST_HANDLE_64(vcpu_guest_context_t) */
 };
 
 /*
@@ -183,19 +186,19 @@ struct xen_domctl_vcpucontext {
 struct keel_domctl_build {
     uint32_t type;                      /* KEEL_BUILD_TYPE_* */
     uint32_t flags;                     /* 0 */
-    uint64_t mem_kb;                    /* memory to give the domain (<= max_mem) */
-    uint64_t kernel;                    /* XEN_GUEST_HANDLE_64(const_uint8) */
-    uint64_t kernel_len;
-    uint64_t ramdisk;                   /* XEN_GUEST_HANDLE_64(const_uint8) */
-    uint64_t ramdisk_len;               /* 0: none */
-    uint64_t cmdline;                   /* XEN_GUEST_HANDLE_64(const_char) */
+    domctl_u64 mem_kb;                    /* memory to give the domain (<= max_mem) */
+    domctl_u64 kernel;                    /* XEN_GUEST_HANDLE_64(const_uint8) */
+    domctl_u64 kernel_len;
+    domctl_u64 ramdisk;                   /* XEN_GUEST_HANDLE_64(const_uint8) */
+    domctl_u64 ramdisk_len;               /* 0: none */
+    domctl_u64 cmdline;                   /* XEN_GUEST_HANDLE_64(const_char) */
     uint32_t cmdline_len;               /* incl. the NUL; 0: empty command line */
     domid_t_abi console_domid;          /* backends, normally 0 */
     domid_t_abi store_domid;
     uint32_t console_port;              /* OUT: unbound ports in the new domain */
     uint32_t store_port;
-    uint64_t console_gfn;               /* OUT: the frames for xenconsoled/xenstored */
-    uint64_t store_gfn;
+    domctl_u64 console_gfn;               /* OUT: the frames for xenconsoled/xenstored */
+    domctl_u64 store_gfn;
     uint32_t error;                     /* OUT: KEEL_BUILD_E* on failure */
     uint32_t pad;
 };
