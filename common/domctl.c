@@ -19,12 +19,15 @@
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/spinlock.h>
+#include <keel/xmalloc.h>
 #include <keel/xsm.h>
 #include <keel/smp.h>
 #include <asm/current.h>
 #include <asm/domain_build.h>
 #include <asm/guest_access.h>
 #include <asm/hvm/hvm.h>
+#include <asm/pv.h>
+#include <public/arch-x86/vcpu_guest_context.h>
 #include <public/domctl.h>
 #include <public/errno.h>
 #include <public/vcpu.h>
@@ -342,6 +345,46 @@ static long affinity(struct domain *d, struct xen_domctl *op)
     return 0;
 }
 
+/*
+ * set/getvcpucontext, 64-bit PV vCPUs (what libxc's save/restore and
+ * dump-core use); HVM vCPUs -EOPNOTSUPP.  Xen's checks first: a vCPU out of
+ * range or absent, the caller's own domain (set) or vCPU (get) -EINVAL;
+ * get of a vCPU never given a state -ENODATA.  The domain is paused around
+ * either, so the vCPU is off every CPU.
+ */
+static long vcpu_context(struct domain *d, struct xen_domctl *op)
+{
+    const struct xen_domctl_vcpucontext *vc = &op->u.vcpucontext;
+    struct vcpu_guest_context *c;
+    struct vcpu *v;
+    long rc;
+
+    if ( vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) ||
+         (op->cmd == XEN_DOMCTL_setvcpucontext ? d == current->domain : v == current) )
+        return -EINVAL;
+    if ( d->arch.is_hvm )
+        return -EOPNOTSUPP;
+    if ( op->cmd == XEN_DOMCTL_setvcpucontext )
+    {
+        pause_sync(d);
+        rc = pv_vcpu_set_context(v, vc->ctxt);
+        domain_unpause(d);
+        return rc;
+    }
+    if ( !v->context_set )
+        return -ENODATA;
+    if ( !(c = xmalloc(struct vcpu_guest_context)) )
+        return -ENOMEM;
+    if ( d != current->domain )
+        pause_sync(d);
+    pv_vcpu_get_context(v, c);
+    if ( d != current->domain )
+        domain_unpause(d);
+    rc = copy_to_guest(vc->ctxt, c, sizeof(*c)) ? -EFAULT : 1;
+    xfree(c);
+    return rc;
+}
+
 /* The target of op: -ESRCH when there is none (getdomaininfo: the next one up). */
 static struct domain *target_of(const struct xen_domctl *op)
 {
@@ -389,6 +432,9 @@ static long domctl_locked(struct xen_domctl *op)
     case XEN_DOMCTL_set_address_size:
     case XEN_DOMCTL_get_address_size:
         return address_size(d, op);
+    case XEN_DOMCTL_setvcpucontext:
+    case XEN_DOMCTL_getvcpucontext:
+        return vcpu_context(d, op);
     case KEEL_DOMCTL_build:
         return keel_domctl_build(d, &op->u.keel_build) ?: 1;
     }

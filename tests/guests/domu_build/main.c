@@ -22,6 +22,9 @@
  *    requires "(d2) Test result: SUCCESS"); destroyed;
  *  - the same for a PV domU (domain 1, the hostile rounds' domain) from
  *    the pv64 build; its xenstore/console frames are MFNs (Xen's PV ABI);
+ *    before it runs, getvcpucontext of its vCPU 0 shows the builder's
+ *    state (kernel mode, online, an entry point, an L4, rsi = start_info)
+ *    and setvcpucontext on it is -EEXIST (Keel replaces no state);
  *  - all pages back afterwards (physinfo free_pages, within 2 s).
  */
 #include "pv.h"
@@ -33,6 +36,7 @@
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <public/sched.h>
+#include <public/arch-x86/vcpu_guest_context.h>
 
 const char test_title[] = "KEEL_DOMCTL_build: PV and PVH domUs from dom0's images";
 
@@ -49,6 +53,7 @@ static uint8_t ramdisk[3 * 4096 + 123];
 static uint8_t garbage[8192];
 static char cmdline[1024];
 static uint8_t bare_elf[8192] __attribute__((aligned(4096)));
+static struct vcpu_guest_context ctx;
 
 static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
 {
@@ -343,6 +348,33 @@ static void check_out_port(domid_t_abi dom, const char *what, uint32_t port)
     check_eq(what, st.u.unbound.dom, 0);
 }
 
+static long vcpu_context(uint32_t cmd, domid_t_abi dom, void *c)
+{
+    struct xen_domctl op = { 0 };
+
+    op.u.vcpucontext.vcpu = 0;
+    op.u.vcpucontext.ctxt = (uint64_t)c;
+    return domctl(cmd, dom, &op);
+}
+
+static void check_vcpu0(domid_t_abi dom)
+{
+    uint64_t want = VGCF_in_kernel | VGCF_online;
+
+    check_rc("getvcpucontext of the built vCPU 0",
+             vcpu_context(XEN_DOMCTL_getvcpucontext, dom, &ctx), 0);
+    printk("d%u vCPU 0: flags %#lx rip %#lx rsp %#lx rsi %#lx cr3 %#lx cs %#x\n", dom,
+           (unsigned long)ctx.flags, (unsigned long)ctx.user_regs.rip,
+           (unsigned long)ctx.user_regs.rsp, (unsigned long)ctx.user_regs.rsi,
+           (unsigned long)ctx.ctrlreg[3], ctx.user_regs.cs);
+    if ( (ctx.flags & want) != want || ctx.user_regs.rip < GUEST_VIRT_BASE ||
+         ctx.user_regs.rsi < GUEST_VIRT_BASE || !ctx.ctrlreg[3] ||
+         ctx.user_regs.cs != FLAT_KERNEL_CS )
+        xtf_failure("Fail: the built vCPU 0 does not read as the builder left it\n");
+    check_rc("setvcpucontext of the built vCPU 0",
+             vcpu_context(XEN_DOMCTL_setvcpucontext, dom, &ctx), -EEXIST);
+}
+
 static void run_domu(domid_t_abi dom, uint32_t type, const struct image *k)
 {
     struct keel_domctl_build b;
@@ -367,6 +399,8 @@ static void run_domu(domid_t_abi dom, uint32_t type, const struct image *k)
         check_eq("PVH store_gfn", b.store_gfn, (MEM_KB >> 2) - 2);
         check_eq("PVH console_gfn", b.console_gfn, (MEM_KB >> 2) - 1);
     }
+    if ( type == KEEL_BUILD_TYPE_PV )
+        check_vcpu0(dom);
     base_args(&b, type, k);
     refused("a built domain", dom, &b, -EEXIST, KEEL_BUILD_ESTATE);
     check_rc("unpause", simple(XEN_DOMCTL_unpausedomain, dom), 0);

@@ -72,6 +72,15 @@ bool pv_wrmsr(struct vcpu *v, uint32_t idx, uint64_t val);
 int pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned long entries);
 /* VCPUOP_initialise: a PV vCPU's starting state (arch/x86/pv/vcpu_context.c). */
 long pv_vcpu_initialise(struct vcpu *v, uint64_t arg);
+/*
+ * XEN_DOMCTL_setvcpucontext (domain paused): the same checks; arg 0 (Xen's
+ * reset) is 0 for a vCPU without state, -EOPNOTSUPP for one with it; a
+ * vCPU with a state -EEXIST.
+ */
+long pv_vcpu_set_context(struct vcpu *v, uint64_t arg);
+/* XEN_DOMCTL_getvcpucontext: v's state (v off every CPU). */
+struct vcpu_guest_context;
+void pv_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c);
 
 /* mov to CR3 from the guest kernel: switch to an L4 (validated). */
 int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn);
