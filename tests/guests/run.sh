@@ -30,8 +30,9 @@
 #               "(dN) Test result: SUCCESS" and end line are required too.
 #               Skipped on Xen (boot-time domUs need Xen's toolstack);
 #   initrd=P    pv64: dom0 gets an initrd packing tests/guests/P's pvh and
-#               pv64 builds (pack_domus in hv.sh) for it to build domUs from
-#               with KEEL_DOMCTL_build; the domUs' verdicts are the TESTS
+#               pv64 builds (pack_domus in hv.sh), or with P=linux Debian's
+#               ext/linux/vmlinuz, for it to build domUs from with
+#               KEEL_DOMCTL_build; the domUs' verdicts are the TESTS
 #               regex's to require.  Skipped on Xen (a Keel-private domctl);
 #   smp=N       QEMU gets N CPUs instead of 2 (smp=1: both domains share CPU 0);
 #   end=R       the test ends with shutdown reason R (poweroff, the default,
@@ -161,8 +162,13 @@ run_one() {
         # Beside its domUs, dom0's own lines are told from "(dN) ..." by position.
         vpat='^Test result: '
         peer_elf=$RUNDIR/$env-$name.pack
-        pack_domus "$peer_elf" "$GO/pvh/$initrd.elf" "$GO/pv64/$initrd.elf" ||
-            { echo "FAIL (initrd $initrd needs pvh and pv64 builds: list it in TESTS with both)" > "$verdict"; return; }
+        if [ "$initrd" = linux ]; then
+            pack_domus "$peer_elf" "$TOP/ext/linux/vmlinuz" ||
+                { echo "FAIL (no ext/linux/vmlinuz: run tests/linux/fetch.sh $TOP)" > "$verdict"; return; }
+        else
+            pack_domus "$peer_elf" "$GO/pvh/$initrd.elf" "$GO/pv64/$initrd.elf" ||
+                { echo "FAIL (initrd $initrd needs pvh and pv64 builds: list it in TESTS with both)" > "$verdict"; return; }
+        fi
     fi
     if [ -n "$peer" ]; then
         # Beside a peer, dom0's own lines are told from "(d1) ..." by position.
