@@ -3,8 +3,13 @@
  * PV domU and then as a PVH domU from a pv64 dom0 (the runner's flag
  * initrd=linux packs ext/linux/vmlinuz as dom0's initrd).  Keel-only.
  * There is no xenstored or xenconsoled here: Linux's console is
- * earlyprintk=xen (console_io, shown by Keel as "(dN) ..."), and the
- * TESTS regexes require how far each kernel got.  dom0 checks:
+ * earlyprintk=xen (console_io, shown by Keel as "(dN) ..." within a domU's
+ * console budget, 8 KiB then 2 KiB/s: the rest of its boot log is
+ * dropped), and the TESTS regexes require its first lines: the banner
+ * (start_kernel reached), as PV "ACPI in unprivileged domain disabled"
+ * (no SIF_INITDOMAIN), as PVH "Booting kernel on Xen PVH".  Without a
+ * xenstored, Linux later waits for it (the PV vCPU is then sampled in
+ * SCHEDOP_block, getvcpucontext).  dom0 checks:
  *  - each build succeeds (the bzImage unpacked, its Xen notes honoured);
  *  - unpaused, the domU neither crashes nor shuts down for WATCH_S
  *    seconds, or powers off / reboots (panic=-1) on its own (a crash, or
@@ -19,12 +24,33 @@
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <public/sched.h>
+#include <public/arch-x86/vcpu_guest_context.h>
+
+static struct vcpu_guest_context ctx;
+static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op);
+
+/* Where a domU that is still running is: a few samples of its vCPU 0 (PV only). */
+static void sample(domid_t_abi dom)
+{
+    struct xen_domctl op = { 0 };
+
+    for ( unsigned int i = 0; i < 4; i++ )
+    {
+        memset(&op, 0, sizeof(op));
+        op.u.vcpucontext.ctxt = (uint64_t)&ctx;
+        if ( domctl(XEN_DOMCTL_getvcpucontext, dom, &op) == 0 )
+            printk("d%u vCPU 0: rip %#lx rsp %#lx rflags %#lx\n", dom,
+                   (unsigned long)ctx.user_regs.rip, (unsigned long)ctx.user_regs.rsp,
+                   (unsigned long)ctx.user_regs.rflags);
+        spin_ns(100 * 1000000ULL);
+    }
+}
 
 const char test_title[] = "Debian's Linux bzImage as a PV and a PVH domU (KEEL_DOMCTL_build)";
 
 #define MS 1000000ULL
 #define MEM_KB (192ULL << 10)
-#define WATCH_S 25
+#define WATCH_S 15
 #define XEN_X86_EMU_LAPIC 1
 
 static const uint8_t *linux_image;
@@ -119,6 +145,8 @@ static void run(bool pvh)
         while ( info_of(dom, &info) == 0 && !(info.flags & XEN_DOMINF_shutdown) &&
                 pv_now() < end )
             spin_ns(50 * MS);
+        if ( !pvh && !(info.flags & XEN_DOMINF_shutdown) )
+            sample(dom);
         printk("d%u (%s): flags %#x after %s\n", dom, what, info.flags,
                info.flags & XEN_DOMINF_shutdown ? "its shutdown" : "the watch");
         if ( info.flags & XEN_DOMINF_shutdown )
