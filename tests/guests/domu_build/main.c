@@ -12,8 +12,9 @@
  *    garbage kernel -EINVAL (EFORMAT); an ELF without Xen notes as type PV
  *    -EINVAL (ENOTES), as type PVH -EINVAL (ENOPVH); mem above max_mem
  *    -EINVAL (EMEM); type 3 or flags 1 -EINVAL (ETYPE); type PVH on a PV
- *    domain -EINVAL (EDOMAIN); dom0 itself -EINVAL (ESTATE); a domain that
- *    was unpaused -EBUSY; no such domain -ESRCH; interface 0x14 -EACCES;
+ *    domain -EINVAL (EDOMAIN); dom0 itself -EINVAL (ESTATE); a domain shut
+ *    down before its build -EINVAL (ESTATE); a domain that was unpaused
+ *    -EBUSY; no such domain -ESRCH; interface 0x14 -EACCES;
  *  - a PVH domU (domain 2) from the pvh build, with a ramdisk and a long
  *    command line: OUT ports distinct, unbound to dom0 (EVTCHNOP_status of
  *    the domU's ports); GFNs the two top frames of its memory; building it
@@ -237,6 +238,8 @@ static void refused(const char *what, domid_t_abi dom, struct keel_domctl_build 
                     (unsigned long)info.tot_pages);
 }
 
+static void destroy(domid_t_abi dom);
+
 static void hostile(domid_t_abi dom, domid_t_abi hvm_dom)
 {
     struct keel_domctl_build b;
@@ -297,6 +300,16 @@ static void hostile(domid_t_abi dom, domid_t_abi hvm_dom)
     base_args(&b, KEEL_BUILD_TYPE_PV, &pv_image);
     refused("no such domain", 0x7fff, &b, -ESRCH, 0);
 
+    {
+        /* A domain that was shut down before its build. */
+        domid_t_abi gone_dom = create(false);
+        struct sched_remote_shutdown rs = { .domain_id = gone_dom, .reason = SHUTDOWN_poweroff };
+
+        check_rc("remote_shutdown", hypercall_sched_op(SCHEDOP_remote_shutdown, &rs), 0);
+        base_args(&b, KEEL_BUILD_TYPE_PV, &pv_image);
+        refused("a shut-down domain", gone_dom, &b, -EINVAL, KEEL_BUILD_ESTATE);
+        destroy(gone_dom);
+    }
     check_rc("unpause the unbuilt domain", simple(XEN_DOMCTL_unpausedomain, dom), 0);
     base_args(&b, KEEL_BUILD_TYPE_PV, &pv_image);
     refused("a domain not paused", dom, &b, -EBUSY, KEEL_BUILD_ESTATE);
