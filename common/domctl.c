@@ -262,7 +262,7 @@ static long scheduler_op(struct xen_domctl_scheduler_op *s)
 /* A caller's bitmap of CPUs, bits beyond what Keel has ignored: 0 or -EFAULT. */
 static int bitmap_in(const struct xenctl_bitmap *b, uint64_t *mask)
 {
-    size_t bytes = min((size_t)(b->nr_bits + 7) / 8, sizeof(*mask));
+    size_t bytes = min(((size_t)b->nr_bits + 7) / 8, sizeof(*mask));
 
     *mask = 0;
     if ( bytes && copy_from_guest(mask, b->bitmap, bytes) )
@@ -272,10 +272,15 @@ static int bitmap_in(const struct xenctl_bitmap *b, uint64_t *mask)
     return 0;
 }
 
-/* Write mask into the caller's bitmap, zero-filling the bytes beyond it (Xen's). */
+/*
+ * Write mask into the caller's bitmap, zero-filling the bytes beyond it
+ * (Xen's), up to BITMAP_OUT_MAX bytes: a hostile nr_bits must not keep
+ * this (unpreemptible) loop writing half a GiB of zeros.
+ */
+#define BITMAP_OUT_MAX 4096
 static int bitmap_out(const struct xenctl_bitmap *b, uint64_t mask)
 {
-    size_t bytes = (b->nr_bits + 7) / 8;
+    size_t bytes = min(((size_t)b->nr_bits + 7) / 8, (size_t)BITMAP_OUT_MAX);
     uint8_t zero[64] = { 0 };
 
     for ( size_t off = 0; off < bytes; off += sizeof(zero) )
