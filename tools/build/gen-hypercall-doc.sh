@@ -34,7 +34,7 @@ that does not exist, Xen's order).
 | 2 | destroydomain | not dom0, not the caller |
 | 3, 4 | pausedomain, unpausedomain | counted, as Xen's controller pauses |
 | 5 | getdomaininfo | the domain or the next one up; shutdown code in flags bits 16-23 |
-| 9, 25 | setvcpuaffinity, getvcpuaffinity | Keel pins each vCPU to the CPU it was created for: the hard affinity reads as that CPU; a hard map without it `-EOPNOTSUPP`, without an online CPU `-EINVAL`; a soft map is reported as soft & hard & online and not kept |
+| 9, 25 | setvcpuaffinity, getvcpuaffinity | Keel pins each vCPU to the CPU it was created for: the hard affinity reads as that CPU; a hard map without it `-EOPNOTSUPP`, without an online CPU `-EINVAL`; a soft map is reported as soft & hard & online and not kept; the bytes of a bitmap beyond the CPUs are zeroed up to 4 KiB (Xen: all of nr_bits) |
 | 11 | max_mem | max_pages, not checked against tot_pages (Xen) |
 | 12 | setvcpucontext | 64-bit PV, a vCPU without a state (VCPUOP_initialise's checks); with one `-EEXIST` (Xen would replace it); a null handle (reset) `0` for a vCPU never started, else `-EOPNOTSUPP`; HVM `-EOPNOTSUPP` |
 | 13 | getvcpucontext | 64-bit PV (registers, trap table, GDT frames, L4s, callbacks, FXSAVE image; data selectors and LDT read 0); never started `-ENODATA`; HVM `-EOPNOTSUPP` |
