@@ -7,7 +7,11 @@
  *
  * Offered: createdomain (an empty domain, paused by the controller, as
  * Xen's), destroydomain, pausedomain, unpausedomain, getdomaininfo,
- * max_mem, getvcpuinfo.  Everything else is -EOPNOTSUPP, logged once.
+ * max_mem, getvcpuinfo, max_vcpus, set/getvcpuaffinity (Keel pins each
+ * vCPU to one CPU: see affinity()), scheduler_op (Keel's round-robin has
+ * no parameters), set/get_address_size (64-bit only), and the Keel-private
+ * KEEL_DOMCTL_build (arch/x86/domain_build.c).  Everything else is
+ * -EOPNOTSUPP.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -15,15 +19,21 @@
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/spinlock.h>
+#include <keel/xmalloc.h>
 #include <keel/xsm.h>
+#include <keel/smp.h>
 #include <asm/current.h>
+#include <asm/domain_build.h>
 #include <asm/guest_access.h>
 #include <asm/hvm/hvm.h>
+#include <asm/pv.h>
+#include <public/arch-x86/vcpu_guest_context.h>
 #include <public/domctl.h>
 #include <public/errno.h>
 #include <public/vcpu.h>
 
 #define CONTROLLER_PAUSE_MAX 255
+#define KEEL_SCHEDULER_RR    0x4b52     /* sysctl sched_id's answer */
 
 static DEFINE_SPINLOCK(domctl_spinlock);
 
@@ -213,6 +223,173 @@ static long vcpu_info_of(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
     return 1;
 }
 
+/* Xen: max must be createdomain's; the vCPUs are made, the domain not started. */
+static long max_vcpus(struct domain *d, uint32_t max)
+{
+    if ( d == current->domain || max != d->max_vcpus )
+        return -EINVAL;
+    return domain_make_vcpus(d);
+}
+
+/* Xen: HVM -EOPNOTSUPP; 64 is what a PV domain is; Keel has no 32-bit PV (-EOPNOTSUPP). */
+static long address_size(struct domain *d, struct xen_domctl *op)
+{
+    if ( d->arch.is_hvm )
+        return -EOPNOTSUPP;
+    if ( op->cmd == XEN_DOMCTL_get_address_size )
+    {
+        op->u.address_size.size = 64;
+        return 1;
+    }
+    if ( op->u.address_size.size == 64 )
+        return 0;
+    return op->u.address_size.size == 32 ? -EOPNOTSUPP : -EINVAL;
+}
+
+/* Xen's sched_adjust: another scheduler's id -EINVAL; an unknown command -EINVAL. */
+static long scheduler_op(struct xen_domctl_scheduler_op *s)
+{
+    if ( s->sched_id != KEEL_SCHEDULER_RR || s->cmd > XEN_DOMCTL_SCHEDOP_getvcpuinfo )
+        return -EINVAL;
+    /* Round-robin with a fixed slice: nothing to set, nothing per vCPU. */
+    if ( s->cmd >= XEN_DOMCTL_SCHEDOP_putvcpuinfo )
+        return -EINVAL;
+    if ( s->cmd == XEN_DOMCTL_SCHEDOP_getinfo )
+        memset(&s->u, 0, sizeof(s->u));
+    return s->cmd == XEN_DOMCTL_SCHEDOP_getinfo ? 1 : 0;
+}
+
+/* A caller's bitmap of CPUs, bits beyond what Keel has ignored: 0 or -EFAULT. */
+static int bitmap_in(const struct xenctl_bitmap *b, uint64_t *mask)
+{
+    size_t bytes = min(((size_t)b->nr_bits + 7) / 8, sizeof(*mask));
+
+    *mask = 0;
+    if ( bytes && copy_from_guest(mask, b->bitmap, bytes) )
+        return -EFAULT;
+    if ( b->nr_bits < 64 )
+        *mask &= (1ULL << b->nr_bits) - 1;
+    return 0;
+}
+
+/*
+ * Write mask into the caller's bitmap, zero-filling the bytes beyond it
+ * (Xen's), up to BITMAP_OUT_MAX bytes: a hostile nr_bits must not keep
+ * this (unpreemptible) loop writing half a GiB of zeros.
+ */
+#define BITMAP_OUT_MAX 4096
+static int bitmap_out(const struct xenctl_bitmap *b, uint64_t mask)
+{
+    size_t bytes = min(((size_t)b->nr_bits + 7) / 8, (size_t)BITMAP_OUT_MAX);
+    uint8_t zero[64] = { 0 };
+
+    for ( size_t off = 0; off < bytes; off += sizeof(zero) )
+    {
+        size_t n = min(bytes - off, sizeof(zero));
+
+        if ( off < sizeof(mask) )
+        {
+            memcpy(zero, (const uint8_t *)&mask + off,
+                   min(n, sizeof(mask) - off));
+        }
+        if ( copy_to_guest(b->bitmap + off, zero, n) )
+            return -EFAULT;
+        memset(zero, 0, sizeof(zero));
+    }
+    return 0;
+}
+
+/*
+ * Keel's scheduler keeps each vCPU on the CPU it was created for, so the
+ * effective hard affinity is that one CPU (Xen's default is every CPU) and
+ * the soft one every online CPU.  set: Xen's checks (vCPU -EINVAL/-ESRCH,
+ * flags, a hard map without an online CPU -EINVAL); a hard map that leaves
+ * out the vCPU's CPU is refused with -EOPNOTSUPP (Keel cannot move it); a
+ * soft map is reported back within the hard one, as Xen does, not kept.
+ */
+static long affinity(struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_vcpuaffinity *a = &op->u.vcpuaffinity;
+    uint64_t hard, soft, here;
+    struct vcpu *v;
+    int rc;
+
+    if ( a->vcpu >= d->max_vcpus )
+        return -EINVAL;
+    if ( !(v = d->vcpu[a->vcpu]) )
+        return -ESRCH;
+    /* Xen's vcpuaffinity_params_invalid: no flag, or a null handle for a side asked. */
+    if ( !a->flags ||
+         ((a->flags & XEN_VCPUAFFINITY_HARD) && !a->cpumap_hard.bitmap) ||
+         ((a->flags & XEN_VCPUAFFINITY_SOFT) && !a->cpumap_soft.bitmap) )
+        return -EINVAL;
+    here = cpumask_of(v->processor);
+    hard = here;
+    soft = cpu_online_map;
+    if ( op->cmd == XEN_DOMCTL_setvcpuaffinity )
+    {
+        if ( (a->flags & XEN_VCPUAFFINITY_HARD) )
+        {
+            if ( (rc = bitmap_in(&a->cpumap_hard, &hard)) != 0 )
+                return rc;
+            if ( !(hard & cpu_online_map) )
+                return -EINVAL;
+            if ( !(hard & here) )
+                return -EOPNOTSUPP;
+            hard = here;
+        }
+        if ( (a->flags & XEN_VCPUAFFINITY_SOFT) &&
+             (rc = bitmap_in(&a->cpumap_soft, &soft)) != 0 )
+            return rc;
+        soft &= cpu_online_map & hard;
+    }
+    if ( (a->flags & XEN_VCPUAFFINITY_HARD) && (rc = bitmap_out(&a->cpumap_hard, hard)) )
+        return rc;
+    if ( (a->flags & XEN_VCPUAFFINITY_SOFT) && (rc = bitmap_out(&a->cpumap_soft, soft)) )
+        return rc;
+    return 0;
+}
+
+/*
+ * set/getvcpucontext, 64-bit PV vCPUs (what libxc's save/restore and
+ * dump-core use); HVM vCPUs -EOPNOTSUPP.  Xen's checks first: a vCPU out of
+ * range or absent, the caller's own domain (set) or vCPU (get) -EINVAL;
+ * get of a vCPU never given a state -ENODATA.  The domain is paused around
+ * either, so the vCPU is off every CPU.
+ */
+static long vcpu_context(struct domain *d, struct xen_domctl *op)
+{
+    const struct xen_domctl_vcpucontext *vc = &op->u.vcpucontext;
+    struct vcpu_guest_context *c;
+    struct vcpu *v;
+    long rc;
+
+    if ( vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) ||
+         (op->cmd == XEN_DOMCTL_setvcpucontext ? d == current->domain : v == current) )
+        return -EINVAL;
+    if ( d->arch.is_hvm )
+        return -EOPNOTSUPP;
+    if ( op->cmd == XEN_DOMCTL_setvcpucontext )
+    {
+        pause_sync(d);
+        rc = pv_vcpu_set_context(v, vc->ctxt);
+        domain_unpause(d);
+        return rc;
+    }
+    if ( !v->context_set )
+        return -ENODATA;
+    if ( !(c = xmalloc(struct vcpu_guest_context)) )
+        return -ENOMEM;
+    if ( d != current->domain )
+        pause_sync(d);
+    pv_vcpu_get_context(v, c);
+    if ( d != current->domain )
+        domain_unpause(d);
+    rc = copy_to_guest(vc->ctxt, c, sizeof(*c)) ? -EFAULT : 1;
+    xfree(c);
+    return rc;
+}
+
 /* The target of op: -ESRCH when there is none (getdomaininfo: the next one up). */
 static struct domain *target_of(const struct xen_domctl *op)
 {
@@ -250,6 +427,21 @@ static long domctl_locked(struct xen_domctl *op)
         return 0;
     case XEN_DOMCTL_getvcpuinfo:
         return vcpu_info_of(d, &op->u.getvcpuinfo);
+    case XEN_DOMCTL_max_vcpus:
+        return max_vcpus(d, op->u.max_vcpus.max);
+    case XEN_DOMCTL_setvcpuaffinity:
+    case XEN_DOMCTL_getvcpuaffinity:
+        return affinity(d, op);
+    case XEN_DOMCTL_scheduler_op:
+        return scheduler_op(&op->u.scheduler_op);
+    case XEN_DOMCTL_set_address_size:
+    case XEN_DOMCTL_get_address_size:
+        return address_size(d, op);
+    case XEN_DOMCTL_setvcpucontext:
+    case XEN_DOMCTL_getvcpucontext:
+        return vcpu_context(d, op);
+    case KEEL_DOMCTL_build:
+        return keel_domctl_build(d, &op->u.keel_build) ?: 1;
     }
     return -EOPNOTSUPP;
 }
@@ -268,5 +460,7 @@ long do_domctl(uint64_t arg)
     domctl_unlock();
     if ( rc == 1 )
         rc = copy_to_guest(arg, &op, sizeof(op)) ? -EFAULT : 0;
+    else if ( rc < 0 && op.cmd == KEEL_DOMCTL_build )
+        (void)copy_to_guest(arg, &op, sizeof(op));   /* the reason code, best effort */
     return rc;
 }

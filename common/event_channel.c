@@ -397,6 +397,18 @@ static long alloc_unbound(struct domain *cur, uint64_t arg)
     return copy_to_guest(arg, &a, sizeof(a));
 }
 
+/* A port of d that remote may bind (the domain builder's console and xenstore ports). */
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote)
+{
+    int port;
+
+    spin_lock(&d->evtchn_lock);
+    if ( (port = alloc_port(d)) > 0 )
+        d->evtchn[port] = (struct evtchn){ .state = ECS_UNBOUND, .remote_domid = remote };
+    spin_unlock(&d->evtchn_lock);
+    return port;
+}
+
 /* EVTCHNOP_bind_interdomain: the caller's new port to remote_dom's unbound one. */
 static long bind_interdomain(struct domain *ld, uint64_t arg)
 {

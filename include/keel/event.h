@@ -39,6 +39,8 @@ void evtchn_unmask_port(struct domain *d, unsigned int port);
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 /* A global VIRQ (VIRQ_DOM_EXC...) to the hardware domain, if it bound it. */
 void send_global_virq(unsigned int virq);
+/* An unbound port of d offered to remote: the port, or -ENOSPC / -EINVAL (dying). */
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote);
 /*
  * A dying domain's ports, all closed before its vCPUs go: the other end of
  * each interdomain channel becomes unbound again, as on Xen.

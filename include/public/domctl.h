@@ -11,13 +11,24 @@
 
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
 
+/* Xen's uint64_aligned_t: 8-byte aligned in 32-bit builds too (the pvh test kernels). */
+typedef uint64_t domctl_u64 __attribute__((aligned(8)));
+
 #define XEN_DOMCTL_createdomain     1
 #define XEN_DOMCTL_destroydomain    2
 #define XEN_DOMCTL_pausedomain      3
 #define XEN_DOMCTL_unpausedomain    4
 #define XEN_DOMCTL_getdomaininfo    5
+#define XEN_DOMCTL_setvcpuaffinity  9
 #define XEN_DOMCTL_max_mem         11
+#define XEN_DOMCTL_setvcpucontext  12
+#define XEN_DOMCTL_getvcpucontext  13
 #define XEN_DOMCTL_getvcpuinfo     14
+#define XEN_DOMCTL_max_vcpus       15
+#define XEN_DOMCTL_scheduler_op    16
+#define XEN_DOMCTL_getvcpuaffinity 25
+#define XEN_DOMCTL_set_address_size 35
+#define XEN_DOMCTL_get_address_size 36
 
 /* createdomain flags */
 #define XEN_DOMCTL_CDF_hvm          (1U << 0)
@@ -94,6 +105,104 @@ struct xen_domctl_getvcpuinfo {
     uint32_t cpu;
 };
 
+struct xen_domctl_max_vcpus {
+    uint32_t max;                       /* must equal createdomain's max_vcpus */
+};
+
+/* A bitmap in the caller's memory (public/xen.h's xenctl_bitmap). */
+struct xenctl_bitmap {
+    domctl_u64 bitmap;                    /* XEN_GUEST_HANDLE_64(uint8) */
+    uint32_t nr_bits;
+};
+
+#define XEN_VCPUAFFINITY_HARD   (1U << 0)
+#define XEN_VCPUAFFINITY_SOFT   (1U << 1)
+#define XEN_VCPUAFFINITY_FORCE  (1U << 2)
+
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;
+    uint32_t flags;                     /* XEN_VCPUAFFINITY_* */
+    struct xenctl_bitmap cpumap_hard;   /* IN/OUT */
+    struct xenctl_bitmap cpumap_soft;
+};
+
+#define XEN_DOMCTL_SCHEDOP_putinfo     0
+#define XEN_DOMCTL_SCHEDOP_getinfo     1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id;                  /* XEN_SCHEDULER_*, Keel's: 0x4b52 */
+    uint32_t cmd;                       /* XEN_DOMCTL_SCHEDOP_* */
+    union {
+        struct { uint16_t weight, cap; } credit;
+        struct { uint32_t period, budget, flags; } rtds;
+        struct { domctl_u64 vcpus; uint32_t nr_vcpus, padding; } v;
+    } u;
+};
+
+struct xen_domctl_address_size {
+    uint32_t size;
+};
+
+struct xen_domctl_vcpucontext {
+    uint32_t vcpu;
+    domctl_u64 ctxt;                      /* XEN_GUEST_HANDLE_64(vcpu_guest_context_t) */
+};
+
+/*
+ * ---- Keel-private operations (not in Xen; numbers well clear of Xen's) ----
+ *
+ * KEEL_DOMCTL_build: load a guest kernel (and optional ramdisk and command
+ * line) from dom0's memory into a freshly created, paused, not yet built
+ * domain, as libxenguest does in Xen's toolstack.  Interface version 0x15
+ * and dom0-only like every domctl.  See docs/domain-build.md.
+ */
+#define KEEL_DOMCTL_build           0x4b01
+
+#define KEEL_BUILD_TYPE_PV          1
+#define KEEL_BUILD_TYPE_PVH         2
+
+#define KEEL_BUILD_KERNEL_MAX       (64ULL << 20)   /* bytes of kernel image */
+#define KEEL_BUILD_RAMDISK_MAX      (512ULL << 20)  /* bytes of ramdisk */
+#define KEEL_BUILD_CMDLINE_MAX      1024            /* Xen's MAX_GUEST_CMDLINE, incl. NUL */
+
+/* keel_domctl_build.error: why a build failed (0 on success). */
+#define KEEL_BUILD_EOK              0
+#define KEEL_BUILD_ETYPE            1   /* type is neither PV nor PVH, or flags != 0 */
+#define KEEL_BUILD_ESTATE           2   /* domain already built, running, dying or dom0 */
+#define KEEL_BUILD_EKERNEL_SIZE     3   /* kernel_len 0 or above KEEL_BUILD_KERNEL_MAX */
+#define KEEL_BUILD_ERAMDISK_SIZE    4   /* ramdisk_len above the limit or the memory */
+#define KEEL_BUILD_ECMDLINE         5   /* cmdline_len above the limit, or no NUL at its end */
+#define KEEL_BUILD_EFAULT           6   /* a handle points at memory dom0 cannot read */
+#define KEEL_BUILD_EMEM             7   /* mem_kb 0, above max_mem, or no free memory */
+#define KEEL_BUILD_EFORMAT          8   /* not an ELF/bzImage, or a broken one */
+#define KEEL_BUILD_ENOTES           9   /* type=pv and the kernel has no Xen ELF notes */
+#define KEEL_BUILD_ENOPVH           10  /* type=pvh and no PHYS32_ENTRY note, or no SVM */
+#define KEEL_BUILD_ELAYOUT          11  /* the image does not fit the domain's memory */
+#define KEEL_BUILD_EPORT            12  /* the console/xenstore ports could not be made */
+#define KEEL_BUILD_EDOMAIN          13  /* domain kind does not match type (PV vs HVM) */
+
+struct keel_domctl_build {
+    uint32_t type;                      /* KEEL_BUILD_TYPE_* */
+    uint32_t flags;                     /* 0 */
+    domctl_u64 mem_kb;                    /* memory to give the domain (<= max_mem) */
+    domctl_u64 kernel;                    /* XEN_GUEST_HANDLE_64(const_uint8) */
+    domctl_u64 kernel_len;
+    domctl_u64 ramdisk;                   /* XEN_GUEST_HANDLE_64(const_uint8) */
+    domctl_u64 ramdisk_len;               /* 0: none */
+    domctl_u64 cmdline;                   /* XEN_GUEST_HANDLE_64(const_char) */
+    uint32_t cmdline_len;               /* incl. the NUL; 0: empty command line */
+    domid_t_abi console_domid;          /* backends, normally 0 */
+    domid_t_abi store_domid;
+    uint32_t console_port;              /* OUT: unbound ports in the new domain */
+    uint32_t store_port;
+    domctl_u64 console_gfn;               /* OUT: the frames for xenconsoled/xenstored */
+    domctl_u64 store_gfn;
+    uint32_t error;                     /* OUT: KEEL_BUILD_E* on failure */
+    uint32_t pad;
+};
+
 struct xen_domctl {
     uint32_t cmd;
     uint32_t interface_version;
@@ -104,12 +213,22 @@ struct xen_domctl {
         struct xen_domctl_getdomaininfo getdomaininfo;
         struct xen_domctl_max_mem max_mem;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_vcpuaffinity vcpuaffinity;
+        struct xen_domctl_scheduler_op scheduler_op;
+        struct xen_domctl_address_size address_size;
+        struct xen_domctl_vcpucontext vcpucontext;
+        struct keel_domctl_build keel_build;
         uint8_t pad[128];
     } u;
 };
 
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo layout");
 _Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain layout");
+_Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "vcpuaffinity layout");
+_Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op layout");
+_Static_assert(sizeof(struct xen_domctl_vcpucontext) == 16, "vcpucontext layout");
+_Static_assert(sizeof(struct keel_domctl_build) == 96, "keel_build layout");
 _Static_assert(sizeof(struct xen_domctl) == 144, "domctl layout");
 
 #endif /* PUBLIC_DOMCTL_H */

@@ -61,6 +61,27 @@ grub_mkiso() {
     fi
 }
 
+# pack_domus <out> <file>...: one initrd holding the files, for a dom0 test
+# that builds domUs from them: a 4 KiB text header, "KEELPACK" then one
+# line "<env> <offset> <size>" per file (env: the name of its directory),
+# and each file at its offset, 4 KiB-aligned.
+pack_domus() {
+    local out=$1 f off=4096 size hdr
+    shift
+    hdr="KEELPACK"$'\n'
+    for f in "$@"; do
+        [ -f "$f" ] || return 1
+        size=$(stat -c %s "$f")
+        hdr+="$(basename "$(dirname "$f")") $off $size"$'\n'
+        off=$(( (off + size + 4095) / 4096 * 4096 ))
+    done
+    printf '%s' "$hdr" > "$out" && truncate -s 4096 "$out" || return 1
+    for f in "$@"; do
+        cat "$f" >> "$out" || return 1
+        truncate -s $(( ($(stat -c %s "$out") + 4095) / 4096 * 4096 )) "$out"
+    done
+}
+
 # make_iso <iso> <hypervisor.gz> <hv cmdline> <guest.elf> <hv name> [module args
 #          [<second.elf> <second module args>]]
 # One GRUB2 rescue ISO: multiboot2 the hypervisor, module2 the guest (with

@@ -29,6 +29,11 @@
 #               domain 2 beside a pvh/hvm64 domain 1); the peer's own
 #               "(dN) Test result: SUCCESS" and end line are required too.
 #               Skipped on Xen (boot-time domUs need Xen's toolstack);
+#   initrd=P    pv64: dom0 gets an initrd packing tests/guests/P's pvh and
+#               pv64 builds (pack_domus in hv.sh), or with P=linux Debian's
+#               ext/linux/vmlinuz, for it to build domUs from with
+#               KEEL_DOMCTL_build; the domUs' verdicts are the TESTS
+#               regex's to require.  Skipped on Xen (a Keel-private domctl);
 #   smp=N       QEMU gets N CPUs instead of 2 (smp=1: both domains share CPU 0);
 #   end=R       the test ends with shutdown reason R (poweroff, the default,
 #               reboot or crash): the runner waits for the hypervisor's own
@@ -136,7 +141,7 @@ run_one() {
     local id=$env-$name log=$RUNDIR/$env-$name.log iso=$RUNDIR/$env-$name.iso
     local elf=$GO/$env/$name.elf verdict=$RUNDIR/$env-$name.verdict
     local cpu=$QEMU_CPU margs=${GUEST_ARGS:-} vpat='Test result: ' crash="" f reason_end=poweroff
-    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2
+    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2 initrd=""
     if is_hvm_env "$env"; then
         cpu=$QEMU_CPU_HVM
         margs="type=pvh mem=64 test=$name${GUEST_ARGS:+ $GUEST_ARGS}"
@@ -150,8 +155,21 @@ run_one() {
             end=*)   reason_end=${f#end=} ;;
             peer=*)  peer=${f#peer=} ;;
             smp=*)   smp=${f#smp=} ;;
+            initrd=*) initrd=${f#initrd=} ;;
         esac
     done
+    if [ -n "$initrd" ]; then
+        # Beside its domUs, dom0's own lines are told from "(dN) ..." by position.
+        vpat='^Test result: '
+        peer_elf=$RUNDIR/$env-$name.pack
+        if [ "$initrd" = linux ]; then
+            pack_domus "$peer_elf" "$TOP/ext/linux/vmlinuz" ||
+                { echo "FAIL (no ext/linux/vmlinuz: run tests/linux/fetch.sh $TOP)" > "$verdict"; return; }
+        else
+            pack_domus "$peer_elf" "$GO/pvh/$initrd.elf" "$GO/pv64/$initrd.elf" ||
+                { echo "FAIL (initrd $initrd needs pvh and pv64 builds: list it in TESTS with both)" > "$verdict"; return; }
+        fi
+    fi
     if [ -n "$peer" ]; then
         # Beside a peer, dom0's own lines are told from "(d1) ..." by position.
         [ "$env" = pv64 ] && vpat='^Test result: '
@@ -253,7 +271,8 @@ done
 
 for q in "${QUEUE[@]}"; do rm -f "$RUNDIR/${q#*:}-${NAMES[${q%%:*}]}.verdict"; done
 # PVH/HVM domUs on Xen need a dom0 with Xen's toolstack: not booted there.
-skip_env() { [ "$HV" = xen ] && { is_hvm_env "$1" || [[ ",$2," == *",peer="* ]]; }; }
+skip_env() { [ "$HV" = xen ] && { is_hvm_env "$1" || [[ ",$2," == *",peer="* ]] ||
+                                  [[ ",$2," == *",initrd="* ]]; }; }
 # Start up to JOBS boots at a time; report in list order as verdicts arrive.
 next=0 failed=0 passed=0 skipped=0
 for ((r = 0; r < ${#QUEUE[@]}; r++)); do

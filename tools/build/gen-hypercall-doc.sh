@@ -1,6 +1,8 @@
 #!/bin/sh
 # Turn the hypercall table (arch/x86/include/asm/pv_hypercalls.h) into the
-# status table of docs/hypercalls.md.  Usage: gen-hypercall-doc.sh <header>
+# status table of docs/hypercalls.md, followed by the domctl section below
+# (kept here so that the page stays one generated file).
+# Usage: gen-hypercall-doc.sh <header>
 set -eu
 cat <<'HEAD'
 # Hypercalls
@@ -17,3 +19,36 @@ complete; **partial** = the note says what is missing.
 |---:|---|---|---|
 HEAD
 sed -n 's/^ *X(\([a-z_0-9]*\), *\([0-9]*\), *[0-9]*, *[a-z_0-9]*, *"\([a-z]*\)", *"\(.*\)") *\\\{0,1\}$/| \2 | \1 | \3 | \4 |/p' "$1"
+cat <<'TAIL'
+
+## domctl operations
+
+At Xen 4.17's numbers and layouts (`include/public/domctl.h`, checked
+against Debian's libxen-dev headers), interface version 0x15 (else
+`-EACCES`), dom0 only (`-EPERM` for a domU, after `-ESRCH` for a domain
+that does not exist, Xen's order).
+
+| Nr | Operation | Keel's answer |
+|---:|---|---|
+| 1 | createdomain | an empty domain, paused by the controller; PV, or HVM with HAP |
+| 2 | destroydomain | not dom0, not the caller |
+| 3, 4 | pausedomain, unpausedomain | counted, as Xen's controller pauses |
+| 5 | getdomaininfo | the domain or the next one up; shutdown code in flags bits 16-23 |
+| 9, 25 | setvcpuaffinity, getvcpuaffinity | Keel pins each vCPU to the CPU it was created for: the hard affinity reads as that CPU; a hard map without it `-EOPNOTSUPP`, without an online CPU `-EINVAL`; a soft map is reported as soft & hard & online and not kept; the bytes of a bitmap beyond the CPUs are zeroed up to 4 KiB (Xen: all of nr_bits) |
+| 11 | max_mem | max_pages, not checked against tot_pages (Xen) |
+| 12 | setvcpucontext | 64-bit PV, a vCPU without a state (VCPUOP_initialise's checks); with one `-EEXIST` (Xen would replace it); a null handle (reset) `0` for a vCPU never started, else `-EOPNOTSUPP`; HVM `-EOPNOTSUPP` |
+| 13 | getvcpucontext | 64-bit PV (registers, trap table, GDT frames, L4s, callbacks, FXSAVE image; data selectors and LDT read 0); never started `-ENODATA`; HVM `-EOPNOTSUPP` |
+| 14 | getvcpuinfo | |
+| 15 | max_vcpus | must equal createdomain's max_vcpus (else `-EINVAL`); creates the vCPUs |
+| 16 | scheduler_op | Keel's round-robin (sched_id 0x4b52): putinfo and getinfo `0` (no parameters), per-vCPU commands and other schedulers' ids `-EINVAL` |
+| 35, 36 | set_address_size, get_address_size | PV: 64 `0`, 32 `-EOPNOTSUPP` (no 32-bit PV), others `-EINVAL`; HVM `-EOPNOTSUPP` |
+
+### Keel-private operations
+
+Numbers from 0x4b00 up, far from Xen's (its highest is 1000, gdbsx);
+same interface version and XSM rule as every domctl.
+
+| Nr | Operation | What it does |
+|---:|---|---|
+| 0x4b01 | KEEL_DOMCTL_build | builds a created, paused, unbuilt domain from a kernel (ELF or bzImage), an optional ramdisk and a command line in dom0's memory, as PV or PVH; returns the console and xenstore ports and frames; `struct keel_domctl_build`, reason codes `KEEL_BUILD_E*`: see [domain-build.md](domain-build.md) |
+TAIL

@@ -4,6 +4,11 @@
  * map, the command line and an optional initrd module) and the vCPU in
  * 32-bit flat protected mode at PHYS32_ENTRY with ebx pointing at it.
  *
+ * A PVH domU built by the toolstack (KEEL_DOMCTL_build) also gets two
+ * special pages at the top of its memory, outside the RAM of its memory
+ * map (reserved, as Xen's special pages are), for xenstore and the
+ * console; the caller puts their GFNs in the HVM params.
+ *
  * Plain HVM (a 64-bit ELF without Xen notes) gets the same memory and
  * start info, plus identity-mapping page tables (2 MiB pages over its RAM),
  * and starts in 64-bit mode at e_entry with rsi pointing at the start info.
@@ -36,9 +41,9 @@ struct __packed hvm_modlist_entry {
     uint64_t paddr, size, cmdline_paddr, reserved;
 };
 
+/* The guest's frames [0, nr_pages); max_pages is the caller's. */
 static int populate_ram(struct domain *d, unsigned long nr_pages)
 {
-    d->max_pages = nr_pages;
     p2m_size_pool(&d->arch.hvm.p2m, nr_pages);
     for ( unsigned long gfn = 0; gfn < nr_pages; )
     {
@@ -95,34 +100,45 @@ static int zero_cb(void *ctx, uint64_t gpa, size_t len)
     return 0;
 }
 
-/* Place start info, memory map, modules and command line above the kernel. */
+/*
+ * Place start info, memory map, modules and command line above the kernel,
+ * all below nr_pages - nr_special (the special pages, if any, are reserved
+ * in the map).
+ */
 static int write_start_info(struct domain *d, uint64_t at, unsigned long nr_pages,
-                            const struct boot_module *initrd, const char *cmdline,
-                            uint64_t *start_info_gpa)
+                            unsigned int nr_special, const struct boot_module *initrd,
+                            const char *cmdline, uint64_t *start_info_gpa)
 {
     struct hvm_start_info si = { .magic = HVM_START_MAGIC, .version = 1 };
-    struct hvm_memmap_entry map = { 0, (uint64_t)nr_pages << PAGE_SHIFT, 1, 0 };
+    uint64_t ram_end = (uint64_t)(nr_pages - nr_special) << PAGE_SHIFT;
+    struct hvm_memmap_entry map[2] = {
+        { 0, ram_end, 1, 0 },
+        { ram_end, (uint64_t)nr_special << PAGE_SHIFT, 2, 0 },
+    };
     struct hvm_modlist_entry mod = { 0, 0, 0, 0 };
     uint64_t p = ROUNDUP(at, PAGE_SIZE);
     size_t cmdlen = strlen(cmdline) + 1;
+    size_t maplen = (nr_special ? 2 : 1) * sizeof(map[0]);
     int rc = 0;
 
     si.memmap_paddr = p + sizeof(si);
-    si.memmap_entries = 1;
-    si.cmdline_paddr = si.memmap_paddr + sizeof(map);
+    si.memmap_entries = nr_special ? 2 : 1;
+    si.cmdline_paddr = si.memmap_paddr + maplen;
+    if ( si.cmdline_paddr + cmdlen > ram_end )
+        return -ENOMEM;
     if ( initrd )
     {
         mod.paddr = ROUNDUP(si.cmdline_paddr + cmdlen, PAGE_SIZE);
         mod.size = initrd->size;
         si.modlist_paddr = ROUNDUP(mod.paddr + mod.size, 64);
         si.nr_modules = 1;
-        if ( si.modlist_paddr + sizeof(mod) > ((uint64_t)nr_pages << PAGE_SHIFT) )
+        if ( si.modlist_paddr + sizeof(mod) > ram_end || mod.paddr + mod.size < mod.paddr )
             return -ENOMEM;
         rc |= hvm_copy_to_phys(d, mod.paddr, maddr_to_virt(initrd->start), initrd->size) != 0;
         rc |= hvm_copy_to_phys(d, si.modlist_paddr, &mod, sizeof(mod)) != 0;
     }
     rc |= hvm_copy_to_phys(d, p, &si, sizeof(si)) != 0;
-    rc |= hvm_copy_to_phys(d, si.memmap_paddr, &map, sizeof(map)) != 0;
+    rc |= hvm_copy_to_phys(d, si.memmap_paddr, map, maplen) != 0;
     rc |= hvm_copy_to_phys(d, si.cmdline_paddr, cmdline, cmdlen) != 0;
     *start_info_gpa = p;
     return rc ? -ENOMEM : 0;
@@ -172,15 +188,16 @@ static int check_fits(const struct elf_image *img, unsigned long nr_pages, char 
 
 /* What both builders do: RAM, the kernel's segments, the start info. */
 static int load_kernel(struct domain *d, const struct elf_image *img, unsigned long nr_pages,
-                       const struct boot_module *initrd, const char *cmdline,
-                       uint64_t *start_info)
+                       unsigned int nr_special, const struct boot_module *initrd,
+                       const char *cmdline, uint64_t *start_info)
 {
     int rc = populate_ram(d, nr_pages);
 
     if ( !rc )
         rc = elf_load(img, 0, copy_cb, zero_cb, d);
     if ( !rc )
-        rc = write_start_info(d, img->pend, nr_pages, initrd, cmdline, start_info);
+        rc = write_start_info(d, img->pend, nr_pages, nr_special, initrd, cmdline,
+                              start_info);
     return rc;
 }
 
@@ -201,7 +218,8 @@ int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
         printk(KLOG_ERR "d%u: HVM kernel refused: %s\n", d->domain_id, err);
         return rc;
     }
-    rc = load_kernel(d, &img, nr_pages, NULL, cmdline, &start_info);
+    d->max_pages = nr_pages;
+    rc = load_kernel(d, &img, nr_pages, 0, NULL, cmdline, &start_info);
     if ( !rc )
         rc = build_identity_tables(d, start_info + PAGE_SIZE * 2, nr_pages, &cr3);
     if ( rc )
@@ -217,10 +235,10 @@ int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
     return 0;
 }
 
-int pvh_build(struct domain *d, const struct boot_module *kernel,
-              const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline)
+static int build_pvh(struct domain *d, const struct boot_module *kernel,
+                     const struct boot_module *initrd, unsigned long nr_pages,
+                     unsigned int nr_special, const char *cmdline)
 {
-    unsigned long nr_pages = mem_bytes >> PAGE_SHIFT;
     struct elf_image img;
     struct xen_elf_notes notes;
     uint64_t start_info;
@@ -233,13 +251,13 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
     if ( !rc && !notes.has_phys32_entry )
         rc = errf(err, sizeof(err), -ENOEXEC, "no PHYS32_ENTRY note: not a PVH kernel");
     if ( !rc )
-        rc = check_fits(&img, nr_pages, err, sizeof(err));
+        rc = check_fits(&img, nr_pages - nr_special, err, sizeof(err));
     if ( rc )
     {
         printk(KLOG_ERR "d%u: PVH kernel refused: %s\n", d->domain_id, err);
         return rc;
     }
-    rc = load_kernel(d, &img, nr_pages, initrd, cmdline, &start_info);
+    rc = load_kernel(d, &img, nr_pages, nr_special, initrd, cmdline, &start_info);
     if ( rc )
     {
         printk(KLOG_ERR "d%u: PVH build failed (%d)\n", d->domain_id, rc);
@@ -252,5 +270,29 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
            d->arch.hvm.p2m.nr_superpages, (unsigned long)img.pstart,
            (unsigned long)img.pend, (unsigned long)notes.phys32_entry,
            (unsigned long)start_info);
+    return 0;
+}
+
+int pvh_build(struct domain *d, const struct boot_module *kernel,
+              const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline)
+{
+    d->max_pages = mem_bytes >> PAGE_SHIFT;
+    return build_pvh(d, kernel, initrd, mem_bytes >> PAGE_SHIFT, 0, cmdline);
+}
+
+int pvh_domu_build(struct domain *d, const struct boot_module *kernel,
+                   const struct boot_module *initrd, uint64_t mem_bytes,
+                   const char *cmdline, uint64_t *store_gfn, uint64_t *console_gfn)
+{
+    unsigned long nr_pages = mem_bytes >> PAGE_SHIFT;
+    int rc;
+
+    if ( nr_pages < 16 )
+        return -ENOMEM;
+    rc = build_pvh(d, kernel, initrd, nr_pages, 2, cmdline);
+    if ( rc )
+        return rc;
+    *store_gfn = nr_pages - 2;
+    *console_gfn = nr_pages - 1;
     return 0;
 }

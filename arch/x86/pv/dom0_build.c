@@ -1,9 +1,12 @@
 /*
- * The PV dom0 builder: loads a 64-bit ELF kernel with Xen notes and lays
- * out its start-of-day address space as the ABI describes: from VIRT_BASE,
- * kernel, initrd (unless MOD_START_PFN), p2m array, start_info, bootstrap
- * page tables, boot stack, padded to 4 MiB; all mapped onto the first
- * pseudo-physical frames, page tables read-only and typed.
+ * The PV builder: loads a 64-bit ELF kernel with Xen notes and lays out
+ * its start-of-day address space as the ABI describes: from VIRT_BASE,
+ * kernel, initrd (unless MOD_START_PFN), p2m array, start_info, for a domU
+ * its xenstore and console pages, bootstrap page tables, boot stack, padded
+ * to 4 MiB; all mapped onto the first pseudo-physical frames, page tables
+ * read-only and typed.  dom0 (at boot) and domUs (KEEL_DOMCTL_build) differ
+ * only in start_info's flags and console/xenstore fields, I/O memory
+ * rights, and who sets max_pages.
  */
 #include <keel/lib.h>
 #include <keel/bootinfo.h>
@@ -48,6 +51,8 @@ struct build {
     unsigned long nr_pt_frames;
     unsigned long next_pt_pfn;      /* next free page-table frame */
     bool initrd_as_pfn;             /* MOD_START_PFN honoured */
+    struct pv_domu_info *domu;      /* NULL for dom0 */
+    uint64_t vstore, vconsole;      /* domU: its xenstore and console pages */
 };
 
 static unsigned long pfn_of(const struct build *b, uint64_t va)
@@ -86,6 +91,12 @@ static int plan_layout(struct build *b, const struct xen_elf_layout *lay,
     b->vp2m_end = va = ROUNDUP(va + b->nr_pages * sizeof(uint64_t), PAGE_SIZE);
     b->vstartinfo = va;
     va += PAGE_SIZE;
+    if ( b->domu )
+    {
+        b->vstore = va;
+        b->vconsole = va + PAGE_SIZE;
+        va += 2 * PAGE_SIZE;
+    }
     b->vpt_start = va;
     /* The tables map themselves too: grow until the count is stable. */
     for ( b->nr_pt_frames = 1; ; b->nr_pt_frames++ )
@@ -101,8 +112,9 @@ static int plan_layout(struct build *b, const struct xen_elf_layout *lay,
     b->v_end = ROUNDUP(b->vstack_end + BOOT_SLACK, REGION_ALIGN);
     if ( b->v_end < b->v_start || pfn_of(b, b->v_end) > b->nr_pages )
     {
-        printk(KLOG_ERR "dom0: the boot region (%lu MiB) does not fit in %lu MiB\n",
-               (unsigned long)((b->v_end - b->v_start) / MIB), b->nr_pages >> 8);
+        printk(KLOG_ERR "d%u: the boot region (%lu MiB) does not fit in %lu MiB\n",
+               b->d->domain_id, (unsigned long)((b->v_end - b->v_start) / MIB),
+               b->nr_pages >> 8);
         return -ENOMEM;
     }
     return 0;
@@ -115,7 +127,9 @@ static int allocate_memory(struct build *b)
     b->p2m = xmalloc_array(mfn_t, b->nr_pages);
     if ( !b->p2m )
         return -ENOMEM;
-    b->d->max_pages = max(b->nr_pages, (unsigned long)(dom0_memory_max() >> PAGE_SHIFT));
+    /* A domU's max_pages is the toolstack's (max_mem), checked by the caller. */
+    if ( !b->domu )
+        b->d->max_pages = max(b->nr_pages, (unsigned long)(dom0_memory_max() >> PAGE_SHIFT));
     while ( pfn < b->nr_pages )
     {
         unsigned int order = 9;
@@ -246,7 +260,16 @@ static void fill_start_info(struct build *b, const struct boot_module *initrd,
     strlcpy(si->magic, XEN_START_INFO_MAGIC, sizeof(si->magic));
     si->nr_pages = b->nr_pages;
     si->shared_info = (uint64_t)b->d->arch.shared_info_mfn << PAGE_SHIFT;
-    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    if ( b->domu )
+    {
+        /* Frames as the guest sees them: a PV guest's are MFNs. */
+        si->store_mfn = b->domu->store_mfn = b->p2m[pfn_of(b, b->vstore)];
+        si->store_evtchn = b->domu->store_evtchn;
+        si->console.domU.mfn = b->domu->console_mfn = b->p2m[pfn_of(b, b->vconsole)];
+        si->console.domU.evtchn = b->domu->console_evtchn;
+    }
+    else
+        si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
     si->pt_base = b->vpt_start;
     si->nr_pt_frames = b->nr_pt_frames;
     si->mfn_list = b->vp2m_start;
@@ -295,10 +318,12 @@ static void setup_vcpu0(struct build *b, const struct xen_elf_layout *lay)
     v->context_set = true;
 }
 
-static int parse_kernel(const struct boot_module *kernel, struct kernel_image *k,
-                        struct elf_image *img, struct xen_elf_notes *notes,
-                        struct xen_elf_layout *lay)
+static int parse_kernel(const struct domain *d, const struct boot_module *kernel,
+                        struct kernel_image *k, struct elf_image *img,
+                        struct xen_elf_notes *notes, struct xen_elf_layout *lay)
 {
+    /* Only the hardware domain may require XENFEAT_dom0. */
+    uint32_t honoured = HONOURED_FEATURES & (d->is_privileged ? ~0u : ~(1u << XENFEAT_dom0));
     char err[160];
     int rc;
 
@@ -308,24 +333,24 @@ static int parse_kernel(const struct boot_module *kernel, struct kernel_image *k
     if ( !rc )
         rc = elf_xen_parse_notes(img, notes, err, sizeof(err));
     if ( !rc )
-        rc = elf_xen_check_features(notes, HONOURED_FEATURES, err, sizeof(err));
+        rc = elf_xen_check_features(notes, honoured, err, sizeof(err));
     if ( !rc )
         rc = elf_xen_layout(img, notes, lay, err, sizeof(err));
     if ( rc )
-        printk(KLOG_ERR "dom0 kernel refused: %s\n", err);
+        printk(KLOG_ERR "d%u: kernel refused: %s\n", d->domain_id, err);
     return rc;
 }
 
-int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
-                  const struct boot_module *initrd, uint64_t mem_bytes,
-                  const char *cmdline)
+static int pv_build(struct domain *d, const struct boot_module *kernel,
+                    const struct boot_module *initrd, uint64_t mem_bytes,
+                    const char *cmdline, struct pv_domu_info *domu)
 {
     struct elf_image img;
     struct xen_elf_notes notes;
     struct xen_elf_layout lay;
-    struct build b = { .d = d, .nr_pages = mem_bytes >> PAGE_SHIFT };
+    struct build b = { .d = d, .nr_pages = mem_bytes >> PAGE_SHIFT, .domu = domu };
     struct kernel_image k;
-    int rc = parse_kernel(kernel, &k, &img, &notes, &lay);
+    int rc = parse_kernel(d, kernel, &k, &img, &notes, &lay);
 
     if ( rc )
     {
@@ -337,7 +362,8 @@ int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
     if ( notes.features_required[0] & (1u << XENFEAT_writable_page_tables) )
         d->arch.vm_assist |= 1UL << VMASST_TYPE_writable_pagetables;
     /* The hardware domain may map all I/O memory but Keel's own. */
-    rc = iomem_permit(d, 0, iomem_max_mfn());
+    if ( !domu )
+        rc = iomem_permit(d, 0, iomem_max_mfn());
     if ( !rc )
         rc = plan_layout(&b, &lay, initrd);
     if ( !rc )
@@ -358,12 +384,26 @@ int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
         }
         fill_start_info(&b, initrd, cmdline);
         setup_vcpu0(&b, &lay);
-        printk("dom0: %lu MiB, kernel %#lx-%#lx entry %#lx, boot region %#lx-%#lx, "
-               "%lu page-table frames%s\n", b.nr_pages >> 8, b.vkern_start,
+        printk("d%u: PV, %lu MiB, kernel %#lx-%#lx entry %#lx, boot region %#lx-%#lx, "
+               "%lu page-table frames%s\n", d->domain_id, b.nr_pages >> 8, b.vkern_start,
                b.vkern_end, lay.virt_entry, b.v_start, b.v_end, b.nr_pt_frames,
                lay.virt_hypercall ? ", hypercall page" : "");
     }
     xfree(b.p2m);
     kernel_image_release(&k);
     return rc;
+}
+
+int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
+                  const struct boot_module *initrd, uint64_t mem_bytes,
+                  const char *cmdline)
+{
+    return pv_build(d, kernel, initrd, mem_bytes, cmdline, NULL);
+}
+
+int pv_domu_build(struct domain *d, const struct boot_module *kernel,
+                  const struct boot_module *initrd, uint64_t mem_bytes,
+                  const char *cmdline, struct pv_domu_info *domu)
+{
+    return pv_build(d, kernel, initrd, mem_bytes, cmdline, domu);
 }

@@ -93,11 +93,21 @@ static bool port_is_keels(unsigned int port, unsigned int bytes)
     return false;
 }
 
+/*
+ * Virtual IOPL: the guest kernel counts as ring 1, its user space ring 3.
+ * As on Xen (guest_io_okay), any PV domain may raise it (PHYSDEVOP_set_iopl);
+ * what a port then does depends on the domain (emulate_io).
+ */
 static bool io_allowed(const struct vcpu *v)
 {
-    /* Virtual IOPL: the guest kernel counts as ring 1, its user space ring 3. */
-    return !xsm_privileged_op(v->domain, XSM_physical_io) &&
-           v->arch.iopl >= (v->arch.kernel_mode ? 1u : 3u);
+    return v->arch.iopl >= (v->arch.kernel_mode ? 1u : 3u);
+}
+
+/* Reads float high, writes are dropped: a port the domain may not reach. */
+static void io_absent(struct cpu_user_regs *regs, unsigned int bytes, bool in)
+{
+    if ( in )
+        regs->rax = (regs->rax & ~((1UL << (bytes * 8)) - 1)) | ((1UL << (bytes * 8)) - 1);
 }
 
 /* in/out at insn[0]; the caller has checked that ilen bytes were fetched. */
@@ -120,11 +130,14 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
             regs->rax = (regs->rax & ~((1UL << (bytes * 8)) - 1)) | pci_val;
         return true;
     }
-    if ( port_is_keels(port, bytes) )
+    /*
+     * Keel's own ports, and every port for a domain without I/O rights (a
+     * domU: Xen's guest_io_read/write without ioports permission; Linux as
+     * a domU pokes 0xcf8/0xcfc early on AMD): nothing reaches the machine.
+     */
+    if ( port_is_keels(port, bytes) || xsm_privileged_op(v->domain, XSM_physical_io) )
     {
-        if ( in )                       /* reads of Keel's ports float high */
-            regs->rax = (regs->rax & ~((1UL << (bytes * 8)) - 1)) |
-                        ((1UL << (bytes * 8)) - 1);
+        io_absent(regs, bytes, in);
         return true;
     }
     if ( in )

@@ -196,7 +196,8 @@ static int set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     return 0;
 }
 
-long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
+/* A context from the caller's memory onto v, which has none yet. */
+static long initialise_from(struct vcpu *v, uint64_t arg)
 {
     struct vcpu_guest_context *c = xmalloc(struct vcpu_guest_context);
     bool online = false;
@@ -218,11 +219,77 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
     }
     spin_unlock(&init_lock);
     xfree(c);
-    /* VGCF_online: up at once, as if VCPUOP_up had followed. */
+    /* VGCF_online: up at once, as if VCPUOP_up had followed (once unpaused). */
     if ( online && !v->up )
     {
         v->up = true;
-        vcpu_wake(v);
+        if ( !v->domain->pause_count )
+            vcpu_wake(v);
     }
     return rc;
+}
+
+long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
+{
+    return initialise_from(v, arg);
+}
+
+long pv_vcpu_set_context(struct vcpu *v, uint64_t arg)
+{
+    if ( !arg )                          /* Xen: a reset; of a vCPU never started, nothing */
+        return v->context_set ? -EOPNOTSUPP : 0;
+    return initialise_from(v, arg);
+}
+
+/*
+ * XEN_DOMCTL_getvcpucontext: v's state as arch_get_info_guest reports a
+ * 64-bit PV vCPU's (v off every CPU).  Keel keeps no data-segment
+ * selectors or LDT for a PV vCPU: those read 0.
+ */
+void pv_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c)
+{
+    const struct cpu_user_regs *r = &v->arch.user_regs;
+
+    memset(c, 0, sizeof(*c));
+    if ( v->arch.fpu.area )
+    {
+        memcpy(c->fpu_ctxt, v->arch.fpu.area, sizeof(c->fpu_ctxt));
+        c->flags |= VGCF_i387_valid;
+    }
+    if ( v->up || v->vcpu_id == 0 )
+        c->flags |= VGCF_online;
+    if ( v->arch.kernel_mode )
+        c->flags |= VGCF_in_kernel;
+    if ( v->arch.failsafe_cb.mask_events )
+        c->flags |= VGCF_failsafe_disables_events;
+    if ( v->arch.syscall_cb.mask_events )
+        c->flags |= VGCF_syscall_disables_events;
+    c->user_regs = (struct guest_user_regs){
+        .r15 = r->r15, .r14 = r->r14, .r13 = r->r13, .r12 = r->r12,
+        .rbp = r->rbp, .rbx = r->rbx, .r11 = r->r11, .r10 = r->r10,
+        .r9 = r->r9, .r8 = r->r8, .rax = r->rax, .rcx = r->rcx,
+        .rdx = r->rdx, .rsi = r->rsi, .rdi = r->rdi,
+        .rip = r->rip, .cs = r->cs, .rsp = r->rsp, .ss = r->ss,
+        /* IOPL is virtual: merged back, as Xen does. */
+        .rflags = (r->rflags & ~EFLAGS_IOPL) | ((uint64_t)v->arch.iopl << 12),
+    };
+    memcpy(c->trap_ctxt, v->arch.trap_ctxt, sizeof(c->trap_ctxt));
+    for ( unsigned int i = 0; i < PV_GDT_MAX_FRAMES && i < 16; i++ )
+        c->gdt_frames[i] = v->arch.gdt_frames[i];
+    c->gdt_ents = v->arch.gdt_ents;
+    c->kernel_ss = v->arch.kernel_ss;
+    c->kernel_sp = v->arch.kernel_sp;
+    c->ctrlreg[0] = v->arch.fpu_ts ? X86_CR0_TS : 0;
+    c->ctrlreg[3] = xen_pfn_to_cr3(v->arch.guest_table);
+    c->ctrlreg[1] = v->arch.guest_table_user ? xen_pfn_to_cr3(v->arch.guest_table_user) : 0;
+    c->ctrlreg[4] = v->arch.cr4_guest;
+    for ( unsigned int i = 0; i < 8; i++ )
+        c->debugreg[i] = v->arch.debugreg[i];
+    c->event_callback_eip = v->arch.event_cb.address;
+    c->failsafe_callback_eip = v->arch.failsafe_cb.address;
+    c->syscall_callback_eip = v->arch.syscall_cb.address;
+    c->vm_assist = v->domain->arch.vm_assist;
+    c->fs_base = v->arch.fs_base;
+    c->gs_base_kernel = v->arch.gs_base_kernel;
+    c->gs_base_user = v->arch.gs_base_user;
 }

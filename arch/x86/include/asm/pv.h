@@ -36,6 +36,15 @@ bool pv_hypercall_preempt_check(void);
 int pv_dom0_build(struct domain *d, const struct boot_module *kernel,
                   const struct boot_module *initrd, uint64_t mem_bytes,
                   const char *cmdline);
+/* A PV domU's xenstore and console: ports given, frames (MFNs) chosen by the builder. */
+struct pv_domu_info {
+    uint32_t store_evtchn, console_evtchn;      /* IN */
+    uint64_t store_mfn, console_mfn;            /* OUT */
+};
+/* Build a PV domU (KEEL_DOMCTL_build); d->max_pages must allow mem_bytes. */
+int pv_domu_build(struct domain *d, const struct boot_module *kernel,
+                  const struct boot_module *initrd, uint64_t mem_bytes,
+                  const char *cmdline, struct pv_domu_info *domu);
 /* Turn the guest into kernel mode (or user mode) with the right L4 and GS. */
 void pv_toggle_guest_mode(struct vcpu *v);
 /* Bounce an exception to the guest's handler; false if it has none (crashed). */
@@ -63,6 +72,15 @@ bool pv_wrmsr(struct vcpu *v, uint32_t idx, uint64_t val);
 int pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned long entries);
 /* VCPUOP_initialise: a PV vCPU's starting state (arch/x86/pv/vcpu_context.c). */
 long pv_vcpu_initialise(struct vcpu *v, uint64_t arg);
+/*
+ * XEN_DOMCTL_setvcpucontext (domain paused): the same checks; arg 0 (Xen's
+ * reset) is 0 for a vCPU without state, -EOPNOTSUPP for one with it; a
+ * vCPU with a state -EEXIST.
+ */
+long pv_vcpu_set_context(struct vcpu *v, uint64_t arg);
+/* XEN_DOMCTL_getvcpucontext: v's state (v off every CPU). */
+struct vcpu_guest_context;
+void pv_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c);
 
 /* mov to CR3 from the guest kernel: switch to an L4 (validated). */
 int pv_new_kernel_baseptr(struct vcpu *v, mfn_t mfn);

@@ -39,7 +39,7 @@
     X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, bind_pirq, alloc_unbound, bind_interdomain, send, unmask, close, status, bind_vcpu, reset (2-level, 1024 ports); no FIFO") \
     X(physdev_op,        33, 2, do_physdev_op,         "partial", "set_iopl, map/unmap_pirq (GSI, MSI, MSI-X; one MSI vector per function), eoi, pirq_eoi_gmfn_v1/v2, irq_status_query, setup_gsi, apic_read, PCI device add/remove, restore_msi, dbgp_op (dom0); no set_iobitmap, get_free_pirq, prepare_msix, pci_mmcfg_reserved, passthrough") \
     X(sysctl,            35, 1, do_sysctl,             "partial", "interface 0x15 (else -EACCES), dom0 only: readconsole, physinfo, sched_id (Keel's own id 0x4b52), getdomaininfolist; others -EOPNOTSUPP") \
-    X(domctl,            36, 1, do_domctl,             "partial", "interface 0x15 (else -EACCES), dom0 only: createdomain (empty, paused), destroydomain, pause/unpausedomain, getdomaininfo (next id up), max_mem, getvcpuinfo; others -EOPNOTSUPP")
+    X(domctl,            36, 1, do_domctl,             "partial", "interface 0x15 (else -EACCES), dom0 only: createdomain (empty, paused), destroydomain, pause/unpausedomain, getdomaininfo (next id up), max_mem, getvcpuinfo, max_vcpus, set/getvcpuaffinity, scheduler_op, set/get_address_size (64 only), set/getvcpucontext (PV), Keel-private KEEL_DOMCTL_build (below); others -EOPNOTSUPP")
 
 /* Run hypercall nr with up to 5 arguments; -ENOSYS when there is none. */
 long pv_hypercall_dispatch(unsigned long nr, const unsigned long args[5]);

@@ -84,6 +84,10 @@ void hvm_init(void);
 struct boot_module;
 int pvh_build(struct domain *d, const struct boot_module *kernel,
               const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline);
+/* A PVH domU (KEEL_DOMCTL_build): d->max_pages must allow mem_bytes; GFNs out. */
+int pvh_domu_build(struct domain *d, const struct boot_module *kernel,
+                   const struct boot_module *initrd, uint64_t mem_bytes,
+                   const char *cmdline, uint64_t *store_gfn, uint64_t *console_gfn);
 int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
                     uint64_t mem_bytes, const char *cmdline);
 void hvm_cpu_up(void);
