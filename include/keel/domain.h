@@ -97,6 +97,15 @@ struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order
  */
 int domain_detach_page(struct domain *d, struct page_info *pg);
 void domain_attach_page(struct domain *d, struct page_info *pg);
+/* A dying domain takes a frame of its own not on its list (shared_info) onto it, refs as they are. */
+void domain_adopt_page(struct domain *d, struct page_info *pg);
+/* put_page dropped the last reference: free the frame of a dying domain (page_ref.c). */
+void domain_release_page(struct page_info *pg);
+/* Off the domain list / its struct freed: the end of a dead domain (domain_reap.c). */
+void domain_unlink(struct domain *d);
+void domain_free(struct domain *d);
+/* A dead domain's struct, freed after a grace period under the domctl lock. */
+void domain_free_later(struct domain *d);
 /* Frames owned by d are those whose owner field says so and are allocated. */
 bool page_owned_by(const struct page_info *pg, const struct domain *d);
 bool mfn_valid(mfn_t mfn);

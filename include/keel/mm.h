@@ -45,9 +45,11 @@ struct page_info {
         struct {
             domid_t owner;
             uint16_t nr_validated;  /* PV table in PGT_partial: entries [0, n) hold references */
+            uint32_t foreign_rw;    /* writable references of other domains (page_ref.h) */
         } inuse;
     } u;
     uint64_t tlbflush_timestamp;    /* flush clock when a mapping of it last went away */
+    uint64_t foreign_dirty;         /* cpumask_t: CPUs that may cache a foreign writable mapping */
 };
 
 /* count_info: flags from the top bit down, the reference count below. */

@@ -78,7 +78,7 @@ static int mod_l1_entry(struct domain *d, uint64_t *pl1e, uint64_t nl1e)
     if ( rc )
         return rc;
     __atomic_store_n(pl1e, nl1e, __ATOMIC_SEQ_CST);
-    pv_put_l1e(ol1e);
+    pv_put_l1e(d, ol1e);
     return 0;
 }
 
