@@ -75,7 +75,8 @@ struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order
     unsigned long n = 1UL << order;
 
     spin_lock(&d->page_lock);
-    if ( d->tot_pages + n > d->max_pages )
+    /* A dying domain gets nothing new (Xen's assign_pages). */
+    if ( d->tot_pages + n > d->max_pages || d->state == DOMAIN_dying )
     {
         spin_unlock(&d->page_lock);
         return NULL;
