@@ -142,8 +142,9 @@ void domain_attach_page(struct domain *d, struct page_info *pg)
 void domain_adopt_page(struct domain *d, struct page_info *pg)
 {
     spin_lock(&d->page_lock);
+    __atomic_fetch_or(&pg->count_info, PGC_extra, __ATOMIC_SEQ_CST);
     page_list_add(d, pg);
-    d->tot_pages++;
+    d->extra_pages++;
     spin_unlock(&d->page_lock);
 }
 
@@ -151,7 +152,11 @@ void domain_adopt_page(struct domain *d, struct page_info *pg)
 static void free_domain_frame(struct domain *d, struct page_info *pg)
 {
     page_list_del(d, pg);
-    d->tot_pages--;
+    if ( pg->count_info & PGC_extra )
+        d->extra_pages--;
+    else
+        d->tot_pages--;
+    pg->count_info = 0;
     flush_foreign_stale(pg);
     pg->type_info = 0;
     pg->u.inuse.owner = DOMID_INVALID;
@@ -180,11 +185,11 @@ static unsigned long release_domain_frames(struct domain *d, bool *last)
         pg->type_info = PGT_none;       /* its tables let go already (arch) */
         if ( !(__atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_SEQ_CST) & PGC_count_mask) )
         {
+            n += !(pg->count_info & PGC_extra);
             free_domain_frame(d, pg);
-            n++;
         }
     }
-    *last = !d->tot_pages;
+    *last = !d->tot_pages && !d->extra_pages;
     spin_unlock(&d->page_lock);
     return n;
 }
@@ -204,7 +209,7 @@ void domain_release_page(struct page_info *pg)
     }
     spin_lock(&d->page_lock);
     free_domain_frame(d, pg);
-    last = !d->tot_pages;
+    last = !d->tot_pages && !d->extra_pages;
     spin_unlock(&d->page_lock);
     if ( last )
     {
@@ -477,7 +482,7 @@ void domain_destroy(struct domain *d)
     if ( !last )
     {
         printk("Domain %u dying: %lu pages freed, %lu still referenced by other domains\n",
-               d->domain_id, freed, owned - freed);
+               d->domain_id, freed, d->tot_pages + d->extra_pages);
         send_global_virq(VIRQ_DOM_EXC);
         return;
     }

@@ -56,6 +56,7 @@ struct domain {
     spinlock_t page_lock;            /* page_list, tot_pages */
     struct page_info *page_list;     /* frames owned, linked through page_info.list */
     unsigned long tot_pages, max_pages;
+    unsigned long extra_pages;       /* dying: PGC_extra frames still on page_list */
     unsigned int max_vcpus;
     struct vcpu **vcpu;
     unsigned long unknown_hypercalls;
@@ -97,7 +98,8 @@ struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order
  */
 int domain_detach_page(struct domain *d, struct page_info *pg);
 void domain_attach_page(struct domain *d, struct page_info *pg);
-/* A dying domain takes a frame of its own not on its list (shared_info) onto it, refs as they are. */
+/* A dying domain takes a frame of its own not on its list (shared_info) onto it, refs as they
+ * are, outside tot_pages (Xen counts no Xen-heap page there). */
 void domain_adopt_page(struct domain *d, struct page_info *pg);
 /* put_page dropped the last reference: free the frame of a dying domain (page_ref.c). */
 void domain_release_page(struct page_info *pg);
