@@ -18,7 +18,9 @@
  *  - an unknown foreigndom is -ESRCH;
  *  - destroydomain while a frame is mapped: the domain stays, dying
  *    (XEN_DOMINF_dying), with only that frame (tot_pages 1), and the frame
- *    still reads the marker; destroying it again is 0; then unmapping the
+ *    still reads the marker; destroying it again is 0, unpausing it (the
+ *    toolstack's pause from createdomain) is 0 and it stays dying and
+ *    not running; then unmapping the
  *    frame ends it: getdomaininfo -ESRCH and physinfo's free pages are
  *    back to where they were before the domain was created.
  *  Keel is stricter than Xen in one point, checked on Keel only (the
@@ -229,6 +231,11 @@ void test_main(void)
     check_eq("only the mapped frame is left", info.tot_pages, 1);
     check_eq("the frame still reads the marker", !memcmp(slot_va(1), marker, sizeof(marker)), 1);
     check_rc("destroydomain again", domctl(XEN_DOMCTL_destroydomain, id, &op), 0);
+    check_rc("unpause the dying domain (its toolstack pause)",
+             domctl(XEN_DOMCTL_unpausedomain, id, &op), 0);
+    check_rc("getdomaininfo after the unpause", info_of(id, &info), 0);
+    check_eq("still dying", !!(info.flags & XEN_DOMINF_dying), 1);
+    check_eq("not running", !!(info.flags & XEN_DOMINF_running), 0);
     if ( keel )
         check_rc("map the dying domain's frame again (Keel)", map(4, m[0], PTE_RO_BITS, id), -EBUSY);
     else if ( map(4, m[0], PTE_RO_BITS, id) == 0 )
