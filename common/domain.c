@@ -232,6 +232,29 @@ struct domain *get_domain_by_id(domid_t domid)
     return d;
 }
 
+struct domain *domain_get(domid_t domid)
+{
+    struct domain *d;
+
+    spin_lock(&domlist_lock);
+    for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
+        ;
+    if ( d )
+        __atomic_add_fetch(&d->users, 1, __ATOMIC_SEQ_CST);
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+void domain_put(struct domain *d)
+{
+    __atomic_sub_fetch(&d->users, 1, __ATOMIC_SEQ_CST);
+}
+
+bool domain_unused(const struct domain *d)
+{
+    return !__atomic_load_n(&d->users, __ATOMIC_SEQ_CST);
+}
+
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
 {
     spin_lock(&domlist_lock);
@@ -495,5 +518,9 @@ void domain_destroy(struct domain *d)
                avail_heap_pages() >> (20 - PAGE_SHIFT));
     domain_unlink(d);
     send_global_virq(VIRQ_DOM_EXC);
-    domain_free(d);
+    /* Off the list: no new users.  One still in a hypercall: the reaper waits for it. */
+    if ( domain_unused(d) )
+        domain_free(d);
+    else
+        domain_free_later(d);
 }

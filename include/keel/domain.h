@@ -66,6 +66,7 @@ struct domain {
     uint64_t dirty_cpumask;          /* cpumask_t: CPUs that may hold its TLB entries */
     uint64_t poll_mask;              /* vCPUs in SCHEDOP_poll (bit = vcpu_id) */
     struct console_budget console;   /* domU console output (common/guest_console.c) */
+    unsigned int users;              /* domain_get holders: its struct is not freed meanwhile */
     struct domain *next_in_list;
     struct arch_domain arch;
 };
@@ -75,6 +76,14 @@ struct domain {
 #define DOMCRF_pvh        (1u << 2)     /* ... booted at PHYS32_ENTRY (with DOMCRF_hvm) */
 struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus);
 struct domain *get_domain_by_id(domid_t domid);
+/*
+ * The same, held until domain_put: a destroy on another CPU may make it
+ * dying meanwhile, but its struct stays (the reaper waits for the users).
+ */
+struct domain *domain_get(domid_t domid);
+void domain_put(struct domain *d);
+/* No domain_get holder left (with the domain off the list: none can come). */
+bool domain_unused(const struct domain *d);
 /* Call fn for every domain (under the domain list lock: fn must not create or destroy). */
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cpu);

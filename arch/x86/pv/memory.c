@@ -136,11 +136,13 @@ static struct domain *reservation_target(struct domain *d, domid_t domid, long *
     *rc = 0;
     if ( is_self(d, domid) )
         return d;
-    if ( !(td = get_domain_by_id(domid)) )
+    if ( !(td = domain_get(domid)) )
         return NULL;
     if ( (*rc = xsm_target_op(d, td, XSM_memory_reservation)) == 0 && td->arch.is_hvm )
         *rc = -ENOSYS;
-    return *rc ? NULL : td;
+    if ( *rc )
+        domain_put(td);
+    return *rc ? NULL : td;             /* held: the caller domain_put()s it */
 }
 
 static long reservation_op(struct domain *cd, unsigned long cmd, uint64_t arg)
@@ -159,6 +161,7 @@ static long reservation_op(struct domain *cd, unsigned long cmd, uint64_t arg)
         return start;
     if ( !(d = reservation_target(cd, r.domid, &cont)) )
         return cont ? cont : (long)start;
+    cont = 0;
     for ( i = start; i < r.nr_extents; i++ )
     {
         int rc = op == XENMEM_decrease_reservation ? release_one(d, &r, i)
@@ -169,9 +172,12 @@ static long reservation_op(struct domain *cd, unsigned long cmd, uint64_t arg)
         work += 1UL << r.extent_order;
         if ( work >= WORK_BUDGET && i + 1 < r.nr_extents &&
              (cont = continue_at(cmd, i + 1)) != 0 )
-            return cont;
+            break;
+        cont = 0;
     }
-    return i;
+    if ( d != cd )
+        domain_put(d);
+    return cont ? cont : (long)i;
 }
 
 /* The in-frames of one chunk: all checked before any leaves the domain. */

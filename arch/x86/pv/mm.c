@@ -320,7 +320,8 @@ static bool batch_finish_only(unsigned long nr, uint64_t ops, unsigned long coun
  * NULL for the caller itself (DOMID_SELF or its own id), the domain, or
  * an error: -ESRCH unknown, -EPERM if XSM says no (dom0 only by default).
  * Checked once per call (Xen: at the first request, with the same answer
- * for every one under the default policy).
+ * for every one under the default policy).  The domain is held for the
+ * call (domain_get), so that a concurrent destroy cannot free it under us.
  */
 static struct domain *pg_owner_of(struct domain *d, unsigned long foreigndom,
                                   enum xsm_target_op op, long *rc)
@@ -331,11 +332,14 @@ static struct domain *pg_owner_of(struct domain *d, unsigned long foreigndom,
     *rc = 0;
     if ( id == DOMID_SELF || id == d->domain_id )
         return NULL;
-    if ( !(fd = get_domain_by_id(id)) )
+    if ( !(fd = domain_get(id)) )
         *rc = -ESRCH;
     else if ( (*rc = xsm_target_op(d, fd, op)) != 0 )
+    {
+        domain_put(fd);
         fd = NULL;
-    return fd;
+    }
+    return fd;                          /* held: the caller domain_put()s it */
 }
 
 /* An M2P entry for a frame of d's, or of fd's (held meanwhile, as Xen's get_page_from_mfn). */
@@ -383,7 +387,11 @@ long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t pdone,
     if ( rc )
         return rc;
     if ( (rc = finish_pending_put(v, preemptible)) != 0 )
+    {
+        if ( fd )
+            domain_put(fd);
         return batch_end(__HYPERVISOR_mmu_update, reqs, sizeof(req), count, 0, pdone, done, rc);
+    }
     spin_lock(&d->page_lock);
     for ( i = 0; i < count; i++ )
     {
@@ -416,6 +424,8 @@ long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t pdone,
     }
     spin_unlock(&d->page_lock);
     flush_tlb_local();
+    if ( fd )
+        domain_put(fd);
     return batch_end(__HYPERVISOR_mmu_update, reqs, sizeof(req), count, i, pdone, done, rc);
 }
 
@@ -598,7 +608,11 @@ long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t pdone,
     if ( rc )
         return rc;
     if ( (rc = finish_pending_put(v, preemptible)) != 0 )
+    {
+        if ( fd )
+            domain_put(fd);
         return batch_end(__HYPERVISOR_mmuext_op, ops, sizeof(op), count, 0, pdone, done, rc);
+    }
     for ( i = 0; i < count; i++ )
     {
         if ( preemptible && (v->arch.pending_put || (i && pv_hypercall_preempt_check())) )
@@ -626,5 +640,7 @@ long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t pdone,
         if ( rc )
             break;                      /* i counts the operations done */
     }
+    if ( fd )
+        domain_put(fd);
     return batch_end(__HYPERVISOR_mmuext_op, ops, sizeof(op), count, i, pdone, done, rc);
 }
