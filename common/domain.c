@@ -9,6 +9,7 @@
 #include <keel/domain.h>
 #include <keel/guest_console.h>
 #include <keel/hypercall_log.h>
+#include <keel/page_ref.h>
 #include <keel/panic.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
@@ -74,7 +75,8 @@ struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order
     unsigned long n = 1UL << order;
 
     spin_lock(&d->page_lock);
-    if ( d->tot_pages + n > d->max_pages )
+    /* A dying domain gets nothing new (Xen's assign_pages). */
+    if ( d->tot_pages + n > d->max_pages || d->state == DOMAIN_dying )
     {
         spin_unlock(&d->page_lock);
         return NULL;
@@ -84,9 +86,12 @@ struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order
     {
         for ( unsigned long i = 0; i < n; i++ )
         {
-            pg[i].count_info = 1;          /* the domain's allocation reference */
             pg[i].type_info = 0;
             pg[i].u.inuse.owner = d->domain_id;
+            pg[i].u.inuse.foreign_rw = 0;
+            pg[i].foreign_dirty = 0;
+            /* Last: others' get_page may take references from here on. */
+            __atomic_store_n(&pg[i].count_info, 1, __ATOMIC_SEQ_CST);  /* allocation ref */
             page_list_add(d, &pg[i]);
         }
         d->tot_pages += n;
@@ -107,47 +112,113 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
  */
 int domain_detach_page(struct domain *d, struct page_info *pg)
 {
+    unsigned long one = 1;
+
     /* Only the TLB marks may remain: the caller flushes before reuse. */
-    if ( !page_owned_by(pg, d) || (pg->count_info & PGC_count_mask) != 1 ||
-         (pg->type_info & ~(PGT_stale_rw | PGT_was_table)) )
+    if ( !page_owned_by(pg, d) || (pg->type_info & ~(PGT_stale_rw | PGT_was_table)) )
+        return -EBUSY;
+    /* 1 -> 0 in one step: fails if another domain's get_page raced in. */
+    if ( !__atomic_compare_exchange_n(&pg->count_info, &one, 0, false,
+                                      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) )
         return -EBUSY;
     page_list_del(d, pg);
-    pg->count_info = 0;
-    pg->u.inuse.owner = DOMID_INVALID;
+    __atomic_store_n(&pg->u.inuse.owner, DOMID_INVALID, __ATOMIC_SEQ_CST);
     d->tot_pages--;
+    /* Another domain's mapping of it may live on in a TLB: not once it goes. */
+    flush_foreign_stale(pg);
     return 0;
 }
 
 /* Give a detached frame back to d (page_lock held). */
 void domain_attach_page(struct domain *d, struct page_info *pg)
 {
-    pg->count_info = 1;                 /* type_info keeps its TLB marks */
-    pg->u.inuse.owner = d->domain_id;
+    pg->u.inuse.owner = d->domain_id;   /* type_info keeps its TLB marks */
+    pg->u.inuse.foreign_rw = 0;
     page_list_add(d, pg);
     d->tot_pages++;
+    __atomic_store_n(&pg->count_info, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Every frame on d's list back to the heap; returns how many there were. */
-static unsigned long free_domain_frames(struct domain *d)
+void domain_adopt_page(struct domain *d, struct page_info *pg)
 {
-    struct page_info *pg = d->page_list;
+    spin_lock(&d->page_lock);
+    __atomic_fetch_or(&pg->count_info, PGC_extra, __ATOMIC_SEQ_CST);
+    page_list_add(d, pg);
+    d->extra_pages++;
+    spin_unlock(&d->page_lock);
+}
+
+/* One frame of d back to the heap (page_lock held, nothing references it). */
+static void free_domain_frame(struct domain *d, struct page_info *pg)
+{
+    page_list_del(d, pg);
+    if ( pg->count_info & PGC_extra )
+        d->extra_pages--;
+    else
+        d->tot_pages--;
+    pg->count_info = 0;
+    flush_foreign_stale(pg);
+    pg->type_info = 0;
+    pg->u.inuse.owner = DOMID_INVALID;
+    pg->u.inuse.foreign_rw = 0;
+    pg->foreign_dirty = 0;
+    free_heap_pages(pg, 0);
+}
+
+/*
+ * A dying domain lets go of its frames (Xen's relinquish_memory): each
+ * loses its allocation reference, and goes back to the heap if that was
+ * the last one.  A frame another domain still references (a foreign or
+ * grant mapping) stays on the list, counted in tot_pages, until the last
+ * put_page (domain_release_page).  Returns how many were freed; *last:
+ * this call freed the domain's last frame.
+ */
+static unsigned long release_domain_frames(struct domain *d, bool *last)
+{
+    struct page_info *pg, *next;
     unsigned long n = 0;
 
-    while ( pg )
+    spin_lock(&d->page_lock);
+    for ( pg = d->page_list; pg; pg = next )
     {
-        struct page_info *next = pg->list.next;
-
-        pg->count_info = 0;
-        pg->type_info = 0;
-        pg->u.inuse.owner = DOMID_INVALID;
-        pg->list.next = pg->list.prev = NULL;
-        free_heap_pages(pg, 0);
-        d->tot_pages--;
-        n++;
-        pg = next;
+        next = pg->list.next;
+        pg->type_info = PGT_none;       /* its tables let go already (arch) */
+        if ( !(__atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_SEQ_CST) & PGC_count_mask) )
+        {
+            n += !(pg->count_info & PGC_extra);
+            free_domain_frame(d, pg);
+        }
     }
-    d->page_list = NULL;
+    *last = !d->tot_pages && !d->extra_pages;
+    spin_unlock(&d->page_lock);
     return n;
+}
+
+/* put_page dropped the last reference on pg: its owner is dying (or accounting broke). */
+void domain_release_page(struct page_info *pg)
+{
+    struct domain *d = get_domain_by_id(__atomic_load_n(&pg->u.inuse.owner, __ATOMIC_SEQ_CST));
+    bool last;
+
+    if ( !d || __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) != DOMAIN_dying )
+    {
+        /* A live domain's frame lost its allocation reference: keep it lost, loudly. */
+        printk(KLOG_ERR "mfn %#lx: last reference dropped while d%d lives: frame leaked\n",
+               page_to_mfn(pg), d ? d->domain_id : -1);
+        return;
+    }
+    spin_lock(&d->page_lock);
+    free_domain_frame(d, pg);
+    last = !d->tot_pages && !d->extra_pages;
+    spin_unlock(&d->page_lock);
+    if ( last )
+    {
+        domain_unlink(d);
+        printk("Domain %u: last frame released, %lu MiB free\n", d->domain_id,
+               avail_heap_pages() >> (20 - PAGE_SHIFT));
+        send_global_virq(VIRQ_DOM_EXC);
+        domain_free_later(d);           /* after a grace period, under the domctl lock */
+    }
 }
 
 struct domain *get_domain_by_id(domid_t domid)
@@ -159,6 +230,29 @@ struct domain *get_domain_by_id(domid_t domid)
         ;
     spin_unlock(&domlist_lock);
     return d;
+}
+
+struct domain *domain_get(domid_t domid)
+{
+    struct domain *d;
+
+    spin_lock(&domlist_lock);
+    for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
+        ;
+    if ( d )
+        __atomic_add_fetch(&d->users, 1, __ATOMIC_SEQ_CST);
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+void domain_put(struct domain *d)
+{
+    __atomic_sub_fetch(&d->users, 1, __ATOMIC_SEQ_CST);
+}
+
+bool domain_unused(const struct domain *d)
+{
+    return !__atomic_load_n(&d->users, __ATOMIC_SEQ_CST);
 }
 
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
@@ -350,23 +444,49 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     domain_reap_later(d);
 }
 
-void domain_destroy(struct domain *d)
+void domain_unlink(struct domain *d)
 {
     struct domain **pp;
-    struct vcpu *v;
-    unsigned long owned, freed;
 
-    d->state = DOMAIN_dying;
     spin_lock(&domlist_lock);
     for ( pp = &domain_list; *pp && *pp != d; pp = &(*pp)->next_in_list )
         ;
     if ( *pp )
         *pp = d->next_in_list;
     spin_unlock(&domlist_lock);
+}
+
+void domain_free(struct domain *d)
+{
+    xfree(d->vcpu);
+    hypercall_log_free(d);
+    xfree(d);
+}
+
+/*
+ * Xen's domain_kill: the domain becomes dying (no unpause, no new
+ * references to its frames, no new event channels), loses its vCPUs,
+ * event channels and page tables, and lets go of its frames.  It stays
+ * listed (getdomaininfo: dying, tot_pages falling) while other domains
+ * still reference frames of it; the last put_page removes it.  A second
+ * call does nothing.
+ */
+void domain_destroy(struct domain *d)
+{
+    unsigned long owned, freed;
+    bool last;
+
+    if ( d->state == DOMAIN_dying )
+        return;
+    __atomic_store_n(&d->state, DOMAIN_dying, __ATOMIC_SEQ_CST);
     /* Far ends go unbound before anything they point at goes. */
     evtchn_close_all(d);
-    for_each_vcpu(d, v)
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
     {
+        struct vcpu *v = d->vcpu[i];
+
+        if ( !v )
+            continue;
         if ( v->timer_initialised )
         {
             kill_timer(&v->singleshot_timer);
@@ -375,21 +495,32 @@ void domain_destroy(struct domain *d)
         }
         sched_remove_vcpu(v);
         arch_vcpu_destroy(v);
+        d->vcpu[i] = NULL;              /* a dying domain stays listed: no stale vCPU */
         xfree(v);
     }
-    arch_domain_destroy(d);
+    arch_domain_destroy(d);             /* page tables let go, shared_info adopted */
     evtchn_destroy(d);
     owned = d->tot_pages;
-    freed = free_domain_frames(d);
+    freed = release_domain_frames(d, &last);
+    if ( !last )
+    {
+        printk("Domain %u dying: %lu pages freed, %lu still referenced by other domains\n",
+               d->domain_id, freed, d->tot_pages + d->extra_pages);
+        send_global_virq(VIRQ_DOM_EXC);
+        return;
+    }
     /* The count and the list must agree: a frame on neither would be lost. */
-    if ( freed != owned || d->tot_pages )
-        printk(KLOG_ERR "Domain %u destroyed: frame accounting broken: %lu frames on its "
-               "list, %lu counted\n", d->domain_id, freed, owned);
+    if ( freed != owned )
+        printk(KLOG_ERR "Domain %u destroyed: frame accounting broken: %lu frames freed, "
+               "%lu counted\n", d->domain_id, freed, owned);
     else
         printk("Domain %u destroyed: %lu pages freed, %lu MiB free\n", d->domain_id, freed,
                avail_heap_pages() >> (20 - PAGE_SHIFT));
+    domain_unlink(d);
     send_global_virq(VIRQ_DOM_EXC);
-    xfree(d->vcpu);
-    hypercall_log_free(d);
-    xfree(d);
+    /* Off the list: no new users.  One still in a hypercall: the reaper waits for it. */
+    if ( domain_unused(d) )
+        domain_free(d);
+    else
+        domain_free_later(d);
 }

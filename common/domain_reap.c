@@ -28,6 +28,9 @@ static struct domain *dying[MAX_DYING];
 static s_time_t off_cpu_since[MAX_DYING];   /* 0: a vCPU still ran at the last look */
 static struct timer reap_timer;
 static bool reap_timer_ready;
+/* Dead domains (off the list, no frames left): their structs, freed after a grace period. */
+static struct domain *dead[MAX_DYING];
+static s_time_t dead_since[MAX_DYING];
 
 static bool vcpus_off_cpu(const struct domain *d)
 {
@@ -63,15 +66,44 @@ static struct domain *take_ready(s_time_t now, bool *more)
     return d;
 }
 
+/* The next dead domain whose grace period is over, taken off the list. */
+static struct domain *take_dead(s_time_t now, bool *more)
+{
+    for ( unsigned int i = 0; i < MAX_DYING; i++ )
+    {
+        struct domain *d = dead[i];
+
+        if ( !d )
+            continue;
+        if ( now - dead_since[i] >= REAP_PERIOD && domain_unused(d) )
+        {
+            dead[i] = NULL;
+            return d;
+        }
+        *more = true;
+    }
+    return NULL;
+}
+
 static void reap(void *unused)
 {
     unsigned long flags;
     struct domain *d;
-    bool more;
+    bool more = false;
 
     (void)unused;
     do {
-        more = false;
+        spin_lock_irqsave(&reap_lock, flags);
+        d = take_dead(NOW(), &more);
+        spin_unlock_irqrestore(&reap_lock, flags);
+        if ( d )
+        {
+            domctl_lock();              /* no domctl holds it: none can find it */
+            domain_free(d);
+            domctl_unlock();
+        }
+    } while ( d );
+    do {
         spin_lock_irqsave(&reap_lock, flags);
         d = take_ready(NOW(), &more);
         spin_unlock_irqrestore(&reap_lock, flags);
@@ -118,5 +150,36 @@ void domain_reap_later(struct domain *d)
     spin_unlock_irqrestore(&reap_lock, flags);
     if ( slot < 0 )
         printk(KLOG_WARNING "Domain %u: too many dying domains, its memory stays allocated\n",
+               d->domain_id);
+}
+
+/*
+ * A dead domain was unlinked from the domain list by the put_page that
+ * freed its last frame, perhaps while a hypercall on another CPU had just
+ * looked it up: the struct goes after a grace period, as the reaper's.
+ */
+void domain_free_later(struct domain *d)
+{
+    unsigned long flags;
+    int slot = -1;
+
+    spin_lock_irqsave(&reap_lock, flags);
+    for ( unsigned int i = 0; i < MAX_DYING && slot < 0; i++ )
+        if ( !dead[i] )
+            slot = i;
+    if ( slot >= 0 )
+    {
+        dead[slot] = d;
+        dead_since[slot] = NOW();
+        if ( !reap_timer_ready )
+        {
+            init_timer(&reap_timer, reap, NULL, 0);
+            reap_timer_ready = true;
+        }
+        set_timer(&reap_timer, NOW() + REAP_PERIOD);
+    }
+    spin_unlock_irqrestore(&reap_lock, flags);
+    if ( slot < 0 )
+        printk(KLOG_WARNING "Domain %u: too many dead domains, its struct is leaked\n",
                d->domain_id);
 }

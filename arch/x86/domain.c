@@ -59,22 +59,30 @@ int arch_domain_create(struct domain *d)
     mfn_to_page(d->arch.shared_info_mfn)->count_info |= 1;
     mfn_to_page(d->arch.shared_info_mfn)->type_info = PGT_none | 1;
     mfn_to_page(d->arch.shared_info_mfn)->u.inuse.owner = d->domain_id;
+    mfn_to_page(d->arch.shared_info_mfn)->u.inuse.foreign_rw = 0;
+    mfn_to_page(d->arch.shared_info_mfn)->foreign_dirty = 0;
     for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
         si->vcpu_info[i].evtchn_upcall_mask = 1;   /* events off until the guest is ready */
     update_domain_wallclock_time(d);
     return 0;
 }
 
+/*
+ * The domain is dying: its page tables let go of what they map.  The
+ * shared_info frame joins its other frames, to be freed with them once
+ * nobody maps it any more (the toolstack may still have it mapped).
+ */
 void arch_domain_destroy(struct domain *d)
 {
     struct page_info *pg = mfn_to_page(d->arch.shared_info_mfn);
 
     if ( d->arch.is_hvm )
         p2m_teardown(&d->arch.hvm.p2m);
-    pg->count_info = PGC_xen_heap;
-    pg->type_info = 0;
-    pg->u.inuse.owner = DOMID_INVALID;
-    free_xenheap_pages(d->arch.shared_info, 0);
+    else
+        pv_relinquish_tables(d);
+    pg->type_info = PGT_none;           /* Keel's permanent reference goes with it */
+    forget_domain_wallclock(d);         /* settime no longer writes it */
+    domain_adopt_page(d, pg);
 }
 
 int arch_vcpu_create(struct vcpu *v)

@@ -57,9 +57,14 @@ void update_vcpu_system_time(struct vcpu *v)
 
 void update_domain_wallclock_time(struct domain *d)
 {
-    struct shared_info *si = d->arch.shared_info;
+    struct shared_info *si;
 
     spin_lock(&wc_lock);
+    if ( !(si = d->arch.shared_info) )
+    {
+        spin_unlock(&wc_lock);          /* dying: its shared_info is on the way out */
+        return;
+    }
     si->wc_version = version_begin(si->wc_version);
     barrier();
     si->wc_sec = (uint32_t)wc_sec;
@@ -67,6 +72,13 @@ void update_domain_wallclock_time(struct domain *d)
     si->wc_sec_hi = (uint32_t)(wc_sec >> 32);
     barrier();
     si->wc_version++;
+    spin_unlock(&wc_lock);
+}
+
+void forget_domain_wallclock(struct domain *d)
+{
+    spin_lock(&wc_lock);
+    d->arch.shared_info = NULL;
     spin_unlock(&wc_lock);
 }
 

@@ -45,15 +45,18 @@ struct page_info {
         struct {
             domid_t owner;
             uint16_t nr_validated;  /* PV table in PGT_partial: entries [0, n) hold references */
+            uint32_t foreign_rw;    /* writable references of other domains (page_ref.h) */
         } inuse;
     } u;
     uint64_t tlbflush_timestamp;    /* flush clock when a mapping of it last went away */
+    uint64_t foreign_dirty;         /* cpumask_t: CPUs that may cache a foreign writable mapping */
 };
 
 /* count_info: flags from the top bit down, the reference count below. */
 #define PGC_free       (1UL << 63)  /* in the heap (every frame of a block) */
 #define PGC_reserved   (1UL << 62)  /* not allocatable: image, modules, MMIO */
 #define PGC_xen_heap   (1UL << 61)  /* allocated as Xen heap */
+#define PGC_extra      (1UL << 60)  /* on a dying owner's list, not in tot_pages (shared_info) */
 #define PGC_count_mask ((1UL << 56) - 1)
 
 /* Set up by the architecture before the heap is initialised. */

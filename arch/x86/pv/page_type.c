@@ -21,6 +21,26 @@
  *    parent that dropped it, or a get of any type, before anything else).
  * A partial table is no live table: nothing walks it, no update reaches it
  * (is_live_table), it cannot be mapped writable or leave the domain.
+ *
+ * Other domains' references (include/keel/page_ref.h).  type_info is
+ * written only by the owner, under its page_lock (or by its teardown once
+ * it is dying).  A writable reference from another domain (a foreign or
+ * grant mapping) is counted apart, in u.inuse.foreign_rw, so that it needs
+ * neither the owner's lock nor a compare-and-swap on type_info.  The
+ * invariant "a frame writable by anyone is never a page table or
+ * descriptor page" then rests on a Dekker pair, every access sequentially
+ * consistent:
+ *  - get_page_writable raises foreign_rw, then reads type_info, and backs
+ *    off (-EBUSY) unless it is a complete plain page;
+ *  - the owner's change of a plain page to another type (claim_type)
+ *    stores the new type, then reads foreign_rw, and backs off (-EBUSY,
+ *    the old type restored) unless it is 0.
+ * Of two that race, at least one sees the other.  A foreign writable
+ * mapping that went away may live on in the mapper's TLBs: its CPUs are
+ * in foreign_dirty until flush_foreign_stale, which the type change calls
+ * once its claim stands, and so does every path that frees a frame or
+ * takes it from its owner.  count_info is changed only atomically
+ * (page_ref.c), since other domains take and drop references on it.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -31,6 +51,8 @@
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
 #include <asm/tlbflush.h>
+#include <asm/p2m.h>
+#include <keel/page_ref.h>
 #include <public/errno.h>
 
 #define ENTRY_MFN(e)      (((e) & PADDR_MASK) >> PAGE_SHIFT)
@@ -59,7 +81,7 @@ static unsigned long lower_type(unsigned long type)
 static void mark_stale(struct page_info *pg, unsigned long mark)
 {
     pg->type_info |= mark;
-    pg->tlbflush_timestamp = tlbflush_current_time();
+    page_stamp_now(pg);                   /* shared with foreign unmaps: only raised */
 }
 
 static void flush_stale(struct domain *d, struct page_info *pg, unsigned long marks)
@@ -69,7 +91,7 @@ static void flush_stale(struct domain *d, struct page_info *pg, unsigned long ma
     if ( !(pg->type_info & marks) )
         return;
     mask = tlbflush_filter(d->dirty_cpumask | cpumask_of(smp_processor_id()),
-                           pg->tlbflush_timestamp);
+                           __atomic_load_n(&pg->tlbflush_timestamp, __ATOMIC_SEQ_CST));
     if ( mask )
         flush_tlb_mask(mask);
     pg->type_info &= ~(PGT_stale_rw | PGT_was_table);
@@ -120,9 +142,66 @@ int pv_get_l1e(struct domain *d, uint64_t *l1e)
         flush_stale(d, pg, PGT_was_table);
         pg->type_info++;
     }
-    /* Every mapping holds a reference: a mapped frame never leaves the domain. */
-    pg->count_info++;
+    /*
+     * Every mapping holds a reference: a mapped frame never leaves the
+     * domain.  Atomic: other domains take references without our lock.
+     */
+    __atomic_add_fetch(&pg->count_info, 1, __ATOMIC_SEQ_CST);
     *l1e |= _PAGE_USER;                   /* the guest kernel runs in ring 3 */
+    return 0;
+}
+
+/* Xen's INVALID_MFN in a PTE: refused as -EINVAL rather than -EPERM. */
+#define PTE_INVALID_MFN (PADDR_MASK >> PAGE_SHIFT)
+
+/*
+ * A new L1 entry of d mapping a frame of fd (mmu_update with foreigndom).
+ * For a translated fd the frame number is a gfn of its p2m unless
+ * translate is false (MMU_PT_UPDATE_NO_TRANSLATE).  Errors as Xen 4.17's
+ * get_page_from_l1e: a frame fd does not own (free, Keel's, another
+ * domain's), or a page table or descriptor page asked for writable, is
+ * -EBUSY; a gfn not backed by RAM -EINVAL; I/O memory that fd or d may
+ * not map -EPERM.
+ */
+int pv_get_l1e_foreign(struct domain *d, struct domain *fd, uint64_t *l1e, bool translate)
+{
+    mfn_t mfn = ENTRY_MFN(*l1e);
+    struct page_info *pg;
+    int rc;
+
+    if ( !(*l1e & _PAGE_PRESENT) )
+        return 0;
+    if ( translate && fd->arch.is_hvm )
+    {
+        p2m_type_t t;
+
+        mfn = p2m_lookup(&fd->arch.hvm.p2m, mfn, &t);
+        if ( mfn == INVALID_MFN || t != p2m_ram_rw )
+            return -EINVAL;
+        *l1e = (*l1e & ~PADDR_MASK) | ((uint64_t)mfn << PAGE_SHIFT);
+    }
+    if ( !(*l1e & _PAGE_USER) )
+        *l1e &= ~(uint64_t)_PAGE_GLOBAL;
+    if ( !mfn_valid(mfn) || (mfn_to_page(mfn)->count_info & PGC_reserved) )
+    {
+        /* I/O memory: both the owner named and the mapper must be allowed it. */
+        enum iomem_access a = iomem_mfn_access(fd, mfn), b = iomem_mfn_access(d, mfn);
+
+        if ( a == IOMEM_DENY || b == IOMEM_DENY )
+            return mfn == PTE_INVALID_MFN ? -EINVAL : -EPERM;
+        if ( a == IOMEM_RO || b == IOMEM_RO )
+            *l1e &= ~(uint64_t)_PAGE_RW;
+        *l1e |= _PAGE_USER;
+        return 0;
+    }
+    pg = mfn_to_page(mfn);
+    if ( *l1e & _PAGE_RW )
+        rc = get_page_writable(pg, fd);
+    else
+        rc = get_page(pg, fd) ? 0 : -EINVAL;
+    if ( rc )
+        return -EBUSY;                    /* Xen: "could_not_pin" */
+    *l1e |= _PAGE_USER;
     return 0;
 }
 
@@ -133,7 +212,13 @@ static bool is_domain_frame(const struct page_info *pg)
            pg->u.inuse.owner != DOMID_INVALID;
 }
 
-void pv_put_l1e(uint64_t l1e)
+/*
+ * The entry of d's L1 table is gone: drop what it held.  A frame d does
+ * not own holds a reference only if it is a domain's heap frame (I/O
+ * memory holds none), taken by pv_get_l1e_foreign or a grant mapping: it
+ * is dropped without its owner's lock, d's CPUs noted as possibly stale.
+ */
+void pv_put_l1e(struct domain *d, uint64_t l1e)
 {
     struct page_info *pg;
 
@@ -142,14 +227,26 @@ void pv_put_l1e(uint64_t l1e)
     pg = mfn_to_page(ENTRY_MFN(l1e));
     if ( !is_domain_frame(pg) )
         return;
-    /* The allocation reference stays: only domain_detach_page drops it. */
-    if ( (pg->count_info & PGC_count_mask) > 1 )
-        pg->count_info--;
+    if ( pg->u.inuse.owner != d->domain_id )
+    {
+        cpumask_t dirty = __atomic_load_n(&d->dirty_cpumask, __ATOMIC_SEQ_CST);
+
+        if ( l1e & _PAGE_RW )
+            put_page_writable(pg, dirty);
+        else
+        {
+            page_note_foreign_unmap(pg, dirty);
+            put_page(pg);
+        }
+        return;
+    }
     if ( (l1e & _PAGE_RW) && page_type(pg) == PGT_none && (pg->type_info & PGT_count_mask) )
     {
         pg->type_info--;
         mark_stale(pg, PGT_stale_rw);     /* the entry is gone; a TLB may not be */
     }
+    /* Never the last: the allocation reference stays until the domain lets go. */
+    put_page(pg);
 }
 
 static int get_type(struct domain *d, mfn_t mfn, unsigned long type, bool preemptible);
@@ -246,7 +343,7 @@ static int devalidate_table(struct domain *d, mfn_t mfn, unsigned long type, boo
             break;
         if ( type == PGT_l1 )
         {
-            pv_put_l1e(e);
+            pv_put_l1e(d, e);
             continue;
         }
         if ( !holds_type(e) )
@@ -317,6 +414,28 @@ static int validate_table(struct domain *d, mfn_t mfn, unsigned long type, bool 
     return 0;
 }
 
+/*
+ * The owner's half of the Dekker pair (see the top): claim a plain, unused
+ * frame as type first (a table claims it partial, so that one that refers
+ * to itself fails cleanly and no foreign writer takes it meanwhile), then
+ * look for foreign writable references; back off if there are any.
+ */
+static int claim_type(struct page_info *pg, unsigned long type)
+{
+    unsigned long old = pg->type_info;
+    unsigned long marks = old & (PGT_stale_rw | PGT_was_table);   /* flush_stale's, next */
+
+    __atomic_store_n(&pg->type_info,
+                     type | 1 | marks | (is_table_type(type) ? PGT_partial : 0),
+                     __ATOMIC_SEQ_CST);
+    if ( __atomic_load_n(&pg->u.inuse.foreign_rw, __ATOMIC_SEQ_CST) )
+    {
+        __atomic_store_n(&pg->type_info, old, __ATOMIC_SEQ_CST);
+        return -EBUSY;
+    }
+    return 0;
+}
+
 static int get_type(struct domain *d, mfn_t mfn, unsigned long type, bool preemptible)
 {
     struct page_info *pg;
@@ -341,13 +460,12 @@ static int get_type(struct domain *d, mfn_t mfn, unsigned long type, bool preemp
         return -EINVAL;                   /* already something else */
     if ( type_count(pg) )
         return -EBUSY;                    /* still mapped writable somewhere */
-    if ( type != PGT_none )
-        flush_stale(d, pg, PGT_stale_rw | PGT_was_table);
-    /* Claim the type first: a table that refers to itself then fails cleanly. */
-    pg->type_info = type | 1;
+    if ( claim_type(pg, type) )
+        return -EBUSY;                    /* mapped writable by another domain */
+    flush_stale(d, pg, PGT_stale_rw | PGT_was_table);
+    flush_foreign_stale(pg);
     if ( !is_table_type(type) )
         return 0;
-    pg->type_info |= PGT_partial;
     pg->u.inuse.nr_validated = 0;
     return validate_table(d, mfn, type, preemptible);
 }
@@ -401,4 +519,26 @@ int pv_finish_put(struct domain *d, mfn_t mfn, bool preemptible)
          !(pg->type_info & PGT_partial) || type_count(pg) )
         return 0;
     return devalidate_table(d, mfn, page_type(pg), preemptible);
+}
+
+/*
+ * Only the L1 entries hold counted references (upper entries hold types of
+ * the domain's own frames, which all go at once here), so a walk of the
+ * L1s suffices.  Nothing else changes the domain's tables any more: its
+ * vCPUs are gone, and no frame of it can be freed meanwhile since each
+ * still has its allocation reference; so no lock is needed for the walk.
+ */
+void pv_relinquish_tables(struct domain *d)
+{
+    for ( struct page_info *pg = d->page_list; pg; pg = pg->list.next )
+    {
+        const uint64_t *t = mfn_to_virt(page_to_mfn(pg));
+        unsigned int n = pg->type_info & PGT_partial ? pg->u.inuse.nr_validated : PT_ENTRIES;
+
+        if ( page_type(pg) == PGT_l1 )
+            for ( unsigned int i = 0; i < n; i++ )
+                pv_put_l1e(d, t[i]);
+    }
+    for ( struct page_info *pg = d->page_list; pg; pg = pg->list.next )
+        pg->type_info = PGT_none;
 }

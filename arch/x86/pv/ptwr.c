@@ -105,10 +105,10 @@ static int ptwr_update(struct ptwr_ctx *p, unsigned int slot, uint64_t old, uint
     if ( !__atomic_compare_exchange_n(&p->table[slot], &old, checked, false,
                                       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) )
     {
-        pv_put_l1e(checked);
+        pv_put_l1e(d, checked);
         return X86EMUL_RETRY;
     }
-    pv_put_l1e(old);
+    pv_put_l1e(d, old);
     if ( needs_flush(old, checked) )
         flush_tlb_local();
     return X86EMUL_OKAY;

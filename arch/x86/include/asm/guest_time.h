@@ -14,6 +14,8 @@ struct domain;
 void update_vcpu_system_time(struct vcpu *v);
 /* Copy the wall clock into d's shared_info. */
 void update_domain_wallclock_time(struct domain *d);
+/* A dying domain: its shared_info is no longer written (it may soon be freed). */
+void forget_domain_wallclock(struct domain *d);
 /* The wall clock was secs.nsecs at system time `at`: every domain learns it. */
 void do_settime(uint64_t secs, uint32_t nsecs, s_time_t at);
 /* The time of day now, in ns since 1970 (the wall clock plus system time). */

@@ -54,7 +54,22 @@ int put_page_type_preemptible(struct domain *d, mfn_t mfn);
 bool is_live_table(const struct page_info *pg, unsigned long type);
 /* Entries: check a new one and take its references / drop an old one's. */
 int pv_get_l1e(struct domain *d, uint64_t *l1e);
-void pv_put_l1e(uint64_t l1e);
+/*
+ * A new L1 entry of d mapping a frame of another domain fd (mmu_update's
+ * foreigndom): a gfn of a translated fd unless !translate.  0, -EBUSY (not
+ * fd's, or a page table asked for writable), -EINVAL (no RAM at that gfn)
+ * or -EPERM (I/O memory not allowed).
+ */
+int pv_get_l1e_foreign(struct domain *d, struct domain *fd, uint64_t *l1e, bool translate);
+/* An entry of d's L1 is gone: its references go, on d's frame or another domain's. */
+void pv_put_l1e(struct domain *d, uint64_t l1e);
+/*
+ * A dying domain's page tables let go of what their entries hold (its
+ * own frames and other domains'); every frame of it becomes a plain page.
+ * Its frames themselves stay: common/domain.c drops their allocation
+ * references next.
+ */
+void pv_relinquish_tables(struct domain *d);
 int pv_get_upper_entry(struct domain *d, uint64_t *e, unsigned long type);
 void pv_put_upper_entry(struct domain *d, uint64_t e);
 int pv_get_upper_entry_preemptible(struct domain *d, uint64_t *e, unsigned long type);
