@@ -12,19 +12,34 @@
 #include <public/features.h>
 #include <public/version.h>
 
-/* Feature bits a 64-bit PV guest gets (Xen reports the same set). */
-static uint32_t pv_features(const struct domain *d)
+/*
+ * XENVER_get_features, submap 0, as Xen 4.17 answers it.  A PV guest is
+ * direct-mapped (its frame numbers are machine frames) and gets the PV
+ * page-table assists; an HVM or PVH guest is translated (its p2m), gets
+ * the callback vector and may trust its vcpu_info's pvclock (Linux's PVH
+ * timer and clocksource need hvm_safe_pvclock; without it Linux looks for
+ * a PIT or HPET, which a PVH container does not have).  Keel emulates no
+ * PIRQs for HVM guests, so XENFEAT_hvm_pirqs is never offered.
+ */
+static uint32_t guest_features(const struct domain *d)
 {
-    uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad) |
-                 (1u << XENFEAT_highmem_assist) |
-                 (1u << XENFEAT_gnttab_map_avail_bits) |
-                 (1u << XENFEAT_memory_op_vnode_supported) |
-                 (1u << XENFEAT_direct_mapped);
+    uint32_t f = 1u << XENFEAT_memory_op_vnode_supported;
 
+    if ( d->arch.is_hvm )
+        f |= (1u << XENFEAT_writable_page_tables) |
+             (1u << XENFEAT_auto_translated_physmap) |
+             (1u << XENFEAT_hvm_safe_pvclock) |
+             (1u << XENFEAT_hvm_callback_vector) |
+             (1u << XENFEAT_not_direct_mapped);
+    else
+        f |= (1u << XENFEAT_mmu_pt_update_preserve_ad) |
+             (1u << XENFEAT_highmem_assist) |
+             (1u << XENFEAT_gnttab_map_avail_bits) |
+             (1u << XENFEAT_direct_mapped);
     if ( d->domain_id == 0 )
         f |= 1u << XENFEAT_dom0;
-    /* As on Xen: offered while the guest has the assist turned on. */
-    if ( d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables) )
+    /* As on Xen: offered to a PV guest while it has the assist turned on. */
+    if ( !d->arch.is_hvm && (d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) )
         f |= 1u << XENFEAT_writable_page_tables;
     return f;
 }
@@ -88,7 +103,7 @@ static noinline long xen_version_other(unsigned long cmd, uint64_t arg)
             return -EFAULT;
         if ( fi.submap_idx >= XENFEAT_NR_SUBMAPS )
             return -EINVAL;
-        fi.submap = pv_features(d);
+        fi.submap = guest_features(d);
         return copy_to_guest(arg, &fi, sizeof(fi));
     }
     case XENVER_pagesize:

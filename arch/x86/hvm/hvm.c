@@ -92,6 +92,13 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, uint32_t out[4])
 #define AVX_7C0 (B(9) | B(10))
 #define AVX_7A1 B(4)
 #define AVX_E1C (B(11) | B(16))
+/*
+ * MCE and MCA (1 edx, 0x80000001 edx): Keel has no virtual machine-check
+ * architecture (Xen's vMCE), so the MCG_* and MCi_* MSRs fault; offering
+ * the bits made Debian's Linux as a PVH domU panic at boot ("MCA
+ * architectural violation", its rdmsr of MCG_STATUS took #GP).
+ */
+#define NO_VMCE_D (B(7) | B(14))
 
 /*
  * What an HVM guest sees: the host CPU (AuthenticAMD under SVM) with the
@@ -123,6 +130,7 @@ bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[
             r.c &= ~(1u << 26);      /* xsave */
         if ( !avx )
             r.c &= ~AVX_1C;
+        r.d &= ~NO_VMCE_D;
         break;
     case 7:
         if ( sub == 0 )
@@ -139,6 +147,7 @@ bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[
         break;
     case 0x80000001:
         r.c &= ~((1u << 2) | (1u << 12) | (avx ? 0 : AVX_E1C));   /* svm, skinit */
+        r.d &= ~NO_VMCE_D;           /* AMD mirrors MCE/MCA here */
         break;
     case 0x8000000a:
         r.a = r.b = r.c = r.d = 0;   /* no nested SVM */

@@ -1,6 +1,7 @@
 /*
  * Hypercalls by `vmmcall` from an HVM kernel (CPL 0):
- *  - xen_version: version, extraversion, capabilities, get_features;
+ *  - xen_version: version, extraversion, capabilities, get_features (the
+ *    translated-guest set Xen 4.17 offers: callback vector, safe pvclock);
  *  - numbers the HVM table lacks (set_trap_table 0, mmu_update 1, iret 23)
  *    and numbers beyond it (63, 127, 4096) are -ENOSYS; hvm64: rax is
  *    decoded whole (1 << 32 | 17 is not xen_version);
@@ -13,8 +14,17 @@
 #include "console.h"
 #include "report.h"
 #include "string.h"
+#include <public/features.h>
 
 const char test_title[] = "VMMCALL hypercalls";
+
+static const unsigned int hvm_features_on[] = {
+    XENFEAT_auto_translated_physmap, XENFEAT_hvm_callback_vector, XENFEAT_hvm_safe_pvclock,
+    XENFEAT_not_direct_mapped,
+};
+static const unsigned int hvm_features_off[] = {
+    XENFEAT_mmu_pt_update_preserve_ad, XENFEAT_gnttab_map_avail_bits, XENFEAT_direct_mapped,
+};
 
 static void check_preserved(void)
 {
@@ -81,6 +91,14 @@ void test_main(void)
     printk("extraversion '%s', capabilities '%s'\n", extra, caps);
     rc = hypercall_xen_version(XENVER_get_features, &fi);
     check_rc("XENVER_get_features", rc, 0);
+    printk("features (submap 0): %#x\n", fi.submap);
+    /* Xen 4.17 for a translated, non-PV guest (Linux's PVH timer needs hvm_safe_pvclock). */
+    for ( unsigned int b = 0; b < ARRAY_SIZE(hvm_features_on); b++ )
+        if ( !(fi.submap & (1u << hvm_features_on[b])) )
+            xtf_failure("Fail: feature %u not offered to an HVM guest\n", hvm_features_on[b]);
+    for ( unsigned int b = 0; b < ARRAY_SIZE(hvm_features_off); b++ )
+        if ( fi.submap & (1u << hvm_features_off[b]) )
+            xtf_failure("Fail: PV-only feature %u offered to an HVM guest\n", hvm_features_off[b]);
 
     for ( unsigned int i = 0; i < ARRAY_SIZE(enosys); i++ )
     {
