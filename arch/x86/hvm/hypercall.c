@@ -7,6 +7,7 @@
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/domctl.h>
+#include <keel/grant_table.h>
 #include <keel/hypercall_log.h>
 #include <keel/printk.h>
 #include <keel/xsm.h>
@@ -16,6 +17,7 @@
 #include <asm/hvm/svm.h>
 #include <asm/pv_hypercalls.h>
 #include <public/errno.h>
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/xen.h>
 
@@ -62,6 +64,35 @@ static long target_domain(struct domain *cur, uint16_t domid, enum xsm_target_op
     return 0;
 }
 
+/*
+ * XENMAPSPACE_grant_table: grant frame idx appears at gpfn (the table grows
+ * to idx + 1 frames if needed) and leaves its old place, if any.  v2
+ * status frames (XENMAPIDX_grant_table_status) do not exist: -EINVAL.
+ */
+static long map_grant_frame(struct domain *d, const struct xen_add_to_physmap *x)
+{
+    struct p2m *p2m = &d->arch.hvm.p2m;
+    uint64_t old_gfn;
+    mfn_t mfn;
+    long rc;
+
+    if ( x->idx > UINT32_MAX )
+        return -EINVAL;
+    rc = gnttab_map_frame(d, x->idx, x->gpfn, &mfn, &old_gfn);
+    if ( rc )
+        return rc;
+    rc = p2m_set_entry(p2m, x->gpfn, mfn, p2m_grant_table);
+    if ( rc )
+    {
+        /* Still where it was (or nowhere). */
+        gnttab_map_frame(d, x->idx, old_gfn, &mfn, &old_gfn);
+        return rc;
+    }
+    if ( old_gfn != ~0UL && old_gfn != x->gpfn )
+        p2m_set_entry(p2m, old_gfn, 0, p2m_invalid);
+    return 0;
+}
+
 static long add_to_physmap(struct domain *cur, uint64_t arg)
 {
     struct xen_add_to_physmap x;
@@ -74,6 +105,8 @@ static long add_to_physmap(struct domain *cur, uint64_t arg)
     rc = target_domain(cur, x.domid, XSM_add_to_physmap, &d);
     if ( rc )
         return rc;
+    if ( x.space == XENMAPSPACE_grant_table )
+        return map_grant_frame(d, &x);
     /* Xen: a space it does not map, or a shared_info index but 0, is -EINVAL. */
     if ( x.space != XENMAPSPACE_shared_info || x.idx != 0 )
         return -EINVAL;
@@ -170,6 +203,8 @@ static long dispatch(unsigned long nr, const uint64_t a[5])
         return do_vm_assist(a[0], a[1]);
     case __HYPERVISOR_event_channel_op:
         return do_event_channel_op(a[0], a[1]);
+    case __HYPERVISOR_grant_table_op:
+        return do_grant_table_op(a[0], a[1], a[2]);
     case __HYPERVISOR_sysctl:
         return do_sysctl(a[0]);
     case __HYPERVISOR_domctl:
