@@ -17,6 +17,13 @@
 
 typedef uint32_t grant_ref_t;
 typedef uint32_t grant_handle_t;
+/*
+ * 64-bit fields are 8-byte aligned in every guest: a 32-bit HVM guest
+ * passes the same layouts as a 64-bit one (Keel has no compat
+ * translation; Xen's 32-bit compat layouts of copy and setup_table
+ * differ).
+ */
+typedef uint64_t gnttab_u64 __attribute__((aligned(8)));
 
 /* A v1 shared entry: 8 bytes, 512 per 4 KiB frame. */
 struct grant_entry_v1 {
@@ -62,18 +69,18 @@ struct grant_entry_v1 {
 #define GNTTABOP_CMD_MASK           ((1U << 12) - 1)
 
 struct gnttab_map_grant_ref {
-    uint64_t host_addr;             /* PV: VA, or with contains_pte the PTE's machine address; HVM: GPA */
+    gnttab_u64 host_addr;             /* PV: VA, or with contains_pte the PTE's machine address; HVM: GPA */
     uint32_t flags;                 /* GNTMAP_* */
     grant_ref_t ref;
     uint16_t dom;                   /* the granter */
     int16_t status;                 /* out: GNTST_* */
     grant_handle_t handle;          /* out: for unmap */
-    uint64_t dev_bus_addr;          /* out: the frame's machine address */
+    gnttab_u64 dev_bus_addr;          /* out: the frame's machine address */
 };
 
 struct gnttab_unmap_grant_ref {
-    uint64_t host_addr;             /* 0: leave the host mapping */
-    uint64_t dev_bus_addr;          /* 0: leave the device mapping */
+    gnttab_u64 host_addr;             /* 0: leave the host mapping */
+    gnttab_u64 dev_bus_addr;          /* 0: leave the device mapping */
     grant_handle_t handle;
     int16_t status;
 };
@@ -82,7 +89,7 @@ struct gnttab_setup_table {
     uint16_t dom;
     uint32_t nr_frames;
     int16_t status;
-    uint64_t frame_list;            /* guest pointer to xen_pfn_t[nr_frames] */
+    gnttab_u64 frame_list;            /* guest pointer to xen_pfn_t[nr_frames] */
 };
 
 struct gnttab_dump_table {
@@ -91,7 +98,7 @@ struct gnttab_dump_table {
 };
 
 struct gnttab_transfer {
-    uint64_t mfn;
+    gnttab_u64 mfn;
     uint16_t domid;
     grant_ref_t ref;
     int16_t status;
@@ -103,7 +110,7 @@ struct gnttab_transfer {
 struct gnttab_copy_ptr {
     union {
         grant_ref_t ref;
-        uint64_t gmfn;
+        gnttab_u64 gmfn;
     } u;
     uint16_t domid;
     uint16_t offset;
@@ -124,8 +131,8 @@ struct gnttab_query_size {
 };
 
 struct gnttab_unmap_and_replace {
-    uint64_t host_addr;
-    uint64_t new_addr;
+    gnttab_u64 host_addr;
+    gnttab_u64 new_addr;
     grant_handle_t handle;
     int16_t status;
 };
@@ -138,7 +145,7 @@ struct gnttab_get_status_frames {
     uint32_t nr_frames;
     uint16_t dom;
     int16_t status;
-    uint64_t frame_list;
+    gnttab_u64 frame_list;
 };
 
 struct gnttab_get_version {

@@ -79,26 +79,6 @@ static void window_back(void *va, unsigned long mfn)
         xtf_error("Error: remapping the window %p: %ld\n", va, rc), xtf_exit();
 }
 
-/* Machine address of the L1 entry that maps va, walking our tables through the M2P. */
-static uint64_t pte_maddr(const void *va)
-{
-    const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
-    const uint64_t *t = (const uint64_t *)start_info->pt_base;
-    unsigned long a = (unsigned long)va;
-    unsigned long mfn = 0;
-
-    for ( int shift = 39; shift >= 12; shift -= 9 )
-    {
-        unsigned int idx = (a >> shift) & 511;
-
-        if ( shift == 12 )
-            return ((uint64_t)mfn << PAGE_SHIFT) + idx * 8;
-        mfn = (t[idx] & PTE_ADDR_MASK) >> PAGE_SHIFT;
-        t = (const uint64_t *)(GUEST_VIRT_BASE + (m2p[mfn] << PAGE_SHIFT));
-    }
-    return 0;
-}
-
 static void check_status(const char *what, int16_t got, int16_t want)
 {
     if ( got != want )

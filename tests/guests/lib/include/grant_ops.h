@@ -102,4 +102,23 @@ static inline int16_t gnt_copy(bool src_gref, uint64_t src, uint16_t src_dom, ui
     return rc ? (int16_t)0x7000 | (int16_t)(rc & 0xff) : op.status;
 }
 
+#ifdef ENV_pv64
+#include "pv.h"
+
+/* Machine address of the L1 entry that maps va (for GNTMAP_contains_pte), through the M2P. */
+static inline uint64_t pte_maddr(const void *va)
+{
+    const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
+    const uint64_t *t = (const uint64_t *)start_info->pt_base;
+    unsigned long a = (unsigned long)va, mfn = 0;
+
+    for ( int shift = 39; shift > 12; shift -= 9 )
+    {
+        mfn = (t[(a >> shift) & 511] & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        t = (const uint64_t *)(GUEST_VIRT_BASE + (m2p[mfn] << PAGE_SHIFT));
+    }
+    return ((uint64_t)mfn << PAGE_SHIFT) + ((a >> 12) & 511) * 8;
+}
+#endif
+
 #endif /* GUEST_GRANT_OPS_H */
