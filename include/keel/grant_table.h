@@ -44,6 +44,9 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn, mfn_t *m
 /* True if mfn is one of d's grant-table frames (never granted, never handed out). */
 bool gnttab_is_table_frame(const struct domain *d, mfn_t mfn);
 
+/* Boot self-test of the table's life and the builder's seeding (panics on failure). */
+void gnttab_selftest(void);
+
 /* The hypercall (20), from PV and HVM guests. */
 long do_grant_table_op(unsigned long cmd, uint64_t uop, unsigned long count);
 
