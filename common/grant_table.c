@@ -207,6 +207,24 @@ static void gt_get(struct grant_table *gt)
     __atomic_add_fetch(&gt->refs, 1, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * d's table with a reference of the caller's, or NULL once d is dying: a
+ * domain destroyed on another CPU drops its own reference only after it
+ * cleared d->grant_table under this lock, so a table found here stays.
+ */
+static DEFINE_SPINLOCK(gt_lookup_lock);
+
+static struct grant_table *gt_of(struct domain *d)
+{
+    struct grant_table *gt;
+
+    spin_lock(&gt_lookup_lock);
+    if ( (gt = d->grant_table) != NULL )
+        gt_get(gt);
+    spin_unlock(&gt_lookup_lock);
+    return gt;
+}
+
 /* The last reference frees what is left: the active entries and the table. */
 static void gt_put(struct grant_table *gt)
 {
@@ -235,16 +253,27 @@ int gnttab_domain_create(struct domain *d)
     return grow_table(gt, 1) ? -ENOMEM : 0;
 }
 
-bool gnttab_is_table_frame(const struct domain *d, mfn_t mfn)
+/* gt->lock held, or gt is the caller's own table. */
+static bool is_table_frame(const struct grant_table *gt, mfn_t mfn)
 {
-    const struct grant_table *gt = d->grant_table;
+    for ( unsigned int i = 0; i < gt->nr_frames; i++ )
+        if ( gt->shared[i] && virt_to_mfn(gt->shared[i]) == mfn )
+            return true;
+    return false;
+}
+
+bool gnttab_is_table_frame(struct domain *d, mfn_t mfn)
+{
+    struct grant_table *gt = gt_of(d);
+    bool r;
 
     if ( !gt )
         return false;
-    for ( unsigned int i = 0; i < gt->nr_frames; i++ )
-        if ( virt_to_mfn(gt->shared[i]) == mfn )
-            return true;
-    return false;
+    spin_lock(&gt->lock);
+    r = is_table_frame(gt, mfn);
+    spin_unlock(&gt->lock);
+    gt_put(gt);
+    return r;
 }
 
 int gnttab_seed_reserved(struct domain *d, domid_t backend, uint64_t console_gfn,
@@ -253,7 +282,7 @@ int gnttab_seed_reserved(struct domain *d, domid_t backend, uint64_t console_gfn
     const uint64_t frames[2] = {
         [GNTTAB_RESERVED_CONSOLE] = console_gfn, [GNTTAB_RESERVED_XENSTORE] = store_gfn,
     };
-    struct grant_table *gt = d->grant_table;
+    struct grant_table *gt = gt_of(d);
 
     if ( !gt )
         return -EINVAL;
@@ -270,16 +299,17 @@ int gnttab_seed_reserved(struct domain *d, domid_t backend, uint64_t console_gfn
         __atomic_store_n(&e->flags, (uint16_t)GTF_permit_access, __ATOMIC_RELEASE);
     }
     spin_unlock(&gt->lock);
+    gt_put(gt);
     return 0;
 }
 
 int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn, mfn_t *mfn,
                      uint64_t *old_gfn)
 {
-    struct grant_table *gt = d->grant_table;
+    struct grant_table *gt;
     int rc = 0;
 
-    if ( !gt || (idx & XENMAPIDX_grant_table_status) || idx >= GNTTAB_MAX_FRAMES )
+    if ( (idx & XENMAPIDX_grant_table_status) || idx >= GNTTAB_MAX_FRAMES || !(gt = gt_of(d)) )
         return -EINVAL;                 /* no v2 status frames */
     spin_lock(&gt->lock);
     if ( gt->dying || (idx >= gt->nr_frames && grow_table(gt, idx + 1)) )
@@ -291,6 +321,7 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn, mfn_t *m
         gt->shared_gfn[idx] = gfn;
     }
     spin_unlock(&gt->lock);
+    gt_put(gt);
     return rc;
 }
 
@@ -337,13 +368,13 @@ static void reduce_status(struct grant_table *gt, grant_ref_t ref,
         __atomic_fetch_and(&shared_entry(gt, ref)->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
 }
 
-/* The frame an entry names, if it may be granted: rd's, and no frame of Keel's. */
-static mfn_t grantable_frame(struct domain *rd, uint64_t frame)
+/* The frame an entry names, if it may be granted: rd's, and no frame of Keel's (rgt->lock held). */
+static mfn_t grantable_frame(struct domain *rd, const struct grant_table *rgt, uint64_t frame)
 {
     mfn_t mfn = arch_grant_frame(rd, frame);
 
     if ( mfn == INVALID_MFN || !mfn_valid(mfn) || !page_owned_by(mfn_to_page(mfn), rd) ||
-         gnttab_is_table_frame(rd, mfn) )
+         is_table_frame(rgt, mfn) )
         return INVALID_MFN;
     return mfn;
 }
@@ -375,7 +406,7 @@ static int pin_entry(struct domain *rd, struct grant_table *rgt, grant_ref_t ref
         if ( !pins(act) )
         {
             uint32_t frame = __atomic_load_n(&shared_entry(rgt, ref)->frame, __ATOMIC_RELAXED);
-            mfn_t m = grantable_frame(rd, frame);
+            mfn_t m = grantable_frame(rd, rgt, frame);
 
             if ( m == INVALID_MFN )
             {
@@ -496,7 +527,7 @@ static struct domain *domain_by_id(domid_t id)
 {
     struct domain *d = get_domain_by_id(id);
 
-    return d && d->grant_table && d->state != DOMAIN_dying ? d : NULL;
+    return d && d->state != DOMAIN_dying ? d : NULL;
 }
 
 /* By id or DOMID_SELF (setup_table, query_size, copy, versions). */
@@ -538,14 +569,14 @@ static void map_one(struct gnttab_map_grant_ref *op)
         op->status = GNTST_general_error;       /* no device mappings in HVM domains */
         return;
     }
-    if ( !(rd = domain_by_id(op->dom)) )
+    if ( !(rd = domain_by_id(op->dom)) || !(rgt = gt_of(rd)) )
     {
         op->status = GNTST_bad_domain;
         return;
     }
-    rgt = rd->grant_table;
     if ( (h = get_maptrack_handle(lgt)) == MAPTRACK_NONE )
     {
+        gt_put(rgt);
         op->status = GNTST_no_space;
         return;
     }
@@ -567,6 +598,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     if ( rc != GNTST_okay )
     {
         put_maptrack_handle(lgt, h);
+        gt_put(rgt);
         op->status = rc;
         return;
     }
@@ -586,7 +618,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
             goto undo;
     }
 
-    gt_get(rgt);
+    /* Our lookup reference becomes the mapping's. */
     spin_lock(&lgt->maptrack_lock);
     {
         struct grant_mapping *m = maptrack_entry(lgt, h);
@@ -611,6 +643,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
         drop_refs(pg, writable_ref, 0);
     unpin_entry(rgt, op->ref, op->flags & (GNTMAP_kinds | GNTMAP_readonly), false);
     put_maptrack_handle(lgt, h);
+    gt_put(rgt);
     op->status = rc;
 }
 
@@ -775,10 +808,10 @@ static long unmap_batch(uint64_t uop, unsigned int count, bool replace, bool pre
 
 struct copy_buf {
     struct domain *d;
-    struct grant_table *gt;         /* set when the buffer is a pinned grant */
+    struct grant_table *gt;         /* set when the buffer is a grant (a reference of ours) */
     grant_ref_t ref;
     struct page_info *pg;
-    bool readonly, writable_ref;
+    bool pinned, readonly, writable_ref;
 };
 
 static void release_buf(struct copy_buf *b)
@@ -786,9 +819,14 @@ static void release_buf(struct copy_buf *b)
     if ( b->pg )
         drop_refs(b->pg, b->writable_ref, 0);
     if ( b->gt )
-        unpin_entry(b->gt, b->ref, b->readonly ? GNTMAP_readonly : 0, true);
+    {
+        if ( b->pinned )
+            unpin_entry(b->gt, b->ref, b->readonly ? GNTMAP_readonly : 0, true);
+        gt_put(b->gt);
+    }
     b->pg = NULL;
     b->gt = NULL;
+    b->pinned = false;
 }
 
 /* One side of a copy: its domain, then its grant or own frame, referenced. GNTST_*. */
@@ -804,21 +842,22 @@ static int claim_buf(const struct gnttab_copy_ptr *p, bool is_gref, bool readonl
         return GNTST_permission_denied;     /* only DOMID_SELF may name a frame */
     if ( !(b->d = domain_by_any_id(p->domid)) )
         return GNTST_bad_domain;
+    if ( !(b->gt = gt_of(b->d)) )
+        return GNTST_bad_domain;
+    spin_lock(&b->gt->lock);
     if ( is_gref )
     {
-        struct grant_table *gt = b->d->grant_table;
-
-        spin_lock(&gt->lock);
-        rc = pin_entry(b->d, gt, p->u.ref, ld->domain_id, pin_kind(false, readonly), false,
+        rc = pin_entry(b->d, b->gt, p->u.ref, ld->domain_id, pin_kind(false, readonly), false,
                        &mfn);
-        spin_unlock(&gt->lock);
-        if ( rc != GNTST_okay )
-            return rc;
-        b->gt = gt;
+        b->pinned = rc == GNTST_okay;
         b->ref = p->u.ref;
     }
-    else if ( (mfn = grantable_frame(b->d, p->u.gmfn)) == INVALID_MFN )
-        return GNTST_bad_page;
+    else
+        rc = (mfn = grantable_frame(b->d, b->gt, p->u.gmfn)) == INVALID_MFN ? GNTST_bad_page
+                                                                             : GNTST_okay;
+    spin_unlock(&b->gt->lock);
+    if ( rc != GNTST_okay )
+        return rc;
     b->writable_ref = !readonly && needs_writable_ref(ld, b->d);
     if ( !take_refs(mfn_to_page(mfn), b->d, b->writable_ref) )
         return GNTST_general_error;
@@ -863,9 +902,10 @@ static long setup_table(uint64_t uop, unsigned long count)
         op.status = GNTST_bad_domain;
     else if ( !may_target(cur, d) )
         op.status = GNTST_permission_denied;
+    else if ( !(gt = gt_of(d)) )
+        op.status = GNTST_bad_domain;
     else
     {
-        gt = d->grant_table;
         spin_lock(&gt->lock);
         if ( gt->dying || op.nr_frames > GNTTAB_MAX_FRAMES || grow_table(gt, op.nr_frames) )
             op.status = GNTST_general_error;
@@ -881,6 +921,7 @@ static long setup_table(uint64_t uop, unsigned long count)
             }
         }
         spin_unlock(&gt->lock);
+        gt_put(gt);
     }
     return copy_to_guest(uop + offsetof(struct gnttab_setup_table, status), &op.status,
                          sizeof(op.status));
@@ -890,6 +931,7 @@ static long query_size(uint64_t uop, unsigned long count)
 {
     struct domain *cur = current->domain, *d;
     struct gnttab_query_size op;
+    struct grant_table *gt;
 
     if ( count != 1 )
         return -EINVAL;
@@ -899,11 +941,14 @@ static long query_size(uint64_t uop, unsigned long count)
         op.status = GNTST_bad_domain;
     else if ( !may_target(cur, d) )
         op.status = GNTST_permission_denied;
+    else if ( !(gt = gt_of(d)) )
+        op.status = GNTST_bad_domain;
     else
     {
-        op.nr_frames = d->grant_table->nr_frames;
+        op.nr_frames = gt->nr_frames;
         op.max_nr_frames = GNTTAB_MAX_FRAMES;
         op.status = GNTST_okay;
+        gt_put(gt);
     }
     return copy_to_guest(uop, &op, sizeof(op));
 }
@@ -1113,7 +1158,9 @@ void gnttab_domain_destroy(struct domain *d)
         gt->shared[i] = NULL;
     }
     spin_unlock(&gt->lock);
+    spin_lock(&gt_lookup_lock);
     d->grant_table = NULL;
+    spin_unlock(&gt_lookup_lock);
     gt_put(gt);
 }
 
@@ -1168,7 +1215,7 @@ void gnttab_selftest(void)
          shared_entry(gt, GNTTAB_RESERVED_CONSOLE)->flags == GTF_permit_access;
     ok = ok && !gnttab_map_frame(b, 2, 0x1234, &frame2, &old_gfn) && old_gfn == ~0ULL &&
          b->grant_table->nr_frames == 3 && gnttab_is_table_frame(b, frame2) &&
-         grantable_frame(b, frame2) == INVALID_MFN &&
+         grantable_frame(b, b->grant_table, frame2) == INVALID_MFN &&
          gnttab_map_frame(b, XENMAPIDX_grant_table_status, 0, &frame2, &old_gfn) == -EINVAL &&
          gnttab_map_frame(b, GNTTAB_MAX_FRAMES, 0, &frame2, &old_gfn) == -EINVAL;
     if ( !ok )

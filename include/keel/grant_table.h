@@ -42,7 +42,7 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn, mfn_t *m
                      uint64_t *old_gfn);
 
 /* True if mfn is one of d's grant-table frames (never granted, never handed out). */
-bool gnttab_is_table_frame(const struct domain *d, mfn_t mfn);
+bool gnttab_is_table_frame(struct domain *d, mfn_t mfn);
 
 /* Boot self-test of the table's life and the builder's seeding (panics on failure). */
 void gnttab_selftest(void);
