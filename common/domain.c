@@ -76,7 +76,8 @@ struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order
     unsigned long n = 1UL << order;
 
     spin_lock(&d->page_lock);
-    if ( d->tot_pages + n > d->max_pages )
+    /* A dying domain gets nothing new (Xen's assign_pages). */
+    if ( d->tot_pages + n > d->max_pages || d->state == DOMAIN_dying )
     {
         spin_unlock(&d->page_lock);
         return NULL;
@@ -142,8 +143,9 @@ void domain_attach_page(struct domain *d, struct page_info *pg)
 void domain_adopt_page(struct domain *d, struct page_info *pg)
 {
     spin_lock(&d->page_lock);
+    __atomic_fetch_or(&pg->count_info, PGC_extra, __ATOMIC_SEQ_CST);
     page_list_add(d, pg);
-    d->tot_pages++;
+    d->extra_pages++;
     spin_unlock(&d->page_lock);
 }
 
@@ -151,7 +153,11 @@ void domain_adopt_page(struct domain *d, struct page_info *pg)
 static void free_domain_frame(struct domain *d, struct page_info *pg)
 {
     page_list_del(d, pg);
-    d->tot_pages--;
+    if ( pg->count_info & PGC_extra )
+        d->extra_pages--;
+    else
+        d->tot_pages--;
+    pg->count_info = 0;
     flush_foreign_stale(pg);
     pg->type_info = 0;
     pg->u.inuse.owner = DOMID_INVALID;
@@ -180,11 +186,11 @@ static unsigned long release_domain_frames(struct domain *d, bool *last)
         pg->type_info = PGT_none;       /* its tables let go already (arch) */
         if ( !(__atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_SEQ_CST) & PGC_count_mask) )
         {
+            n += !(pg->count_info & PGC_extra);
             free_domain_frame(d, pg);
-            n++;
         }
     }
-    *last = !d->tot_pages;
+    *last = !d->tot_pages && !d->extra_pages;
     spin_unlock(&d->page_lock);
     return n;
 }
@@ -204,7 +210,7 @@ void domain_release_page(struct page_info *pg)
     }
     spin_lock(&d->page_lock);
     free_domain_frame(d, pg);
-    last = !d->tot_pages;
+    last = !d->tot_pages && !d->extra_pages;
     spin_unlock(&d->page_lock);
     if ( last )
     {
@@ -225,6 +231,29 @@ struct domain *get_domain_by_id(domid_t domid)
         ;
     spin_unlock(&domlist_lock);
     return d;
+}
+
+struct domain *domain_get(domid_t domid)
+{
+    struct domain *d;
+
+    spin_lock(&domlist_lock);
+    for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
+        ;
+    if ( d )
+        __atomic_add_fetch(&d->users, 1, __ATOMIC_SEQ_CST);
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+void domain_put(struct domain *d)
+{
+    __atomic_sub_fetch(&d->users, 1, __ATOMIC_SEQ_CST);
+}
+
+bool domain_unused(const struct domain *d)
+{
+    return !__atomic_load_n(&d->users, __ATOMIC_SEQ_CST);
 }
 
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
@@ -481,7 +510,7 @@ void domain_destroy(struct domain *d)
     if ( !last )
     {
         printk("Domain %u dying: %lu pages freed, %lu still referenced by other domains\n",
-               d->domain_id, freed, owned - freed);
+               d->domain_id, freed, d->tot_pages + d->extra_pages);
         send_global_virq(VIRQ_DOM_EXC);
         return;
     }
@@ -494,5 +523,9 @@ void domain_destroy(struct domain *d)
                avail_heap_pages() >> (20 - PAGE_SHIFT));
     domain_unlink(d);
     send_global_virq(VIRQ_DOM_EXC);
-    domain_free(d);
+    /* Off the list: no new users.  One still in a hypercall: the reaper waits for it. */
+    if ( domain_unused(d) )
+        domain_free(d);
+    else
+        domain_free_later(d);
 }

@@ -75,7 +75,7 @@ static struct domain *take_dead(s_time_t now, bool *more)
 
         if ( !d )
             continue;
-        if ( now - dead_since[i] >= REAP_PERIOD )
+        if ( now - dead_since[i] >= REAP_PERIOD && domain_unused(d) )
         {
             dead[i] = NULL;
             return d;

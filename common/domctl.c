@@ -85,7 +85,8 @@ void domain_get_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
     }
     info->flags = (info->nr_online_vcpus ? flags : 0) |
                   (d->state == DOMAIN_dying ? XEN_DOMINF_dying : 0) |
-                  (d->state == DOMAIN_shutdown || d->state == DOMAIN_crashed
+                  (d->state == DOMAIN_shutdown || d->state == DOMAIN_crashed ||
+                   (d->state == DOMAIN_dying && d->shutdown_code != ~0u)   /* Xen: is_shut_down stays */
                    ? XEN_DOMINF_shutdown : 0) |
                   (d->controller_pauses ? XEN_DOMINF_paused : 0) |
                   (d->arch.is_hvm ? XEN_DOMINF_hvm_guest | XEN_DOMINF_hap : 0) |

@@ -273,9 +273,12 @@ static void unlock_pair(struct domain *a, struct domain *b)
 }
 
 /* "dom" of an argument: DOMID_SELF or an id, for the calling domain. */
+/* A dying domain has no ports left (evtchn_destroy): as if it were gone. */
 static struct domain *domain_of_arg(struct domain *self, domid_t dom)
 {
-    return dom == DOMID_SELF || dom == self->domain_id ? self : get_domain_by_id(dom);
+    struct domain *d = dom == DOMID_SELF || dom == self->domain_id ? self : get_domain_by_id(dom);
+
+    return d && __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) != DOMAIN_dying ? d : NULL;
 }
 
 static void clear_pending(struct domain *d, unsigned int port)

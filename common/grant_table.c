@@ -522,20 +522,26 @@ static void put_maptrack_handle(struct grant_table *lgt, unsigned int h)
 
 /* ---- domains ---- */
 
-/* By id only (map, unmap): DOMID_SELF is no domain here, as on Xen. */
+/*
+ * By id only (map): DOMID_SELF is no domain here, as on Xen.  Held
+ * (domain_get) until the caller's domain_put; a dying domain is none.
+ */
 static struct domain *domain_by_id(domid_t id)
 {
-    struct domain *d = get_domain_by_id(id);
+    struct domain *d = domain_get(id);
 
-    return d && d->state != DOMAIN_dying ? d : NULL;
+    if ( d && __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_dying )
+    {
+        domain_put(d);
+        d = NULL;
+    }
+    return d;
 }
 
-/* By id or DOMID_SELF (setup_table, query_size, copy, versions). */
+/* By id or DOMID_SELF (setup_table, query_size, copy, versions); held the same way. */
 static struct domain *domain_by_any_id(domid_t id)
 {
-    struct domain *cur = current->domain;
-
-    return id == DOMID_SELF || id == cur->domain_id ? cur : domain_by_id(id);
+    return domain_by_id(id == DOMID_SELF ? current->domain->domain_id : id);
 }
 
 /* Xen's XSM_TARGET: a domain on itself, dom0 on any. */
@@ -546,10 +552,10 @@ static bool may_target(const struct domain *cur, const struct domain *d)
 
 /* ---- map ---- */
 
-static void map_one(struct gnttab_map_grant_ref *op)
+/* A map with the granter held: GNTST_*. */
+static int map_from(struct domain *ld, struct domain *rd, struct gnttab_map_grant_ref *op)
 {
     struct vcpu *v = current;
-    struct domain *ld = v->domain, *rd;
     struct grant_table *lgt = ld->grant_table, *rgt;
     bool ro = op->flags & GNTMAP_readonly, dev_ref = false, host_ref = false;
     bool writable_ref;
@@ -558,27 +564,12 @@ static void map_one(struct gnttab_map_grant_ref *op)
     mfn_t mfn = INVALID_MFN;
     int rc;
 
-    if ( !(op->flags & GNTMAP_kinds) )
-    {
-        op->status = GNTST_bad_gntref;
-        return;
-    }
-    if ( ld->arch.is_hvm &&
-         (op->flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte)) )
-    {
-        op->status = GNTST_general_error;       /* no device mappings in HVM domains */
-        return;
-    }
-    if ( !(rd = domain_by_id(op->dom)) || !(rgt = gt_of(rd)) )
-    {
-        op->status = GNTST_bad_domain;
-        return;
-    }
+    if ( !(rgt = gt_of(rd)) )
+        return GNTST_bad_domain;
     if ( (h = get_maptrack_handle(lgt)) == MAPTRACK_NONE )
     {
         gt_put(rgt);
-        op->status = GNTST_no_space;
-        return;
+        return GNTST_no_space;
     }
 
     spin_lock(&rgt->lock);
@@ -599,8 +590,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     {
         put_maptrack_handle(lgt, h);
         gt_put(rgt);
-        op->status = rc;
-        return;
+        return rc;
     }
 
     /* References: one per kind, writable ones as Xen takes them. */
@@ -633,8 +623,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     spin_unlock(&lgt->maptrack_lock);
     op->dev_bus_addr = (uint64_t)mfn << PAGE_SHIFT;
     op->handle = h;
-    op->status = GNTST_okay;
-    return;
+    return GNTST_okay;
 
  undo:
     if ( host_ref )
@@ -644,8 +633,35 @@ static void map_one(struct gnttab_map_grant_ref *op)
     unpin_entry(rgt, op->ref, op->flags & (GNTMAP_kinds | GNTMAP_readonly), false);
     put_maptrack_handle(lgt, h);
     gt_put(rgt);
+    return rc;
+}
+
+static void map_one(struct gnttab_map_grant_ref *op)
+{
+    struct domain *ld = current->domain, *rd;
+    int rc;
+
+    if ( !(op->flags & GNTMAP_kinds) )
+    {
+        op->status = GNTST_bad_gntref;
+        return;
+    }
+    if ( ld->arch.is_hvm &&
+         (op->flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte)) )
+    {
+        op->status = GNTST_general_error;       /* no device mappings in HVM domains */
+        return;
+    }
+    if ( !(rd = domain_by_id(op->dom)) )
+    {
+        op->status = GNTST_bad_domain;
+        return;
+    }
+    rc = map_from(ld, rd, op);
+    domain_put(rd);
     op->status = rc;
 }
+
 
 /* ---- unmap ---- */
 
@@ -824,8 +840,11 @@ static void release_buf(struct copy_buf *b)
             unpin_entry(b->gt, b->ref, b->readonly ? GNTMAP_readonly : 0, true);
         gt_put(b->gt);
     }
+    if ( b->d )
+        domain_put(b->d);
     b->pg = NULL;
     b->gt = NULL;
+    b->d = NULL;
     b->pinned = false;
 }
 
@@ -923,6 +942,8 @@ static long setup_table(uint64_t uop, unsigned long count)
         spin_unlock(&gt->lock);
         gt_put(gt);
     }
+    if ( d )
+        domain_put(d);
     return copy_to_guest(uop + offsetof(struct gnttab_setup_table, status), &op.status,
                          sizeof(op.status));
 }
@@ -950,6 +971,8 @@ static long query_size(uint64_t uop, unsigned long count)
         op.status = GNTST_okay;
         gt_put(gt);
     }
+    if ( d )
+        domain_put(d);
     return copy_to_guest(uop, &op, sizeof(op));
 }
 
@@ -974,12 +997,15 @@ static long get_version(uint64_t uop)
 {
     struct gnttab_get_version op;
     struct domain *d;
+    bool rc;
 
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
     if ( !(d = domain_by_any_id(op.dom)) )
         return -ESRCH;
-    if ( !may_target(current->domain, d) )
+    rc = may_target(current->domain, d);
+    domain_put(d);
+    if ( !rc )
         return -EPERM;
     op.version = 1;
     return copy_to_guest(uop + offsetof(struct gnttab_get_version, version), &op.version,
@@ -1004,6 +1030,8 @@ static long get_status_frames(uint64_t uop, unsigned long count)
         op.status = GNTST_permission_denied;
     else
         op.status = op.nr_frames ? GNTST_general_error : GNTST_okay;
+    if ( d )
+        domain_put(d);
     return copy_to_guest(uop + offsetof(struct gnttab_get_status_frames, status), &op.status,
                          sizeof(op.status));
 }

@@ -28,6 +28,9 @@ int xsm_target_op(const struct domain *src, const struct domain *target,
     case XSM_evtchn_unbound:
     case XSM_evtchn_status:
     case XSM_evtchn_reset:
+    case XSM_mmu_update:
+    case XSM_mmuext_pin:
+    case XSM_memory_reservation:
         return src == target || src->is_privileged ? 0 : -EPERM;
     }
     return -EPERM;

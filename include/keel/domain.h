@@ -56,6 +56,7 @@ struct domain {
     spinlock_t page_lock;            /* page_list, tot_pages */
     struct page_info *page_list;     /* frames owned, linked through page_info.list */
     unsigned long tot_pages, max_pages;
+    unsigned long extra_pages;       /* dying: PGC_extra frames still on page_list */
     unsigned int max_vcpus;
     struct vcpu **vcpu;
     unsigned long unknown_hypercalls;
@@ -66,6 +67,7 @@ struct domain {
     uint64_t dirty_cpumask;          /* cpumask_t: CPUs that may hold its TLB entries */
     uint64_t poll_mask;              /* vCPUs in SCHEDOP_poll (bit = vcpu_id) */
     struct console_budget console;   /* domU console output (common/guest_console.c) */
+    unsigned int users;              /* domain_get holders: its struct is not freed meanwhile */
     struct domain *next_in_list;
     struct arch_domain arch;
 };
@@ -75,6 +77,14 @@ struct domain {
 #define DOMCRF_pvh        (1u << 2)     /* ... booted at PHYS32_ENTRY (with DOMCRF_hvm) */
 struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus);
 struct domain *get_domain_by_id(domid_t domid);
+/*
+ * The same, held until domain_put: a destroy on another CPU may make it
+ * dying meanwhile, but its struct stays (the reaper waits for the users).
+ */
+struct domain *domain_get(domid_t domid);
+void domain_put(struct domain *d);
+/* No domain_get holder left (with the domain off the list: none can come). */
+bool domain_unused(const struct domain *d);
 /* Call fn for every domain (under the domain list lock: fn must not create or destroy). */
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id, unsigned int cpu);
@@ -98,7 +108,8 @@ struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order
  */
 int domain_detach_page(struct domain *d, struct page_info *pg);
 void domain_attach_page(struct domain *d, struct page_info *pg);
-/* A dying domain takes a frame of its own not on its list (shared_info) onto it, refs as they are. */
+/* A dying domain takes a frame of its own not on its list (shared_info) onto it, refs as they
+ * are, outside tot_pages (Xen counts no Xen-heap page there). */
 void domain_adopt_page(struct domain *d, struct page_info *pg);
 /* put_page dropped the last reference: free the frame of a dying domain (page_ref.c). */
 void domain_release_page(struct page_info *pg);

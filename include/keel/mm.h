@@ -56,6 +56,7 @@ struct page_info {
 #define PGC_free       (1UL << 63)  /* in the heap (every frame of a block) */
 #define PGC_reserved   (1UL << 62)  /* not allocatable: image, modules, MMIO */
 #define PGC_xen_heap   (1UL << 61)  /* allocated as Xen heap */
+#define PGC_extra      (1UL << 60)  /* on a dying owner's list, not in tot_pages (shared_info) */
 #define PGC_count_mask ((1UL << 56) - 1)
 
 /* Set up by the architecture before the heap is initialised. */

@@ -27,6 +27,9 @@ enum xsm_target_op {
     XSM_evtchn_unbound,             /* event_channel_op alloc_unbound in target */
     XSM_evtchn_status,              /* event_channel_op status of target's port */
     XSM_evtchn_reset,               /* event_channel_op reset of target's ports */
+    XSM_mmu_update,                 /* mmu_update mapping target's frames (foreigndom) */
+    XSM_mmuext_pin,                 /* mmuext_op (un)pinning target's page tables (foreigndom) */
+    XSM_memory_reservation,         /* memory_op increase/decrease/populate for target */
 };
 
 /* 0 or -EPERM: may src do op on target? */

@@ -53,7 +53,7 @@ static long target_domain(struct domain *cur, uint16_t domid, enum xsm_target_op
     struct domain *t = domid == DOMID_SELF ? cur : get_domain_by_id(domid);
     long rc;
 
-    if ( !t )
+    if ( !t || t->state == DOMAIN_dying )     /* dying: its p2m and params are gone */
         return -ESRCH;
     if ( !t->arch.is_hvm )
         return -EINVAL;

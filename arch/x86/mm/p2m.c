@@ -108,9 +108,15 @@ static bool split_superpage(struct p2m *p2m, uint64_t *e)
 
 void p2m_teardown(struct p2m *p2m)
 {
-    if ( p2m->root )
-        free_level(mfn_to_virt(p2m->root), 4);
+    mfn_t root;
+
+    /* Other domains may look gfns up until the end (foreign mappings): under the lock. */
+    spin_lock(&p2m->lock);
+    root = p2m->root;
     p2m->root = 0;
+    spin_unlock(&p2m->lock);
+    if ( root )
+        free_level(mfn_to_virt(root), 4);
     p2m->nr_tables = 0;
     p2m->nr_superpages = 0;
 }
@@ -206,7 +212,7 @@ mfn_t p2m_lookup(struct p2m *p2m, uint64_t gfn, p2m_type_t *t)
     if ( gfn < GFN_LIMIT )
     {
         spin_lock(&p2m->lock);
-        e = entry_of(p2m, gfn, L1_SHIFT, false);
+        e = p2m->root ? entry_of(p2m, gfn, L1_SHIFT, false) : NULL;   /* torn down: none */
         entry = e ? *e : 0;
         spin_unlock(&p2m->lock);
     }

@@ -17,6 +17,7 @@
 #include <keel/printk.h>
 #include <keel/smp.h>
 #include <keel/xmalloc.h>
+#include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/mm.h>
@@ -122,19 +123,45 @@ static int release_one(struct domain *d, const struct xen_memory_reservation *r,
     return rc;
 }
 
-static long reservation_op(struct domain *d, unsigned long cmd, uint64_t arg)
+/*
+ * The domain a reservation is for (Xen 4.17's memory_op): the caller, or
+ * for a privileged caller (XSM target) another domain, as the toolstack
+ * populates a domain it builds.  NULL: unknown (Xen answers the count
+ * done); *rc -EPERM refused, -ENOSYS an HVM target (not done yet).
+ */
+static struct domain *reservation_target(struct domain *d, domid_t domid, long *rc)
+{
+    struct domain *td;
+
+    *rc = 0;
+    if ( is_self(d, domid) )
+        return d;
+    if ( !(td = domain_get(domid)) )
+        return NULL;
+    if ( (*rc = xsm_target_op(d, td, XSM_memory_reservation)) == 0 && td->arch.is_hvm )
+        *rc = -ENOSYS;
+    if ( *rc )
+        domain_put(td);
+    return *rc ? NULL : td;             /* held: the caller domain_put()s it */
+}
+
+static long reservation_op(struct domain *cd, unsigned long cmd, uint64_t arg)
 {
     unsigned long op = cmd & MEMOP_CMD_MASK, start = cmd >> MEMOP_EXTENT_SHIFT, i, work = 0;
     struct xen_memory_reservation r;
+    struct domain *d;
     long cont;
 
     if ( copy_from_guest(&r, arg, sizeof(r)) )
         return -EFAULT;
     /* Xen answers these with the count done (start_extent), not an error. */
-    if ( start >= r.nr_extents || !is_self(d, r.domid) || r.nr_extents > (~0UL >> 4) ||
-         r.extent_order > max_order(d) || !address_bits_ok(r.mem_flags & 0xff, r.extent_order) ||
+    if ( start >= r.nr_extents || r.nr_extents > (~0UL >> 4) ||
+         r.extent_order > max_order(cd) || !address_bits_ok(r.mem_flags & 0xff, r.extent_order) ||
          !guest_range_ok(r.extent_start, r.nr_extents * sizeof(xen_pfn_t)) )
         return start;
+    if ( !(d = reservation_target(cd, r.domid, &cont)) )
+        return cont ? cont : (long)start;
+    cont = 0;
     for ( i = start; i < r.nr_extents; i++ )
     {
         int rc = op == XENMEM_decrease_reservation ? release_one(d, &r, i)
@@ -145,9 +172,12 @@ static long reservation_op(struct domain *d, unsigned long cmd, uint64_t arg)
         work += 1UL << r.extent_order;
         if ( work >= WORK_BUDGET && i + 1 < r.nr_extents &&
              (cont = continue_at(cmd, i + 1)) != 0 )
-            return cont;
+            break;
+        cont = 0;
     }
-    return i;
+    if ( d != cd )
+        domain_put(d);
+    return cont ? cont : (long)i;
 }
 
 /* The in-frames of one chunk: all checked before any leaves the domain. */

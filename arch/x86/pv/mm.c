@@ -15,7 +15,9 @@
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/printk.h>
+#include <keel/page_ref.h>
 #include <keel/smp.h>
+#include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
 #include <asm/irqflags.h>
@@ -69,17 +71,27 @@ uint64_t *pv_find_user_l1e(struct vcpu *v, uint64_t va)
     return v->arch.guest_table_user ? find_l1e_in(v, v->arch.guest_table_user, va) : NULL;
 }
 
-/* Replace an L1 entry after checking the new one. */
-static int mod_l1_entry(struct domain *d, uint64_t *pl1e, uint64_t nl1e)
+/*
+ * Replace an L1 entry after checking the new one.  fd: the frame is
+ * another domain's (mmu_update's foreigndom), a gfn of a translated fd
+ * unless !translate.
+ */
+static int mod_l1_entry_foreign(struct domain *d, struct domain *fd, uint64_t *pl1e,
+                                uint64_t nl1e, bool translate)
 {
     uint64_t ol1e = *pl1e;
-    int rc = pv_get_l1e(d, &nl1e);
+    int rc = fd ? pv_get_l1e_foreign(d, fd, &nl1e, translate) : pv_get_l1e(d, &nl1e);
 
     if ( rc )
         return rc;
     __atomic_store_n(pl1e, nl1e, __ATOMIC_SEQ_CST);
     pv_put_l1e(d, ol1e);
     return 0;
+}
+
+static int mod_l1_entry(struct domain *d, uint64_t *pl1e, uint64_t nl1e)
+{
+    return mod_l1_entry_foreign(d, NULL, pl1e, nl1e, true);
 }
 
 /*
@@ -208,7 +220,9 @@ long do_update_va_mapping(uint64_t va, uint64_t val, unsigned long flags)
     return rc;
 }
 
-static int normal_pt_update(struct vcpu *v, uint64_t ptr, uint64_t val, bool preemptible)
+/* fd: the frames new L1 entries map are that domain's (NULL: the caller's own). */
+static int normal_pt_update(struct vcpu *v, struct domain *fd, uint64_t ptr, uint64_t val,
+                            bool translate, bool preemptible)
 {
     struct domain *d = v->domain;
     mfn_t mfn = ptr >> PAGE_SHIFT;
@@ -223,10 +237,12 @@ static int normal_pt_update(struct vcpu *v, uint64_t ptr, uint64_t val, bool pre
     switch ( page_type(pg) )
     {
     case PGT_l1:
-        return mod_l1_entry(d, entry, val);
+        return mod_l1_entry_foreign(d, fd, entry, val, translate);
     case PGT_l2:
     case PGT_l3:
     case PGT_l4:
+        if ( fd )
+            return -EINVAL;             /* Xen: only L1 entries map foreign frames */
         return mod_upper_entry(v, entry, val, page_type(pg), preemptible);
     case PGT_none:
         *entry = val;                   /* not a page table: a plain write */
@@ -299,11 +315,61 @@ static bool batch_finish_only(unsigned long nr, uint64_t ops, unsigned long coun
     return true;
 }
 
+/*
+ * The domain whose frames the new L1 entries map (Xen's get_pg_owner):
+ * NULL for the caller itself (DOMID_SELF or its own id), the domain, or
+ * an error: -ESRCH unknown, -EPERM if XSM says no (dom0 only by default).
+ * Checked once per call (Xen: at the first request, with the same answer
+ * for every one under the default policy).  The domain is held for the
+ * call (domain_get), so that a concurrent destroy cannot free it under us.
+ */
+static struct domain *pg_owner_of(struct domain *d, unsigned long foreigndom,
+                                  enum xsm_target_op op, long *rc)
+{
+    domid_t id = foreigndom & 0xffff;
+    struct domain *fd;
+
+    *rc = 0;
+    if ( id == DOMID_SELF || id == d->domain_id )
+        return NULL;
+    if ( !(fd = domain_get(id)) )
+        *rc = -ESRCH;
+    else if ( (*rc = xsm_target_op(d, fd, op)) != 0 )
+    {
+        domain_put(fd);
+        fd = NULL;
+    }
+    return fd;                          /* held: the caller domain_put()s it */
+}
+
+/* An M2P entry for a frame of d's, or of fd's (held meanwhile, as Xen's get_page_from_mfn). */
+static int machphys_update(struct domain *d, struct domain *fd, mfn_t mfn, uint64_t gpfn)
+{
+    struct page_info *pg;
+
+    if ( !mfn_valid(mfn) )
+        return -EINVAL;
+    pg = mfn_to_page(mfn);
+    if ( !fd )
+    {
+        if ( !page_owned_by(pg, d) )
+            return -EINVAL;
+        set_gpfn_from_mfn(mfn, gpfn);
+        return 0;
+    }
+    /* A translated domain has no M2P entries of its own to set (Xen: -EINVAL). */
+    if ( fd->arch.is_hvm || !get_page(pg, fd) )
+        return -EINVAL;
+    set_gpfn_from_mfn(mfn, gpfn);
+    put_page(pg);
+    return 0;
+}
+
 long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t pdone,
                    unsigned long foreigndom)
 {
     struct vcpu *v = current;
-    struct domain *d = v->domain;
+    struct domain *d = v->domain, *fd;
     bool preemptible = pv_hypercall_can_continue(__HYPERVISOR_mmu_update, reqs);
     unsigned long i, done;
     struct mmu_update req;
@@ -314,10 +380,18 @@ long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t pdone,
     done = batch_start(&count, pdone);
     if ( count > MAX_BATCH )
         return -EINVAL;
-    if ( (foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != d->domain_id )
-        return -ESRCH;                  /* foreign mappings need privcmd support */
+    /* Page tables of another domain (Xen's pt_dom, for debuggers): not supported. */
+    if ( (foreigndom >> 16) && (foreigndom >> 16) != (unsigned long)d->domain_id + 1 )
+        return -EINVAL;
+    fd = pg_owner_of(d, foreigndom, XSM_mmu_update, &rc);
+    if ( rc )
+        return rc;
     if ( (rc = finish_pending_put(v, preemptible)) != 0 )
+    {
+        if ( fd )
+            domain_put(fd);
         return batch_end(__HYPERVISOR_mmu_update, reqs, sizeof(req), count, 0, pdone, done, rc);
+    }
     spin_lock(&d->page_lock);
     for ( i = 0; i < count; i++ )
     {
@@ -335,14 +409,12 @@ long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t pdone,
         {
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_PRESERVE_AD:
-            rc = normal_pt_update(v, req.ptr & ~3UL, req.val, preemptible);
+        case MMU_PT_UPDATE_NO_TRANSLATE:
+            rc = normal_pt_update(v, fd, req.ptr & ~3UL, req.val,
+                                  (req.ptr & 3) != MMU_PT_UPDATE_NO_TRANSLATE, preemptible);
             break;
         case MMU_MACHPHYS_UPDATE:
-            if ( !mfn_valid(req.ptr >> PAGE_SHIFT) ||
-                 !page_owned_by(mfn_to_page(req.ptr >> PAGE_SHIFT), d) )
-                rc = -EINVAL;
-            else
-                set_gpfn_from_mfn(req.ptr >> PAGE_SHIFT, req.val);
+            rc = machphys_update(d, fd, req.ptr >> PAGE_SHIFT, req.val);
             break;
         default:
             rc = -ENOSYS;
@@ -352,6 +424,8 @@ long do_mmu_update(uint64_t reqs, unsigned long count, uint64_t pdone,
     }
     spin_unlock(&d->page_lock);
     flush_tlb_local();
+    if ( fd )
+        domain_put(fd);
     return batch_end(__HYPERVISOR_mmu_update, reqs, sizeof(req), count, i, pdone, done, rc);
 }
 
@@ -376,9 +450,8 @@ static int pin_table(struct domain *d, mfn_t mfn, unsigned long type, bool preem
 }
 
 /* Done once the pin is gone; a preempted teardown goes on as the pending put. */
-static int unpin_table(struct vcpu *v, mfn_t mfn, bool preemptible)
+static int unpin_table(struct vcpu *v, struct domain *d, mfn_t mfn, bool preemptible)
 {
-    struct domain *d = v->domain;
     struct page_info *pg;
 
     if ( !mfn_valid(mfn) || !page_owned_by(pg = mfn_to_page(mfn), d) ||
@@ -449,6 +522,29 @@ static long remote_flush(struct domain *d, const struct mmuext_op *op)
     return 0;
 }
 
+/*
+ * The toolstack pins (or unpins) the page tables of a domain it builds
+ * (foreigndom, Xen's pg_owner): only those ops take a foreign domain, the
+ * rest are -EPERM as Xen's.  Not preemptible: a continuation's pending
+ * put is the caller's vCPU's, for its own frames.  fd's page_lock held.
+ */
+static long foreign_mmuext_op(struct vcpu *v, struct domain *fd, const struct mmuext_op *op)
+{
+    static const unsigned long pin_types[] = { PGT_l1, PGT_l2, PGT_l3, PGT_l4 };
+
+    switch ( op->cmd )
+    {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        return pin_table(fd, op->arg1.mfn, pin_types[op->cmd], false);
+    case MMUEXT_UNPIN_TABLE:
+        return unpin_table(v, fd, op->arg1.mfn, false);
+    }
+    return op->cmd <= MMUEXT_NEW_USER_BASEPTR ? -EPERM : -ENOSYS;
+}
+
 static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op, bool preemptible)
 {
     static const unsigned long pin_types[] = { PGT_l1, PGT_l2, PGT_l3, PGT_l4 };
@@ -463,7 +559,7 @@ static long one_mmuext_op(struct vcpu *v, const struct mmuext_op *op, bool preem
     case MMUEXT_PIN_L4_TABLE:
         return pin_table(d, op->arg1.mfn, pin_types[op->cmd], preemptible);
     case MMUEXT_UNPIN_TABLE:
-        return unpin_table(v, op->arg1.mfn, preemptible);
+        return unpin_table(v, d, op->arg1.mfn, preemptible);
     case MMUEXT_NEW_BASEPTR:
         if ( !op->arg1.mfn || !v->arch.kernel_mode )
             return -EINVAL;
@@ -497,6 +593,7 @@ long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t pdone,
                   unsigned long foreigndom)
 {
     struct vcpu *v = current;
+    struct domain *fd;
     bool preemptible = pv_hypercall_can_continue(__HYPERVISOR_mmuext_op, ops);
     unsigned long i, done;
     struct mmuext_op op;
@@ -507,10 +604,15 @@ long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t pdone,
     done = batch_start(&count, pdone);
     if ( count > MAX_BATCH )
         return -EINVAL;
-    if ( (foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != v->domain->domain_id )
-        return -ESRCH;
+    fd = pg_owner_of(v->domain, foreigndom, XSM_mmuext_pin, &rc);
+    if ( rc )
+        return rc;
     if ( (rc = finish_pending_put(v, preemptible)) != 0 )
+    {
+        if ( fd )
+            domain_put(fd);
         return batch_end(__HYPERVISOR_mmuext_op, ops, sizeof(op), count, 0, pdone, done, rc);
+    }
     for ( i = 0; i < count; i++ )
     {
         if ( preemptible && (v->arch.pending_put || (i && pv_hypercall_preempt_check())) )
@@ -523,11 +625,22 @@ long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t pdone,
             rc = -EFAULT;
             break;
         }
-        spin_lock(&v->domain->page_lock);
-        rc = one_mmuext_op(v, &op, preemptible);
-        spin_unlock(&v->domain->page_lock);
+        if ( fd )
+        {
+            spin_lock(&fd->page_lock);
+            rc = foreign_mmuext_op(v, fd, &op);
+            spin_unlock(&fd->page_lock);
+        }
+        else
+        {
+            spin_lock(&v->domain->page_lock);
+            rc = one_mmuext_op(v, &op, preemptible);
+            spin_unlock(&v->domain->page_lock);
+        }
         if ( rc )
             break;                      /* i counts the operations done */
     }
+    if ( fd )
+        domain_put(fd);
     return batch_end(__HYPERVISOR_mmuext_op, ops, sizeof(op), count, i, pdone, done, rc);
 }

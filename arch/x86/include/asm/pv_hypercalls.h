@@ -15,7 +15,7 @@
 
 #define PV_HYPERCALL_TABLE(X) \
     X(set_trap_table,     0, 1, do_set_trap_table,     "done",    "vectors 0-255, -EFAULT on a bad array") \
-    X(mmu_update,         1, 4, do_mmu_update,         "partial", "all levels validated, MACHPHYS_UPDATE, preemptible (continuations, *pdone kept); no foreign domains (privcmd) yet") \
+    X(mmu_update,         1, 4, do_mmu_update,         "partial", "all levels validated, MACHPHYS_UPDATE, preemptible (continuations, *pdone kept); foreigndom for dom0 (privcmd: L1 entries map a PV domain's MFNs or a translated one's gfns, NO_TRANSLATE; docs/foreign-memory.md); no pt_dom") \
     X(set_gdt,            2, 2, do_set_gdt,            "done",    "frames typed as descriptor pages while in use") \
     X(stack_switch,       3, 2, do_stack_switch,       "done",    "") \
     X(fpu_taskswitch,     5, 1, do_fpu_taskswitch,     "done",    "") \
@@ -23,7 +23,7 @@
     X(set_debugreg,       8, 2, do_set_debugreg,       "done",    "DR0-3/DR7 loaded while the vCPU runs") \
     X(get_debugreg,       9, 1, do_get_debugreg,       "done",    "") \
     X(update_descriptor, 10, 2, do_update_descriptor,  "done",    "") \
-    X(memory_op,         12, 2, do_memory_op,          "partial", "PV: increase/decrease_reservation, populate_physmap, exchange (address bits, preemptible); machphys_mapping, maximum_ram_page, current/maximum_reservation, machine_memory_map, memory_map; no foreign domains") \
+    X(memory_op,         12, 2, do_memory_op,          "partial", "PV: increase/decrease_reservation, populate_physmap, exchange (address bits, preemptible); machphys_mapping, maximum_ram_page, current/maximum_reservation, machine_memory_map, memory_map; dom0 may increase/decrease/populate another PV domain (toolstack)") \
     X(multicall,         13, 2, do_multicall,          "done",    "nested multicall and iret refused; preemptible between and inside entries (entry arguments rewritten as Xen)") \
     X(update_va_mapping, 14, 3, do_update_va_mapping,  "partial", "kernel page tables; UVMF_LOCAL/ALL/MULTI flushes (other CPUs by IPI)") \
     X(set_timer_op,      15, 1, do_set_timer_op,       "done",    "absolute ns, 0 cancels, VIRQ_TIMER; huge timeouts fire in 100 ms as on Xen") \
@@ -34,7 +34,7 @@
     X(iret,              23, 0, do_iret,     "done",    "") \
     X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "initialise (PV vcpu_guest_context, no LDT; HVM), up, down, is_up, runstate (get, register area), periodic and singleshot timers, register_vcpu_info; no send_nmi, get_physid, time area") \
     X(set_segment_base,  25, 2, do_set_segment_base,   "done",    "") \
-    X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4 (tree validation preemptible), base pointers, local/MULTI/ALL flushes (global entries too); no LDT, no CLEAR/COPY_PAGE") \
+    X(mmuext_op,         26, 4, do_mmuext_op,          "partial", "pin/unpin L1-L4 (tree validation preemptible; dom0 may pin another domain's by foreigndom), base pointers, local/MULTI/ALL flushes (global entries too); no LDT, no CLEAR/COPY_PAGE") \
     X(sched_op,          29, 2, do_sched_op,           "partial", "yield, block, shutdown, poll (up to 128 ports, timeout), remote_shutdown (dom0); no watchdog") \
     X(callback_op,       30, 2, do_callback_op,        "done",    "event, failsafe, syscall, syscall32, nmi") \
     X(event_channel_op,  32, 2, do_event_channel_op,   "partial", "bind_ipi, bind_virq, bind_pirq, alloc_unbound, bind_interdomain, send, unmask, close, status, bind_vcpu, reset (2-level, 1024 ports); no FIFO") \
