@@ -34,10 +34,10 @@
  * never held together, nor with a page_lock; the frame references are the
  * atomic ones of keel/page_ref.h.
  *
- * Batches (map, unmap, copy) are preemptible for PV callers as Xen's: the
- * call is continued with the rest of the array; unmaps are done 32 at a
- * time with one TLB flush before their references go.  HVM callers are
- * not preempted (Keel's HVM hypercalls have no continuations yet).
+ * Batches (map, unmap, copy) are preemptible as Xen's: the call is
+ * continued with the rest of the array (PV: pv_hypercall_continuation_n;
+ * HVM: the VMMCALL re-issued with rewritten registers); unmaps are done 32
+ * at a time with one TLB flush before their references go.
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -1090,7 +1090,8 @@ long do_grant_table_op(unsigned long cmd, uint64_t uop, unsigned long count)
         return -EINVAL;
     if ( (cmd & ~GNTTABOP_CMD_MASK) && (cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush )
         return -EINVAL;                 /* only cache_flush carries progress in cmd */
-    preemptible = !is_hvm_vcpu(v) && pv_hypercall_can_continue(__HYPERVISOR_grant_table_op, cmd);
+    preemptible = is_hvm_vcpu(v) ? hvm_hypercall_can_continue(__HYPERVISOR_grant_table_op)
+                                 : pv_hypercall_can_continue(__HYPERVISOR_grant_table_op, cmd);
 
     switch ( cmd )
     {
@@ -1139,7 +1140,8 @@ long do_grant_table_op(unsigned long cmd, uint64_t uop, unsigned long count)
     {
         unsigned long args[3] = { cmd, uop + rc * size, count - rc };
 
-        rc = pv_hypercall_continuation_n(__HYPERVISOR_grant_table_op, cmd, 3, args);
+        rc = is_hvm_vcpu(v) ? hvm_hypercall_continuation(__HYPERVISOR_grant_table_op, 3, args)
+                            : pv_hypercall_continuation_n(__HYPERVISOR_grant_table_op, cmd, 3, args);
     }
     return rc;
 }

@@ -223,21 +223,56 @@ static long dispatch_logged(unsigned long nr, const uint64_t a[5])
     return rc;
 }
 
-void hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode)
+bool hvm_hypercall_can_continue(unsigned long nr)
+{
+    const struct vcpu *v = current;
+
+    return is_hvm_vcpu(v) && v->arch.hvm.hc.active && v->arch.hvm.hc.nr == nr;
+}
+
+long hvm_hypercall_continuation(unsigned long nr, unsigned int n, const unsigned long *args)
+{
+    struct vcpu *v = current;
+    struct hvm_gprs *g = &v->arch.hvm.gprs;
+    uint64_t *reg64[] = { &g->rdi, &g->rsi, &g->rdx, &g->r10, &g->r8 };
+    uint64_t *reg32[] = { &g->rbx, &g->rcx, &g->rdx, &g->rsi, &g->rdi };
+
+    if ( n > ARRAY_SIZE(reg64) || !hvm_hypercall_can_continue(nr) )
+        return 0;
+    for ( unsigned int i = 0; i < n; i++ )
+        *(v->arch.hvm.hc.long_mode ? reg64 : reg32)[i] =
+            v->arch.hvm.hc.long_mode ? args[i] : (uint32_t)args[i];
+    v->arch.hvm.hc.continued = true;
+    return nr;
+}
+
+bool hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode)
 {
     const struct hvm_gprs *g = &v->arch.hvm.gprs;
+    unsigned long nr = long_mode ? *rax : (uint32_t)*rax;
     uint64_t a[5];
     long rc;
 
     if ( long_mode )
     {
         a[0] = g->rdi; a[1] = g->rsi; a[2] = g->rdx; a[3] = g->r10; a[4] = g->r8;
-        rc = dispatch_logged(*rax, a);
-        *rax = rc;
-        return;
     }
-    a[0] = (uint32_t)g->rbx; a[1] = (uint32_t)g->rcx; a[2] = (uint32_t)g->rdx;
-    a[3] = (uint32_t)g->rsi; a[4] = (uint32_t)g->rdi;
-    rc = dispatch_logged((uint32_t)*rax, a);
-    *rax = (uint32_t)rc;
+    else
+    {
+        a[0] = (uint32_t)g->rbx; a[1] = (uint32_t)g->rcx; a[2] = (uint32_t)g->rdx;
+        a[3] = (uint32_t)g->rsi; a[4] = (uint32_t)g->rdi;
+    }
+    v->arch.hvm.hc.active = true;
+    v->arch.hvm.hc.long_mode = long_mode;
+    v->arch.hvm.hc.continued = false;
+    v->arch.hvm.hc.nr = nr;
+    rc = dispatch_logged(nr, a);
+    v->arch.hvm.hc.active = false;
+    if ( v->arch.hvm.hc.continued )
+    {
+        *rax = nr;                      /* re-issued with the rewritten arguments */
+        return true;
+    }
+    *rax = long_mode ? (uint64_t)rc : (uint32_t)rc;
+    return false;
 }

@@ -10,7 +10,10 @@
  *  - query_size of dom0 from a domU: GNTST_bad_domain alone, and beside a
  *    dom0 GNTST_permission_denied (XSM_TARGET): that is how we tell;
  *  - a self-copy through our own grant (gref -> own gfn): the data
- *    arrives, GTF flags clear again after it;
+ *    arrives, GTF flags clear again after it; a batch of 8000 one-byte
+ *    copies (preempted and continued through the re-issued VMMCALL): each
+ *    done once, every status 0; 8000 host maps at hole gfns in one batch
+ *    (each shows the page) and their unmaps in another: all 0;
  *  - beside dom0: ref 8 (RW, page G), 9 (RW, page H), 10 (read-only, page K)
  *    granted to d0.  We wait for dom0's reply written into G through its
  *    mapping, then check: ref 8 reads GTF_reading|GTF_writing and Linux's
@@ -104,6 +107,69 @@ static bool setup(void)
     return true;
 }
 
+#define BIG_BATCH 8000
+static struct gnttab_copy big[BIG_BATCH];
+
+/* Long enough for preemption points: every op done exactly once. */
+static void big_batch(void)
+{
+    unsigned int bad = 0;
+
+    for ( unsigned int i = 0; i < 4096; i++ )
+        page_l[i] = (uint8_t)(i * 13 + 1);
+    memset(page_m, 0, sizeof(page_m));
+    grant_access(table, 21, 1, gfn_of(page_l), true);
+    for ( unsigned int i = 0; i < BIG_BATCH; i++ )
+        big[i] = (struct gnttab_copy){
+            .source = { .u.ref = 21, .domid = DOMID_SELF, .offset = i % 4096 },
+            .dest = { .u.gmfn = gfn_of(page_m), .domid = DOMID_SELF, .offset = i % 4096 },
+            .len = 1, .flags = GNTCOPY_source_gref, .status = 0x7777,
+        };
+    check_rc("batch of 8000 copies", hypercall_grant_table_op(GNTTABOP_copy, big, BIG_BATCH), 0);
+    for ( unsigned int i = 0; i < BIG_BATCH; i++ )
+        bad += big[i].status != GNTST_okay;
+    check_eq("copies of the batch not okay", bad, 0);
+    check_eq("the batch copied the page", memcmp(page_m, page_l, 4096), 0);
+    check_eq("flags after the batch", table[21].flags, GTF_permit_access | GTF_readonly);
+    check_eq("batch grant revoked", grant_end_access(table, 21), true);
+}
+
+#define MAP_BATCH 8000
+static struct gnttab_map_grant_ref maps[MAP_BATCH];
+static struct gnttab_unmap_grant_ref unmaps[MAP_BATCH];
+
+/* Host maps at 8000 hole gfns in one batch, unmapped in another: each op exactly once. */
+static void map_unmap_batches(void)
+{
+    unsigned int bad_map = 0, bad_unmap = 0, bad_data = 0;
+
+    grant_access(table, 22, 1, gfn_of(page_l), true);
+    for ( unsigned int i = 0; i < MAP_BATCH; i++ )
+        maps[i] = (struct gnttab_map_grant_ref){
+            .host_addr = HOLE_GPA + ((uint64_t)i << PAGE_SHIFT),
+            .flags = GNTMAP_host_map | GNTMAP_readonly, .ref = 22, .dom = 1, .status = 0x7777,
+        };
+    check_rc("batch of 8000 maps", hypercall_grant_table_op(GNTTABOP_map_grant_ref, maps, MAP_BATCH), 0);
+    for ( unsigned int i = 0; i < MAP_BATCH; i++ )
+    {
+        bad_map += maps[i].status != GNTST_okay;
+        bad_data += maps[i].status == GNTST_okay &&
+                    *(volatile uint8_t *)(unsigned long)(maps[i].host_addr + 5) != page_l[5];
+        unmaps[i] = (struct gnttab_unmap_grant_ref){
+            .host_addr = maps[i].host_addr, .handle = maps[i].handle, .status = 0x7777,
+        };
+    }
+    check_eq("maps of the batch not okay", bad_map, 0);
+    check_eq("mapped gfns not showing the page", bad_data, 0);
+    check_rc("batch of 8000 unmaps",
+             hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, unmaps, MAP_BATCH), 0);
+    for ( unsigned int i = 0; i < MAP_BATCH; i++ )
+        bad_unmap += unmaps[i].status != GNTST_okay;
+    check_eq("unmaps of the batch not okay", bad_unmap, 0);
+    check_eq("flags after the unmap batch", table[22].flags, GTF_permit_access | GTF_readonly);
+    check_eq("map batch grant revoked", grant_end_access(table, 22), true);
+}
+
 /* A copy through a grant of ours to ourselves (we are domain 1 here). */
 static void self_copy(void)
 {
@@ -157,6 +223,8 @@ void test_main(void)
     if ( !setup() )
         return;
     self_copy();
+    big_batch();
+    map_unmap_batches();
     check_rc("query_size of dom0", hypercall_grant_table_op(GNTTABOP_query_size, &qs, 1), 0);
     printk("query_size of dom0: status %d\n", qs.status);
     if ( qs.status != GNTST_bad_domain && qs.status != GNTST_permission_denied )

@@ -31,7 +31,12 @@
  *    other than DOMID_SELF: -8; an unknown domain: -2; a read-only grant
  *    as destination: -1; a page table as destination: -1; a frame that
  *    does not exist: -9; a ref beyond the table: -3;
- *  - a batch of two maps and one of two unmaps.
+ *  - a batch of two maps and one of two unmaps; a batch of 8000 one-byte
+ *    copies (long enough to be preempted and continued): every op done
+ *    once, every status 0, the grant's flags clear after it; 4000 device
+ *    maps of one grant in a batch and their 4000 unmaps in another (an op
+ *    done twice would show as a lost handle or GNTST_bad_handle): all 0,
+ *    the flags clear after.
  */
 #include "pv.h"
 #include "console.h"
@@ -343,6 +348,63 @@ static void copies(void)
                  gnt_copy(true, REF_OTHER, MY_DOM, 0, false, r_mfn, DOMID_SELF, 0, 8), GNTST_general_error);
 }
 
+/* Long enough for a preemption point or several: each op must be done exactly once. */
+#define BIG_BATCH 8000
+static struct gnttab_copy big[BIG_BATCH];
+
+static void big_batch(void)
+{
+    unsigned long r_mfn = virt_to_mfn(page_r);
+    unsigned int bad = 0;
+
+    for ( unsigned int i = 0; i < 4096; i++ )
+        page_p[i] = (uint8_t)(i * 13 + 1);
+    memset(page_r, 0, sizeof(page_r));
+    for ( unsigned int i = 0; i < BIG_BATCH; i++ )
+        big[i] = (struct gnttab_copy){
+            .source = { .u.ref = REF_P, .domid = MY_DOM, .offset = i % 4096 },
+            .dest = { .u.gmfn = r_mfn, .domid = DOMID_SELF, .offset = i % 4096 },
+            .len = 1, .flags = GNTCOPY_source_gref, .status = 0x7777,
+        };
+    check_rc("batch of 8000 copies", hypercall_grant_table_op(GNTTABOP_copy, big, BIG_BATCH), 0);
+    for ( unsigned int i = 0; i < BIG_BATCH; i++ )
+        bad += big[i].status != GNTST_okay;
+    check_eq("copies of the batch not okay", bad, 0);
+    check_eq("the batch copied the page", memcmp(page_r, page_p, 4096), 0);
+    check_eq("flags after the batch", table[REF_P].flags, GTF_permit_access);
+}
+
+#define MAP_BATCH 4000
+static struct gnttab_map_grant_ref maps[MAP_BATCH];
+static struct gnttab_unmap_grant_ref unmaps[MAP_BATCH];
+
+static void map_unmap_batches(void)
+{
+    unsigned int bad_map = 0, bad_unmap = 0;
+
+    for ( unsigned int i = 0; i < MAP_BATCH; i++ )
+        maps[i] = (struct gnttab_map_grant_ref){
+            .flags = GNTMAP_device_map | GNTMAP_readonly, .ref = REF_P, .dom = MY_DOM,
+            .status = 0x7777,
+        };
+    check_rc("batch of 4000 maps", hypercall_grant_table_op(GNTTABOP_map_grant_ref, maps, MAP_BATCH), 0);
+    for ( unsigned int i = 0; i < MAP_BATCH; i++ )
+    {
+        bad_map += maps[i].status != GNTST_okay;
+        unmaps[i] = (struct gnttab_unmap_grant_ref){
+            .dev_bus_addr = maps[i].dev_bus_addr, .handle = maps[i].handle, .status = 0x7777,
+        };
+    }
+    check_eq("maps of the batch not okay", bad_map, 0);
+    check_eq("flags while the batch is mapped", table[REF_P].flags, GTF_permit_access | GTF_reading);
+    check_rc("batch of 4000 unmaps",
+             hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, unmaps, MAP_BATCH), 0);
+    for ( unsigned int i = 0; i < MAP_BATCH; i++ )
+        bad_unmap += unmaps[i].status != GNTST_okay;
+    check_eq("unmaps of the batch not okay", bad_unmap, 0);
+    check_eq("flags after the unmap batch", table[REF_P].flags, GTF_permit_access);
+}
+
 void test_main(void)
 {
     win_mfn = virt_to_mfn(win);
@@ -354,6 +416,8 @@ void test_main(void)
     hostile_maps();
     revocation();
     copies();
+    big_batch();
+    map_unmap_batches();
     for ( unsigned int r = 8; r < 16; r++ )
         table[r].flags = 0;
     check_rc("grant frame unmapped", uvm(table_va, ((uint64_t)table_orig_mfn << PAGE_SHIFT) | PTE_RW), 0);
