@@ -61,7 +61,7 @@
 #define MAPTRACK_PER_FRAME  (PAGE_SIZE / sizeof(struct grant_mapping))
 #define MAPTRACK_NONE       (~0u)
 #define UNMAP_BATCH         32      /* Xen's GNTTAB_UNMAP_BATCH_SIZE */
-#define PIN_MAX             0xffffu
+#define PIN_MAX             128     /* Xen: an 8-bit counter per kind, refused at bit 7 */
 #define GNTMAP_kinds        (GNTMAP_device_map | GNTMAP_host_map)
 #define SET_RETRIES         5       /* cmpxchg attempts on an entry the granter keeps changing */
 
@@ -396,7 +396,7 @@ static int pin_entry(struct domain *rd, struct grant_table *rgt, grant_ref_t ref
     if ( ref >= nr_entries(rgt) )
         return GNTST_bad_gntref;
     act = active_entry(rgt, ref);
-    if ( pins(act) && (act->domid != mapper || act->pin[kind] == PIN_MAX) )
+    if ( pins(act) && (act->domid != mapper || act->pin[kind] >= PIN_MAX) )
         return GNTST_general_error;
     if ( !pins(act) || (!readonly && !writable_pins(act)) )
     {

@@ -143,11 +143,14 @@ static void map_unmap_batches(void)
 {
     unsigned int bad_map = 0, bad_unmap = 0, bad_data = 0;
 
-    grant_access(table, 22, 1, gfn_of(page_l), true);
+    /* 100 maps per grant: Xen's pin counters stop at 128 per kind. */
+    for ( unsigned int r = 0; r < MAP_BATCH / 100; r++ )
+        grant_access(table, 100 + r, 1, gfn_of(page_l), true);
     for ( unsigned int i = 0; i < MAP_BATCH; i++ )
         maps[i] = (struct gnttab_map_grant_ref){
             .host_addr = HOLE_GPA + ((uint64_t)i << PAGE_SHIFT),
-            .flags = GNTMAP_host_map | GNTMAP_readonly, .ref = 22, .dom = 1, .status = 0x7777,
+            .flags = GNTMAP_host_map | GNTMAP_readonly, .ref = 100 + i / 100, .dom = 1,
+            .status = 0x7777,
         };
     check_rc("batch of 8000 maps", hypercall_grant_table_op(GNTTABOP_map_grant_ref, maps, MAP_BATCH), 0);
     for ( unsigned int i = 0; i < MAP_BATCH; i++ )
@@ -166,8 +169,10 @@ static void map_unmap_batches(void)
     for ( unsigned int i = 0; i < MAP_BATCH; i++ )
         bad_unmap += unmaps[i].status != GNTST_okay;
     check_eq("unmaps of the batch not okay", bad_unmap, 0);
-    check_eq("flags after the unmap batch", table[22].flags, GTF_permit_access | GTF_readonly);
-    check_eq("map batch grant revoked", grant_end_access(table, 22), true);
+    bad_map = 0;
+    for ( unsigned int r = 0; r < MAP_BATCH / 100; r++ )
+        bad_map += !grant_end_access(table, 100 + r);
+    check_eq("batch grants that could not be revoked", bad_map, 0);
 }
 
 /* A copy through a grant of ours to ourselves (we are domain 1 here). */

@@ -34,9 +34,11 @@
  *  - a batch of two maps and one of two unmaps; a batch of 8000 one-byte
  *    copies (long enough to be preempted and continued): every op done
  *    once, every status 0, the grant's flags clear after it; 4000 device
- *    maps of one grant in a batch and their 4000 unmaps in another (an op
+ *    maps of 40 grants in a batch and their 4000 unmaps in another (an op
  *    done twice would show as a lost handle or GNTST_bad_handle): all 0,
- *    the flags clear after.
+ *    the flags clear after;
+ *  - pins per kind are Xen's 8-bit counters: 130 read-only device maps of
+ *    one grant, the first 128 succeed, the rest GNTST_general_error.
  */
 #include "pv.h"
 #include "console.h"
@@ -375,17 +377,21 @@ static void big_batch(void)
 }
 
 #define MAP_BATCH 4000
+#define BATCH_REFS 40                   /* 100 pins each: below Xen's 128 per kind */
+#define BATCH_REF0 100
 static struct gnttab_map_grant_ref maps[MAP_BATCH];
 static struct gnttab_unmap_grant_ref unmaps[MAP_BATCH];
 
 static void map_unmap_batches(void)
 {
-    unsigned int bad_map = 0, bad_unmap = 0;
+    unsigned int bad_map = 0, bad_unmap = 0, bad_flags = 0;
 
+    for ( unsigned int r = 0; r < BATCH_REFS; r++ )
+        grant_access(table, BATCH_REF0 + r, MY_DOM, virt_to_mfn(page_p), true);
     for ( unsigned int i = 0; i < MAP_BATCH; i++ )
         maps[i] = (struct gnttab_map_grant_ref){
-            .flags = GNTMAP_device_map | GNTMAP_readonly, .ref = REF_P, .dom = MY_DOM,
-            .status = 0x7777,
+            .flags = GNTMAP_device_map | GNTMAP_readonly, .ref = BATCH_REF0 + i % BATCH_REFS,
+            .dom = MY_DOM, .status = 0x7777,
         };
     check_rc("batch of 4000 maps", hypercall_grant_table_op(GNTTABOP_map_grant_ref, maps, MAP_BATCH), 0);
     for ( unsigned int i = 0; i < MAP_BATCH; i++ )
@@ -396,13 +402,45 @@ static void map_unmap_batches(void)
         };
     }
     check_eq("maps of the batch not okay", bad_map, 0);
-    check_eq("flags while the batch is mapped", table[REF_P].flags, GTF_permit_access | GTF_reading);
+    for ( unsigned int r = 0; r < BATCH_REFS; r++ )
+        bad_flags += table[BATCH_REF0 + r].flags != (GTF_permit_access | GTF_readonly | GTF_reading);
+    check_eq("batch grants not reading while mapped", bad_flags, 0);
     check_rc("batch of 4000 unmaps",
              hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, unmaps, MAP_BATCH), 0);
     for ( unsigned int i = 0; i < MAP_BATCH; i++ )
         bad_unmap += unmaps[i].status != GNTST_okay;
     check_eq("unmaps of the batch not okay", bad_unmap, 0);
-    check_eq("flags after the unmap batch", table[REF_P].flags, GTF_permit_access);
+    bad_flags = 0;
+    for ( unsigned int r = 0; r < BATCH_REFS; r++ )
+    {
+        bad_flags += table[BATCH_REF0 + r].flags != (GTF_permit_access | GTF_readonly);
+        table[BATCH_REF0 + r].flags = 0;
+    }
+    check_eq("batch grants still in use after the unmaps", bad_flags, 0);
+
+    /* 130 pins of one kind on one entry: Xen's counter stops at 128. */
+    bad_map = bad_unmap = 0;
+    for ( unsigned int i = 0; i < 130; i++ )
+        maps[i] = (struct gnttab_map_grant_ref){
+            .flags = GNTMAP_device_map | GNTMAP_readonly, .ref = REF_P, .dom = MY_DOM,
+            .status = 0x7777,
+        };
+    check_rc("130 maps of one grant", hypercall_grant_table_op(GNTTABOP_map_grant_ref, maps, 130), 0);
+    for ( unsigned int i = 0; i < 128; i++ )
+    {
+        bad_map += maps[i].status != GNTST_okay;
+        unmaps[i] = (struct gnttab_unmap_grant_ref){
+            .dev_bus_addr = maps[i].dev_bus_addr, .handle = maps[i].handle, .status = 0x7777,
+        };
+    }
+    check_eq("of the first 128 maps, not okay", bad_map, 0);
+    check_status("map 129 of one grant", maps[128].status, GNTST_general_error);
+    check_status("map 130 of one grant", maps[129].status, GNTST_general_error);
+    check_rc("128 unmaps", hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, unmaps, 128), 0);
+    for ( unsigned int i = 0; i < 128; i++ )
+        bad_unmap += unmaps[i].status != GNTST_okay;
+    check_eq("of the 128 unmaps, not okay", bad_unmap, 0);
+    check_eq("flags after them", table[REF_P].flags, GTF_permit_access);
 }
 
 void test_main(void)
