@@ -7,6 +7,7 @@
 #include <keel/lib.h>
 #include <keel/console.h>
 #include <keel/domain.h>
+#include <keel/grant_table.h>
 #include <keel/guest_console.h>
 #include <keel/hypercall_log.h>
 #include <keel/page_ref.h>
@@ -288,8 +289,10 @@ struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max
         xfree(d);
         return NULL;
     }
-    if ( arch_domain_create(d) )
+    /* A grant table from the start: the builder seeds its reserved entries. */
+    if ( gnttab_domain_create(d) || arch_domain_create(d) )
     {
+        gnttab_domain_destroy(d);
         evtchn_destroy(d);
         xfree(d->vcpu);
         xfree(d);
@@ -481,6 +484,8 @@ void domain_destroy(struct domain *d)
     __atomic_store_n(&d->state, DOMAIN_dying, __ATOMIC_SEQ_CST);
     /* Far ends go unbound before anything they point at goes. */
     evtchn_close_all(d);
+    /* The grants it maps go, and its own table joins its frames. */
+    gnttab_domain_destroy(d);
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
     {
         struct vcpu *v = d->vcpu[i];

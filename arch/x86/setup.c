@@ -10,6 +10,7 @@
 #include <keel/cmdline.h>
 #include <keel/console_input.h>
 #include <keel/domain.h>
+#include <keel/grant_table.h>
 #include <keel/keyhandler.h>
 #include <keel/mm.h>
 #include <keel/spinlock.h>
@@ -397,6 +398,7 @@ void __start_keel(uint32_t magic, uint32_t info_pa)
     smp_boot_cpus(opt_maxcpus ? min(opt_maxcpus, (unsigned int)NR_CPUS) : 1);
     timer_selftest();
     domain_selftest();
+    gnttab_selftest();
     console_endboot();                  /* timers run: serial output goes async */
     start_dom0(&boot_info);
     start_pvh_domus(&boot_info);

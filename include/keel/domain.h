@@ -62,6 +62,7 @@ struct domain {
     unsigned long unknown_hypercalls;
     struct hypercall_log *enosys_log; /* -ENOSYS answers, by (hypercall, sub-op) */
     struct evtchn *evtchn;           /* EVTCHN_MAX_PORTS entries */
+    struct grant_table *grant_table; /* common/grant_table.c (NULL once dying) */
     spinlock_t evtchn_lock;
     uint64_t dirty_cpumask;          /* cpumask_t: CPUs that may hold its TLB entries */
     uint64_t poll_mask;              /* vCPUs in SCHEDOP_poll (bit = vcpu_id) */

@@ -25,6 +25,7 @@ common_checks() {
     must "$1" 'Debug self-test passed: #DB on an unmapped ring-0 stack handled' "#DB IST self-test"
     must "$1" 'Time: TSC [0-9.]+ MHz' "TSC calibration"
     must "$1" 'Domain self-test passed: .* no leak' "domain lifecycle without leaks"
+    must "$1" 'Grant table self-test passed: .* no leak' "grant table lifecycle without leaks"
     must "$1" 'no dom0 kernel given' "no-dom0 message"
     must "$1" "$DONE" "boot completion"
     mustnot "$1" "$BAD" "error"

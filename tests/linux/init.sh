@@ -102,6 +102,13 @@ if [ -x /bin/kl ]; then
     check kl-dmesg "$(kl dmesg 2>&1 | grep -c -m1 'Keel hypervisor\|Xen version')" 1
     check kl-destroy-dom0 "$(kl destroy 0 2>&1 | grep -c 'failed')" 1
 fi
+# Grants: dom0 shares a page with itself (gntalloc) and maps it back
+# (gntdev: user pages by PTE address, as xenstored maps a guest's ring).
+if [ -x /bin/kl-gnt ]; then
+    insmod /lib/modules/xen-gntdev.ko 2>/dev/null
+    insmod /lib/modules/xen-gntalloc.ko 2>/dev/null
+    check gnt-self-map "$(kl-gnt 2>&1 | tail -1)" ok
+fi
 echo "LINUX-CHECKS-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "DOM0-SHELL-READY"
 if [ "$(arg keel.mode)" = shell ]; then

@@ -24,7 +24,9 @@ static bool phys_chunk(struct domain *d, uint64_t gpa, void *buf, size_t len,
     mfn_t mfn = p2m_lookup(&d->arch.hvm.p2m, gpa >> PAGE_SHIFT, &t);
     char *p;
 
-    if ( mfn == INVALID_MFN || (t != p2m_ram_rw && t != p2m_shared_info) )
+    if ( mfn == INVALID_MFN ||
+         (t != p2m_ram_rw && t != p2m_shared_info && t != p2m_grant_map_rw &&
+          t != p2m_grant_table && (t != p2m_grant_map_ro || write)) )
         return false;
     p = (char *)mfn_to_virt(mfn) + (gpa & (PAGE_SIZE - 1));
     if ( write )

@@ -7,6 +7,7 @@
 #include <keel/lib.h>
 #include <keel/domain.h>
 #include <keel/domctl.h>
+#include <keel/grant_table.h>
 #include <keel/hypercall_log.h>
 #include <keel/printk.h>
 #include <keel/xsm.h>
@@ -16,6 +17,7 @@
 #include <asm/hvm/svm.h>
 #include <asm/pv_hypercalls.h>
 #include <public/errno.h>
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/xen.h>
 
@@ -62,6 +64,35 @@ static long target_domain(struct domain *cur, uint16_t domid, enum xsm_target_op
     return 0;
 }
 
+/*
+ * XENMAPSPACE_grant_table: grant frame idx appears at gpfn (the table grows
+ * to idx + 1 frames if needed) and leaves its old place, if any.  v2
+ * status frames (XENMAPIDX_grant_table_status) do not exist: -EINVAL.
+ */
+static long map_grant_frame(struct domain *d, const struct xen_add_to_physmap *x)
+{
+    struct p2m *p2m = &d->arch.hvm.p2m;
+    uint64_t old_gfn;
+    mfn_t mfn;
+    long rc;
+
+    if ( x->idx > UINT32_MAX )
+        return -EINVAL;
+    rc = gnttab_map_frame(d, x->idx, x->gpfn, &mfn, &old_gfn);
+    if ( rc )
+        return rc;
+    rc = p2m_set_entry(p2m, x->gpfn, mfn, p2m_grant_table);
+    if ( rc )
+    {
+        /* Still where it was (or nowhere). */
+        gnttab_map_frame(d, x->idx, old_gfn, &mfn, &old_gfn);
+        return rc;
+    }
+    if ( old_gfn != ~0UL && old_gfn != x->gpfn )
+        p2m_set_entry(p2m, old_gfn, 0, p2m_invalid);
+    return 0;
+}
+
 static long add_to_physmap(struct domain *cur, uint64_t arg)
 {
     struct xen_add_to_physmap x;
@@ -74,6 +105,8 @@ static long add_to_physmap(struct domain *cur, uint64_t arg)
     rc = target_domain(cur, x.domid, XSM_add_to_physmap, &d);
     if ( rc )
         return rc;
+    if ( x.space == XENMAPSPACE_grant_table )
+        return map_grant_frame(d, &x);
     /* Xen: a space it does not map, or a shared_info index but 0, is -EINVAL. */
     if ( x.space != XENMAPSPACE_shared_info || x.idx != 0 )
         return -EINVAL;
@@ -170,6 +203,8 @@ static long dispatch(unsigned long nr, const uint64_t a[5])
         return do_vm_assist(a[0], a[1]);
     case __HYPERVISOR_event_channel_op:
         return do_event_channel_op(a[0], a[1]);
+    case __HYPERVISOR_grant_table_op:
+        return do_grant_table_op(a[0], a[1], a[2]);
     case __HYPERVISOR_sysctl:
         return do_sysctl(a[0]);
     case __HYPERVISOR_domctl:
@@ -188,21 +223,56 @@ static long dispatch_logged(unsigned long nr, const uint64_t a[5])
     return rc;
 }
 
-void hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode)
+bool hvm_hypercall_can_continue(unsigned long nr)
+{
+    const struct vcpu *v = current;
+
+    return is_hvm_vcpu(v) && v->arch.hvm.hc.active && v->arch.hvm.hc.nr == nr;
+}
+
+long hvm_hypercall_continuation(unsigned long nr, unsigned int n, const unsigned long *args)
+{
+    struct vcpu *v = current;
+    struct hvm_gprs *g = &v->arch.hvm.gprs;
+    uint64_t *reg64[] = { &g->rdi, &g->rsi, &g->rdx, &g->r10, &g->r8 };
+    uint64_t *reg32[] = { &g->rbx, &g->rcx, &g->rdx, &g->rsi, &g->rdi };
+
+    if ( n > ARRAY_SIZE(reg64) || !hvm_hypercall_can_continue(nr) )
+        return 0;
+    for ( unsigned int i = 0; i < n; i++ )
+        *(v->arch.hvm.hc.long_mode ? reg64 : reg32)[i] =
+            v->arch.hvm.hc.long_mode ? args[i] : (uint32_t)args[i];
+    v->arch.hvm.hc.continued = true;
+    return nr;
+}
+
+bool hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode)
 {
     const struct hvm_gprs *g = &v->arch.hvm.gprs;
+    unsigned long nr = long_mode ? *rax : (uint32_t)*rax;
     uint64_t a[5];
     long rc;
 
     if ( long_mode )
     {
         a[0] = g->rdi; a[1] = g->rsi; a[2] = g->rdx; a[3] = g->r10; a[4] = g->r8;
-        rc = dispatch_logged(*rax, a);
-        *rax = rc;
-        return;
     }
-    a[0] = (uint32_t)g->rbx; a[1] = (uint32_t)g->rcx; a[2] = (uint32_t)g->rdx;
-    a[3] = (uint32_t)g->rsi; a[4] = (uint32_t)g->rdi;
-    rc = dispatch_logged((uint32_t)*rax, a);
-    *rax = (uint32_t)rc;
+    else
+    {
+        a[0] = (uint32_t)g->rbx; a[1] = (uint32_t)g->rcx; a[2] = (uint32_t)g->rdx;
+        a[3] = (uint32_t)g->rsi; a[4] = (uint32_t)g->rdi;
+    }
+    v->arch.hvm.hc.active = true;
+    v->arch.hvm.hc.long_mode = long_mode;
+    v->arch.hvm.hc.continued = false;
+    v->arch.hvm.hc.nr = nr;
+    rc = dispatch_logged(nr, a);
+    v->arch.hvm.hc.active = false;
+    if ( v->arch.hvm.hc.continued )
+    {
+        *rax = nr;                      /* re-issued with the rewritten arguments */
+        return true;
+    }
+    *rax = long_mode ? (uint64_t)rc : (uint32_t)rc;
+    return false;
 }

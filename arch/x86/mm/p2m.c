@@ -168,8 +168,12 @@ int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t)
         e = entry_of(p2m, gfn, L1_SHIFT, true);
     if ( !e )
         rc = -ENOMEM;
-    else if ( t == p2m_ram_rw || t == p2m_shared_info )
+    else if ( t == p2m_ram_rw || t == p2m_shared_info || t == p2m_grant_map_rw ||
+              t == p2m_grant_table )
         *e = ((uint64_t)mfn << PAGE_SHIFT) | NPT_LEAF_FLAGS |
+             ((uint64_t)t << P2M_TYPE_SHIFT);
+    else if ( t == p2m_grant_map_ro )
+        *e = ((uint64_t)mfn << PAGE_SHIFT) | (NPT_LEAF_FLAGS & ~_PAGE_RW) |
              ((uint64_t)t << P2M_TYPE_SHIFT);
     else
         *e = (uint64_t)t << P2M_TYPE_SHIFT;    /* not present: every access faults */

@@ -108,6 +108,7 @@ int pv_get_l1e(struct domain *d, uint64_t *l1e)
     struct page_info *pg;
     mfn_t mfn = ENTRY_MFN(*l1e);
 
+    *l1e &= ~PV_L1_GRANT_BIT;             /* only Keel's grant mappings carry it */
     if ( !(*l1e & _PAGE_PRESENT) )
         return 0;
     /*
@@ -169,6 +170,7 @@ int pv_get_l1e_foreign(struct domain *d, struct domain *fd, uint64_t *l1e, bool 
     struct page_info *pg;
     int rc;
 
+    *l1e &= ~PV_L1_GRANT_BIT;
     if ( !(*l1e & _PAGE_PRESENT) )
         return 0;
     if ( translate && fd->arch.is_hvm )
@@ -222,7 +224,8 @@ void pv_put_l1e(struct domain *d, uint64_t l1e)
 {
     struct page_info *pg;
 
-    if ( !(l1e & _PAGE_PRESENT) || !mfn_valid(ENTRY_MFN(l1e)) )
+    /* A grant mapping's references are its maptrack entry's (common/grant_table.c). */
+    if ( !(l1e & _PAGE_PRESENT) || (l1e & PV_L1_GRANT_BIT) || !mfn_valid(ENTRY_MFN(l1e)) )
         return;
     pg = mfn_to_page(ENTRY_MFN(l1e));
     if ( !is_domain_frame(pg) )

@@ -258,7 +258,8 @@ static void handle_vmmcall(struct vcpu *v, struct vmcb *vmcb)
         return;
     }
     vmcb->rip += 3;
-    hvm_hypercall(v, &rax, long_mode);
+    if ( hvm_hypercall(v, &rax, long_mode) )
+        vmcb->rip -= 3;                 /* continued: the guest re-issues it */
     vmcb->rax = rax;
 }
 

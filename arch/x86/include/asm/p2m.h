@@ -15,6 +15,9 @@ typedef enum {
     p2m_ram_rw = 1,         /* the domain's RAM */
     p2m_mmio_emul = 2,      /* emulated device: never present, always faults */
     p2m_shared_info = 3,    /* the domain's shared_info page */
+    p2m_grant_map_rw = 4,   /* another domain's frame, mapped through a grant */
+    p2m_grant_map_ro = 5,   /* ... read-only: a write is a nested page fault */
+    p2m_grant_table = 6,    /* one of its grant-table frames (XENMAPSPACE_grant_table) */
 } p2m_type_t;
 
 struct p2m {

@@ -29,6 +29,7 @@
     X(set_timer_op,      15, 1, do_set_timer_op,       "done",    "absolute ns, 0 cancels, VIRQ_TIMER; huge timeouts fire in 100 ms as on Xen") \
     X(xen_version,       17, 2, do_xen_version,        "done",    "reports 4.17") \
     X(console_io,        18, 3, do_console_io,         "done",    "write; read returns 0 bytes until input is routed to guests") \
+    X(grant_table_op,    20, 3, do_grant_table_op,     "partial", "v1 (set_version 2: -ENOSYS, as Xen limited to v1): setup_table, query_size, get/set_version, get_status_frames, map_grant_ref (host PV by VA or PTE address, HVM in the p2m; device), unmap_grant_ref, unmap_and_replace, copy; batches preemptible for PV; no transfer, dump_table, swap_grant_ref, cache_flush (-ENOSYS)") \
     X(vm_assist,         21, 2, do_vm_assist,          "done",    "types 0, 2, 3, 4, 5, 32 accepted") \
     X(iret,              23, 0, do_iret,     "done",    "") \
     X(vcpu_op,           24, 3, do_vcpu_op,            "partial", "initialise (PV vcpu_guest_context, no LDT; HVM), up, down, is_up, runstate (get, register area), periodic and singleshot timers, register_vcpu_info; no send_nmi, get_physid, time area") \
@@ -69,6 +70,7 @@ long do_mmuext_op(uint64_t ops, unsigned long count, uint64_t done, unsigned lon
 long do_sched_op(unsigned long cmd, uint64_t arg);
 long do_physdev_op(unsigned long cmd, uint64_t arg);
 long do_event_channel_op(unsigned long cmd, uint64_t arg);
+long do_grant_table_op(unsigned long cmd, uint64_t uop, unsigned long count);
 long do_sysctl(uint64_t arg);
 long do_domctl(uint64_t arg);
 

@@ -26,6 +26,12 @@
 /* Guest PTE bits Keel accepts and the ones it forces. */
 #define PV_PTE_FLAGS_MASK 0x8000000000000fffUL   /* NX + low flag bits */
 #define PV_L1_KERNEL_BIT  (1UL << 52)             /* Xen's "guest kernel" marker */
+/*
+ * A grant mapping (arch/x86/grant_table.c): Keel writes it, its references
+ * belong to the grant's maptrack entry, so pv_put_l1e leaves them alone.
+ * A guest's own entries never carry it (pv_get_l1e clears it).
+ */
+#define PV_L1_GRANT_BIT   (1UL << 54)
 
 static inline unsigned long page_type(const struct page_info *pg)
 {

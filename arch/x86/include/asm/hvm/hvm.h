@@ -27,6 +27,10 @@ struct hvm_vcpu {
     struct vmcb *vmcb;
     paddr_t vmcb_pa;
     struct hvm_gprs gprs;
+    struct {                        /* the hypercall being run (hvm_hypercall) */
+        bool active, long_mode, continued;
+        unsigned long nr;
+    } hc;
     uint32_t asid;
     uint64_t asid_generation;       /* of last_cpu's ASIDs; 0: take a new one */
     int last_cpu;                   /* a new ASID when the vCPU moves */
@@ -144,7 +148,15 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
                    uint32_t *val);
 int hvm_handle_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 int hvm_handle_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
-void hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode);
+/* True when the call was continued: re-issue it (rip back on the VMMCALL, rax = nr). */
+bool hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode);
+/*
+ * Continuations of HVM hypercalls (the PV ones are in asm/pv.h): can the
+ * running hypercall nr be continued, and do so with its first n arguments
+ * replaced (the guest re-issues it with them); 0 when it cannot.
+ */
+bool hvm_hypercall_can_continue(unsigned long nr);
+long hvm_hypercall_continuation(unsigned long nr, unsigned int n, const unsigned long *args);
 /* An access to an emulated MMIO page (LAPIC, IO-APIC); false: not a device. */
 bool hvm_mmio_access(struct vcpu *v, uint64_t gpa, void *val, unsigned int bytes,
                      bool write);
