@@ -23,6 +23,7 @@
 #include <keel/bootinfo.h>
 #include <keel/domain.h>
 #include <keel/event.h>
+#include <keel/grant_table.h>
 #include <keel/kernel_image.h>
 #include <keel/libelf.h>
 #include <keel/mm.h>
@@ -245,12 +246,15 @@ static long build(struct domain *d, struct keel_domctl_build *b, struct build_bu
         d->arch.hvm.params[HVM_PARAM_CONSOLE_EVTCHN] = cport;
     }
     /*
-     * INTEGRATION (h-gnt): once grant tables are merged, seed the reserved
-     * entries here, the one call site:
-     *     rc = gnttab_seed_reserved(d, b->console_domid, b->console_gfn, b->store_gfn);
-     * (GNTTAB_RESERVED_CONSOLE to console_domid, GNTTAB_RESERVED_XENSTORE
-     * to the store backend: pass b->store_domid if that helper takes it.)
+     * The reserved grant entries, as libxl's xc_dom_gnttab_seed writes
+     * them: the console page for its backend, the xenstore page for
+     * xenstored's domain (Debian's xenstored maps only by grant).
      */
+    rc = gnttab_seed_reserved(d, b->console_domid, b->console_gfn, ~0ULL);
+    if ( !rc )
+        rc = gnttab_seed_reserved(d, b->store_domid, ~0ULL, b->store_gfn);
+    if ( rc )
+        return refuse(b, d, rc, KEEL_BUILD_ESTATE, "the domain has no grant table to seed");
     b->console_port = cport;
     b->store_port = sport;
     b->error = KEEL_BUILD_EOK;
