@@ -74,6 +74,12 @@ case $HV in
     xen)  HVGZ=$(fetch_xen "$TOP") || exit 1; CMDLINE=$XEN_CMDLINE ;;
     *)    echo "unknown hypervisor '$HV' (keel|xen)" >&2; exit 2 ;;
 esac
+# initrd=linux tests give dom0 Debian's kernel to build domUs from: fetch it
+# first (once, before tests run in parallel), as tests/linux does.
+if [ "$HV" = keel ] && grep -q '^[^#]*initrd=linux' "$HERE/TESTS"; then
+    bash "$TOP/tests/linux/fetch.sh" "$TOP" >&2 ||
+        { echo "FAIL guest/fetch (Debian's kernel for initrd=linux: tests/linux/fetch.sh failed)"; exit 1; }
+fi
 
 make -s -C "$HERE" O="$GO" all || { echo "FAIL guest/build (make -C tests/guests failed)"; exit 1; }
 
