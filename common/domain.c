@@ -222,13 +222,22 @@ void domain_release_page(struct page_info *pg)
     }
 }
 
+/* The listed domain with that id, or NULL (domlist_lock held). */
+static struct domain *find_domain(domid_t domid)
+{
+    struct domain *d;
+
+    for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
+        ;
+    return d;
+}
+
 struct domain *get_domain_by_id(domid_t domid)
 {
     struct domain *d;
 
     spin_lock(&domlist_lock);
-    for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
-        ;
+    d = find_domain(domid);
     spin_unlock(&domlist_lock);
     return d;
 }
@@ -238,8 +247,7 @@ struct domain *domain_get(domid_t domid)
     struct domain *d;
 
     spin_lock(&domlist_lock);
-    for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
-        ;
+    d = find_domain(domid);
     if ( d )
         __atomic_add_fetch(&d->users, 1, __ATOMIC_SEQ_CST);
     spin_unlock(&domlist_lock);

@@ -118,6 +118,17 @@ static void reap(void *unused)
         set_timer(&reap_timer, NOW() + REAP_PERIOD);
 }
 
+/* The reaper runs again in a period (reap_lock held). */
+static void arm_reap_timer(void)
+{
+    if ( !reap_timer_ready )
+    {
+        init_timer(&reap_timer, reap, NULL, 0);
+        reap_timer_ready = true;
+    }
+    set_timer(&reap_timer, NOW() + REAP_PERIOD);
+}
+
 void domain_reap_later(struct domain *d)
 {
     unsigned long flags;
@@ -140,12 +151,7 @@ void domain_reap_later(struct domain *d)
     {
         dying[slot] = d;
         off_cpu_since[slot] = 0;
-        if ( !reap_timer_ready )
-        {
-            init_timer(&reap_timer, reap, NULL, 0);
-            reap_timer_ready = true;
-        }
-        set_timer(&reap_timer, NOW() + REAP_PERIOD);
+        arm_reap_timer();
     }
     spin_unlock_irqrestore(&reap_lock, flags);
     if ( slot < 0 )
@@ -171,12 +177,7 @@ void domain_free_later(struct domain *d)
     {
         dead[slot] = d;
         dead_since[slot] = NOW();
-        if ( !reap_timer_ready )
-        {
-            init_timer(&reap_timer, reap, NULL, 0);
-            reap_timer_ready = true;
-        }
-        set_timer(&reap_timer, NOW() + REAP_PERIOD);
+        arm_reap_timer();
     }
     spin_unlock_irqrestore(&reap_lock, flags);
     if ( slot < 0 )

@@ -276,11 +276,14 @@ bool gnttab_is_table_frame(struct domain *d, mfn_t mfn)
     return r;
 }
 
-int gnttab_seed_reserved(struct domain *d, domid_t backend, uint64_t console_gfn,
-                         uint64_t store_gfn)
+int gnttab_seed_reserved(struct domain *d, domid_t console_domid, uint64_t console_gfn,
+                         domid_t store_domid, uint64_t store_gfn)
 {
     const uint64_t frames[2] = {
         [GNTTAB_RESERVED_CONSOLE] = console_gfn, [GNTTAB_RESERVED_XENSTORE] = store_gfn,
+    };
+    const domid_t backends[2] = {
+        [GNTTAB_RESERVED_CONSOLE] = console_domid, [GNTTAB_RESERVED_XENSTORE] = store_domid,
     };
     struct grant_table *gt = gt_of(d);
 
@@ -293,7 +296,7 @@ int gnttab_seed_reserved(struct domain *d, domid_t backend, uint64_t console_gfn
 
         if ( frames[ref] == ~0ULL || frames[ref] > UINT32_MAX )
             continue;
-        e->domid = backend;
+        e->domid = backends[ref];
         e->frame = frames[ref];
         /* The flags make the entry valid: they go last. */
         __atomic_store_n(&e->flags, (uint16_t)GTF_permit_access, __ATOMIC_RELEASE);
@@ -905,74 +908,83 @@ static int copy_one(const struct gnttab_copy *op)
 
 /* ---- single ops ---- */
 
+/*
+ * The table of the domain a single op names (DOMID_SELF or an id), for
+ * setup_table, query_size and get_status_frames: GNTST_okay with *d and
+ * *gt held, or the status to answer; target_put releases what was found.
+ */
+static int16_t target_table(domid_t dom, struct domain **d, struct grant_table **gt)
+{
+    *gt = NULL;
+    if ( !(*d = domain_by_any_id(dom)) )
+        return GNTST_bad_domain;
+    if ( !may_target(current->domain, *d) )
+        return GNTST_permission_denied;
+    if ( !(*gt = gt_of(*d)) )
+        return GNTST_bad_domain;
+    return GNTST_okay;
+}
+
+static void target_put(struct domain *d, struct grant_table *gt)
+{
+    if ( gt )
+        gt_put(gt);
+    if ( d )
+        domain_put(d);
+}
+
 static long setup_table(uint64_t uop, unsigned long count)
 {
-    struct domain *cur = current->domain, *d;
     struct gnttab_setup_table op;
     struct grant_table *gt;
+    struct domain *d;
 
     if ( count != 1 )
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    if ( !cur->arch.is_hvm && !guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * 8) )
+    if ( !current->domain->arch.is_hvm &&
+         !guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * 8) )
         return -EFAULT;
-    if ( !(d = domain_by_any_id(op.dom)) )
-        op.status = GNTST_bad_domain;
-    else if ( !may_target(cur, d) )
-        op.status = GNTST_permission_denied;
-    else if ( !(gt = gt_of(d)) )
-        op.status = GNTST_bad_domain;
-    else
+    op.status = target_table(op.dom, &d, &gt);
+    if ( op.status == GNTST_okay )
     {
         spin_lock(&gt->lock);
         if ( gt->dying || op.nr_frames > GNTTAB_MAX_FRAMES || grow_table(gt, op.nr_frames) )
             op.status = GNTST_general_error;
         else
-        {
-            op.status = GNTST_okay;
             for ( unsigned int i = 0; i < op.nr_frames; i++ )
             {
                 uint64_t f = gt->hvm ? gt->shared_gfn[i] : virt_to_mfn(gt->shared[i]);
 
+                /* As Xen: every frame is tried, the status says one failed. */
                 if ( copy_to_guest(op.frame_list + 8 * i, &f, sizeof(f)) )
                     op.status = GNTST_bad_virt_addr;
             }
-        }
         spin_unlock(&gt->lock);
-        gt_put(gt);
     }
-    if ( d )
-        domain_put(d);
+    target_put(d, gt);
     return copy_to_guest(uop + offsetof(struct gnttab_setup_table, status), &op.status,
                          sizeof(op.status));
 }
 
 static long query_size(uint64_t uop, unsigned long count)
 {
-    struct domain *cur = current->domain, *d;
     struct gnttab_query_size op;
     struct grant_table *gt;
+    struct domain *d;
 
     if ( count != 1 )
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    if ( !(d = domain_by_any_id(op.dom)) )
-        op.status = GNTST_bad_domain;
-    else if ( !may_target(cur, d) )
-        op.status = GNTST_permission_denied;
-    else if ( !(gt = gt_of(d)) )
-        op.status = GNTST_bad_domain;
-    else
+    op.status = target_table(op.dom, &d, &gt);
+    if ( op.status == GNTST_okay )
     {
         op.nr_frames = gt->nr_frames;
         op.max_nr_frames = GNTTAB_MAX_FRAMES;
-        op.status = GNTST_okay;
-        gt_put(gt);
     }
-    if ( d )
-        domain_put(d);
+    target_put(d, gt);
     return copy_to_guest(uop, &op, sizeof(op));
 }
 
@@ -1015,62 +1027,59 @@ static long get_version(uint64_t uop)
 /* v1 has no status frames: asking for any is GNTST_general_error. */
 static long get_status_frames(uint64_t uop, unsigned long count)
 {
-    struct domain *cur = current->domain, *d;
     struct gnttab_get_status_frames op;
+    struct grant_table *gt;
+    struct domain *d;
 
     if ( count != 1 )
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    if ( !cur->arch.is_hvm && !guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * 8) )
+    if ( !current->domain->arch.is_hvm &&
+         !guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * 8) )
         return -EFAULT;
-    if ( !(d = domain_by_any_id(op.dom)) )
-        op.status = GNTST_bad_domain;
-    else if ( !may_target(cur, d) )
-        op.status = GNTST_permission_denied;
-    else
-        op.status = op.nr_frames ? GNTST_general_error : GNTST_okay;
-    if ( d )
-        domain_put(d);
+    op.status = target_table(op.dom, &d, &gt);
+    if ( op.status == GNTST_okay && op.nr_frames )
+        op.status = GNTST_general_error;
+    target_put(d, gt);
     return copy_to_guest(uop + offsetof(struct gnttab_get_status_frames, status), &op.status,
                          sizeof(op.status));
 }
 
 /* ---- batches ---- */
 
-/* map: the number done when preempted, 0, or -EFAULT. */
-static long map_batch(uint64_t uop, unsigned int count, bool preemptible)
+/* One map: the op read, done, and written back whole (handle, bus address, status). */
+static int map_at(uint64_t at)
 {
-    for ( unsigned int i = 0; i < count; i++ )
-    {
-        struct gnttab_map_grant_ref op;
-        uint64_t at = uop + (uint64_t)i * sizeof(op);
+    struct gnttab_map_grant_ref op;
 
-        if ( i && preemptible && pv_hypercall_preempt_check() )
-            return i;
-        if ( copy_from_guest(&op, at, sizeof(op)) )
-            return -EFAULT;
-        map_one(&op);
-        if ( copy_to_guest(at, &op, sizeof(op)) )
-            return -EFAULT;
-    }
-    return 0;
+    if ( copy_from_guest(&op, at, sizeof(op)) )
+        return -EFAULT;
+    map_one(&op);
+    return copy_to_guest(at, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-static long copy_batch(uint64_t uop, unsigned int count, bool preemptible)
+/* One copy: only its status goes back. */
+static int copy_at(uint64_t at)
+{
+    struct gnttab_copy op;
+
+    if ( copy_from_guest(&op, at, sizeof(op)) )
+        return -EFAULT;
+    op.status = copy_one(&op);
+    return copy_to_guest(at + offsetof(struct gnttab_copy, status), &op.status,
+                         sizeof(op.status)) ? -EFAULT : 0;
+}
+
+/* A map or copy batch, op by op: the number done when preempted, 0, or -EFAULT. */
+static long op_batch(uint64_t uop, unsigned int count, size_t size, bool preemptible,
+                     int (*one)(uint64_t at))
 {
     for ( unsigned int i = 0; i < count; i++ )
     {
-        struct gnttab_copy op;
-        uint64_t at = uop + (uint64_t)i * sizeof(op);
-
         if ( i && preemptible && pv_hypercall_preempt_check() )
             return i;
-        if ( copy_from_guest(&op, at, sizeof(op)) )
-            return -EFAULT;
-        op.status = copy_one(&op);
-        if ( copy_to_guest(at + offsetof(struct gnttab_copy, status), &op.status,
-                           sizeof(op.status)) )
+        if ( one(uop + (uint64_t)i * size) )
             return -EFAULT;
     }
     return 0;
@@ -1127,10 +1136,10 @@ long do_grant_table_op(unsigned long cmd, uint64_t uop, unsigned long count)
     switch ( cmd )
     {
     case GNTTABOP_map_grant_ref:
-        rc = map_batch(uop, count, preemptible);
+        rc = op_batch(uop, count, size, preemptible, map_at);
         break;
     case GNTTABOP_copy:
-        rc = copy_batch(uop, count, preemptible);
+        rc = op_batch(uop, count, size, preemptible, copy_at);
         break;
     default:
         rc = unmap_batch(uop, count, cmd == GNTTABOP_unmap_and_replace, preemptible);
@@ -1225,7 +1234,8 @@ void gnttab_selftest(void)
     if ( !(pg = alloc_domheap_pages(a, 0)) )
         panic("grant table self-test: no frame");
     gt = a->grant_table;
-    ok = !gnttab_seed_reserved(a, SELFTEST_BACKEND, page_to_mfn(pg), ~0ULL) &&
+    ok = !gnttab_seed_reserved(a, SELFTEST_BACKEND, page_to_mfn(pg), SELFTEST_BACKEND,
+                               ~0ULL) &&
          shared_entry(gt, GNTTAB_RESERVED_CONSOLE)->flags == GTF_permit_access &&
          shared_entry(gt, GNTTAB_RESERVED_CONSOLE)->domid == SELFTEST_BACKEND &&
          shared_entry(gt, GNTTAB_RESERVED_CONSOLE)->frame == page_to_mfn(pg) &&

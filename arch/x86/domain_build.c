@@ -250,9 +250,8 @@ static long build(struct domain *d, struct keel_domctl_build *b, struct build_bu
      * them: the console page for its backend, the xenstore page for
      * xenstored's domain (Debian's xenstored maps only by grant).
      */
-    rc = gnttab_seed_reserved(d, b->console_domid, b->console_gfn, ~0ULL);
-    if ( !rc )
-        rc = gnttab_seed_reserved(d, b->store_domid, ~0ULL, b->store_gfn);
+    rc = gnttab_seed_reserved(d, b->console_domid, b->console_gfn,
+                              b->store_domid, b->store_gfn);
     if ( rc )
         return refuse(b, d, rc, KEEL_BUILD_ESTATE, "the domain has no grant table to seed");
     b->console_port = cport;

@@ -22,7 +22,6 @@
 #include <keel/smp.h>
 #include <asm/current.h>
 #include <asm/grant_table.h>
-#include <asm/guest_access.h>
 #include <asm/hvm/hvm.h>
 #include <asm/p2m.h>
 #include <asm/page.h>
@@ -65,11 +64,7 @@ static uint64_t *grant_l1e(struct vcpu *v, uint64_t addr, unsigned int flags)
     mfn_t l1mfn;
 
     if ( !(flags & GNTMAP_contains_pte) )
-    {
-        if ( !guest_range_ok(addr, 1) || (addr >= MACH2PHYS_VIRT_START && addr < MACH2PHYS_VIRT_END) )
-            return NULL;
-        return pv_find_l1e(v, addr);
-    }
+        return pv_find_guest_l1e(v, addr);
     /* The machine address of an entry of one of its own live L1 tables. */
     l1mfn = addr >> PAGE_SHIFT;
     if ( (addr & 7) || !mfn_valid(l1mfn) || !page_owned_by(pg = mfn_to_page(l1mfn), d) ||
@@ -100,8 +95,7 @@ static bool steal_l1e(struct vcpu *v, uint64_t va, uint64_t *out)
 {
     uint64_t *pl1e;
 
-    if ( !guest_range_ok(va, 1) || (va >= MACH2PHYS_VIRT_START && va < MACH2PHYS_VIRT_END) ||
-         !(pl1e = pv_find_l1e(v, va)) )
+    if ( !(pl1e = pv_find_guest_l1e(v, va)) )
         return false;
     *out = __atomic_exchange_n(pl1e, 0, __ATOMIC_SEQ_CST);
     return true;

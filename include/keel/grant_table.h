@@ -25,11 +25,11 @@ void gnttab_domain_destroy(struct domain *d);
 /*
  * The domain builder: entries GNTTAB_RESERVED_CONSOLE and _XENSTORE grant
  * the console and xenstore rings (frames console_gfn, store_gfn: GFNs for
- * HVM, MFNs for PV; ~0 leaves the entry empty) to backend, as Xen's
+ * HVM, MFNs for PV; ~0 leaves the entry empty) to their backends, as Xen's
  * toolstack does (xc_dom_gnttab_seed).  0, or -EINVAL without a table.
  */
-int gnttab_seed_reserved(struct domain *d, domid_t backend, uint64_t console_gfn,
-                         uint64_t store_gfn);
+int gnttab_seed_reserved(struct domain *d, domid_t console_domid, uint64_t console_gfn,
+                         domid_t store_domid, uint64_t store_gfn);
 
 /*
  * XENMEM_add_to_physmap, XENMAPSPACE_grant_table: the machine frame of

@@ -40,6 +40,9 @@ typedef uint64_t domctl_u64 __attribute__((aligned(8)));
 #define XEN_DOMCTL_CDF_nested_virt  (1U << 6)
 #define XEN_DOMCTL_CDF_vpmu         (1U << 7)
 
+/* emulation_flags (Xen's arch-x86/xen.h): what Keel emulates for an HVM domain. */
+#define XEN_X86_EMU_LAPIC           (1U << 0)
+
 struct xen_arch_domainconfig {
     uint32_t emulation_flags;           /* XEN_X86_EMU_*: 0 for PV */
     uint32_t misc_flags;

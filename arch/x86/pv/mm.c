@@ -66,6 +66,13 @@ uint64_t *pv_find_l1e(struct vcpu *v, uint64_t va)
     return find_l1e_in(v, v->arch.guest_table, va);
 }
 
+uint64_t *pv_find_guest_l1e(struct vcpu *v, uint64_t va)
+{
+    if ( !guest_range_ok(va, 1) || (va >= MACH2PHYS_VIRT_START && va < MACH2PHYS_VIRT_END) )
+        return NULL;
+    return pv_find_l1e(v, va);
+}
+
 uint64_t *pv_find_user_l1e(struct vcpu *v, uint64_t va)
 {
     return v->arch.guest_table_user ? find_l1e_in(v, v->arch.guest_table_user, va) : NULL;
@@ -208,10 +215,8 @@ long do_update_va_mapping(uint64_t va, uint64_t val, unsigned long flags)
     uint64_t *pl1e;
     int rc;
 
-    if ( !guest_range_ok(va, 1) || (va >= MACH2PHYS_VIRT_START && va < MACH2PHYS_VIRT_END) )
-        return -EINVAL;
     spin_lock(&v->domain->page_lock);
-    pl1e = pv_find_l1e(v, va);
+    pl1e = pv_find_guest_l1e(v, va);
     rc = pl1e ? mod_l1_entry(v->domain, pl1e, val) : -EINVAL;
     spin_unlock(&v->domain->page_lock);
     /* The entry is changed either way: a bad vCPU bitmap is -EFAULT after it. */

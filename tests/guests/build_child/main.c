@@ -25,7 +25,7 @@
 #include "evtchn_ops.h"
 #include "report.h"
 #include "string.h"
-#include <public/domctl.h>
+#include "domctl_ops.h"
 
 const char test_title[] = "a domU built by KEEL_DOMCTL_build: its start of day";
 
@@ -36,14 +36,6 @@ const char test_title[] = "a domU built by KEEL_DOMCTL_build: its start of day";
 #define ENV_IS_PV 0
 #endif
 #define RAMDISK_MAGIC "keel-build-ramdisk"
-
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return hypercall1(__HYPERVISOR_domctl, op);
-}
 
 static void check_zero(const char *what, const uint8_t *p)
 {
@@ -88,14 +80,14 @@ static void check_domctl_denied(void)
 {
     struct xen_domctl op = { 0 };
 
-    check_rc("domctl getdomaininfo from a domU", domctl(XEN_DOMCTL_getdomaininfo, 0, &op),
+    check_rc("domctl getdomaininfo from a domU", domctl_op(XEN_DOMCTL_getdomaininfo, 0, &op),
              -EPERM);
     memset(&op, 0, sizeof(op));
-    check_rc("KEEL_DOMCTL_build from a domU", domctl(KEEL_DOMCTL_build, DOMID_SELF, &op),
+    check_rc("KEEL_DOMCTL_build from a domU", domctl_op(KEEL_DOMCTL_build, DOMID_SELF, &op),
              -ESRCH);
     memset(&op, 0, sizeof(op));
     op.u.keel_build.type = KEEL_BUILD_TYPE_PV;
-    check_rc("KEEL_DOMCTL_build of dom0 from a domU", domctl(KEEL_DOMCTL_build, 0, &op),
+    check_rc("KEEL_DOMCTL_build of dom0 from a domU", domctl_op(KEEL_DOMCTL_build, 0, &op),
              -EPERM);
 }
 

@@ -29,7 +29,7 @@
 #include "console.h"
 #include "report.h"
 #include "string.h"
-#include <public/domctl.h>
+#include "domctl_ops.h"
 #include <public/sysctl.h>
 #include <public/sched.h>
 
@@ -37,30 +37,6 @@ const char test_title[] = "domctl and sysctl: domain lifecycle, info, host info,
 
 #define MS 1000000ULL
 #define ROUNDS 100
-
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return hypercall1(__HYPERVISOR_domctl, op);
-}
-
-static long sysctl(uint32_t cmd, struct xen_sysctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return hypercall1(__HYPERVISOR_sysctl, op);
-}
-
-static long info_of(domid_t_abi dom, struct xen_domctl_getdomaininfo *info)
-{
-    struct xen_domctl op = { 0 };
-    long rc = domctl(XEN_DOMCTL_getdomaininfo, dom, &op);
-
-    *info = op.u.getdomaininfo;
-    return rc;
-}
 
 static long create_pv(domid_t_abi want, uint32_t vcpus, uint32_t flags, domid_t_abi *id)
 {
@@ -71,7 +47,7 @@ static long create_pv(domid_t_abi want, uint32_t vcpus, uint32_t flags, domid_t_
         .flags = flags, .max_vcpus = vcpus, .max_evtchn_port = 1023,
         .max_grant_frames = -1, .max_maptrack_frames = -1, .grant_opts = 1,
     };
-    rc = domctl(XEN_DOMCTL_createdomain, want, &op);
+    rc = domctl_op(XEN_DOMCTL_createdomain, want, &op);
     if ( id )
         *id = op.domain;
     return rc;
@@ -81,7 +57,7 @@ static long simple(uint32_t cmd, domid_t_abi dom)
 {
     struct xen_domctl op = { 0 };
 
-    return domctl(cmd, dom, &op);
+    return domctl_op(cmd, dom, &op);
 }
 
 static long max_mem(domid_t_abi dom, uint64_t kib)
@@ -89,20 +65,13 @@ static long max_mem(domid_t_abi dom, uint64_t kib)
     struct xen_domctl op = { 0 };
 
     op.u.max_mem.max_memkb = kib;
-    return domctl(XEN_DOMCTL_max_mem, dom, &op);
-}
-
-static uint64_t free_pages(void)
-{
-    struct xen_sysctl op = { 0 };
-
-    return sysctl(XEN_SYSCTL_physinfo, &op) ? 0 : op.u.physinfo.free_pages;
+    return domctl_op(XEN_DOMCTL_max_mem, dom, &op);
 }
 
 static bool gone(domid_t_abi id)
 {
     struct xen_domctl_getdomaininfo info;
-    long rc = info_of(id, &info);
+    long rc = domain_info_from(id, &info);
 
     return rc == -ESRCH || (rc == 0 && info.domain != id);
 }
@@ -129,7 +98,7 @@ static void check_host(void)
     struct xen_sysctl op = { 0 };
     const struct xen_sysctl_physinfo *pi = &op.u.physinfo;
 
-    check_rc("physinfo", sysctl(XEN_SYSCTL_physinfo, &op), 0);
+    check_rc("physinfo", sysctl_op(XEN_SYSCTL_physinfo, &op), 0);
     printk("physinfo: %u CPUs, %u kHz, caps %#x, %llu of %llu pages free, max_mfn %#llx\n",
            pi->nr_cpus, pi->cpu_khz, pi->capabilities, (unsigned long long)pi->free_pages,
            (unsigned long long)pi->total_pages, (unsigned long long)pi->max_mfn);
@@ -138,7 +107,7 @@ static void check_host(void)
         xtf_failure("Fail: physinfo pages/clock implausible\n");
     check_eq("physinfo PV capability", !!(pi->capabilities & XEN_SYSCTL_PHYSCAP_pv), 1);
     memset(&op, 0, sizeof(op));
-    check_rc("sched_id", sysctl(XEN_SYSCTL_sched_id, &op), 0);
+    check_rc("sched_id", sysctl_op(XEN_SYSCTL_sched_id, &op), 0);
     printk("sched_id %#x\n", op.u.sched_id.sched_id);
 }
 
@@ -147,7 +116,7 @@ static void check_self(void)
     struct xen_domctl_getdomaininfo info;
     struct xen_domctl op = { 0 };
 
-    check_rc("getdomaininfo(0)", info_of(0, &info), 0);
+    check_rc("getdomaininfo(0)", domain_info_from(0, &info), 0);
     printk("d0: flags %#x, %llu of %llu pages, %u vCPUs online, max id %u\n", info.flags,
            (unsigned long long)info.tot_pages, (unsigned long long)info.max_pages,
            info.nr_online_vcpus, info.max_vcpu_id);
@@ -162,14 +131,14 @@ static void check_self(void)
     if ( !info.tot_pages || info.max_pages < info.tot_pages )
         xtf_failure("Fail: d0 pages %llu of %llu\n", (unsigned long long)info.tot_pages,
                     (unsigned long long)info.max_pages);
-    check_rc("getdomaininfo(1), no domain above 0", info_of(1, &info), -ESRCH);
+    check_rc("getdomaininfo(1), no domain above 0", domain_info_from(1, &info), -ESRCH);
 
     op.u.getvcpuinfo.vcpu = 0;
-    check_rc("getvcpuinfo(0, 0)", domctl(XEN_DOMCTL_getvcpuinfo, 0, &op), 0);
+    check_rc("getvcpuinfo(0, 0)", domctl_op(XEN_DOMCTL_getvcpuinfo, 0, &op), 0);
     check_eq("our vCPU 0 online", op.u.getvcpuinfo.online, 1);
     check_eq("our vCPU 0 running", op.u.getvcpuinfo.running, 1);
     op.u.getvcpuinfo.vcpu = 99;
-    check_rc("getvcpuinfo(0, 99)", domctl(XEN_DOMCTL_getvcpuinfo, 0, &op), -EINVAL);
+    check_rc("getvcpuinfo(0, 99)", domctl_op(XEN_DOMCTL_getvcpuinfo, 0, &op), -EINVAL);
     check_rc("pausedomain(self)", simple(XEN_DOMCTL_pausedomain, 0), -EINVAL);
     check_rc("destroydomain(self)", simple(XEN_DOMCTL_destroydomain, 0), -EINVAL);
 }
@@ -184,7 +153,7 @@ static void check_lifecycle(void)
     printk("created d%u\n", id);
     if ( id == 0 || id >= DOMID_FIRST_RESERVED )
         return xtf_failure("Fail: createdomain gave id %u\n", id);
-    check_rc("getdomaininfo(new)", info_of(id, &info), 0);
+    check_rc("getdomaininfo(new)", domain_info_from(id, &info), 0);
     printk("d%u: flags %#x, %llu pages, %u vCPUs online, max id %#x\n", id, info.flags,
            (unsigned long long)info.tot_pages, info.nr_online_vcpus, info.max_vcpu_id);
     check_eq("new domain paused", !!(info.flags & XEN_DOMINF_paused), 1);
@@ -192,26 +161,26 @@ static void check_lifecycle(void)
     check_eq("new domain pages", info.tot_pages, 0);
     check_eq("new domain vCPUs online", info.nr_online_vcpus, 0);
     check_eq("new domain max_vcpu_id", info.max_vcpu_id, XEN_INVALID_MAX_VCPU_ID);
-    check_rc("getdomaininfo(1): the next one up", info_of(1, &info), 0);
+    check_rc("getdomaininfo(1): the next one up", domain_info_from(1, &info), 0);
     check_eq("getdomaininfo(1) domain", info.domain, id);
     check_rc("createdomain under a taken id", create_pv(id, 1, 0, NULL), -EEXIST);
     check_rc("createdomain with 0 vCPUs", create_pv(0, 0, 0, NULL), -EINVAL);
     check_rc("createdomain with flag 0x100", create_pv(0, 1, 0x100, NULL), -EINVAL);
 
     check_rc("max_mem 64 MiB", max_mem(id, 65536), 0);
-    check_rc("getdomaininfo after max_mem", info_of(id, &info), 0);
+    check_rc("getdomaininfo after max_mem", domain_info_from(id, &info), 0);
     check_eq("max_pages", info.max_pages, 16384);
     check_rc("pausedomain", simple(XEN_DOMCTL_pausedomain, id), 0);
     check_rc("unpausedomain 1", simple(XEN_DOMCTL_unpausedomain, id), 0);
     check_rc("unpausedomain 2", simple(XEN_DOMCTL_unpausedomain, id), 0);
     check_rc("unpausedomain 3 (one too many)", simple(XEN_DOMCTL_unpausedomain, id), -EINVAL);
-    check_rc("getdomaininfo after unpause", info_of(id, &info), 0);
+    check_rc("getdomaininfo after unpause", domain_info_from(id, &info), 0);
     check_eq("unpaused", !!(info.flags & XEN_DOMINF_paused), 0);
 
     op.u.getdomaininfolist.first_domain = 0;
     op.u.getdomaininfolist.max_domains = 4;
     op.u.getdomaininfolist.buffer = (unsigned long)list;
-    check_rc("getdomaininfolist", sysctl(XEN_SYSCTL_getdomaininfolist, &op), 0);
+    check_rc("getdomaininfolist", sysctl_op(XEN_SYSCTL_getdomaininfolist, &op), 0);
     check_eq("getdomaininfolist count", op.u.getdomaininfolist.num_domains, 2);
     check_eq("list[0]", list[0].domain, 0);
     check_eq("list[1]", list[1].domain, id);
@@ -220,7 +189,7 @@ static void check_lifecycle(void)
         struct sched_remote_shutdown rs = { .domain_id = id, .reason = SHUTDOWN_poweroff };
 
         check_rc("remote_shutdown(new)", hypercall_sched_op(SCHEDOP_remote_shutdown, &rs), 0);
-        check_rc("getdomaininfo after remote_shutdown", info_of(id, &info), 0);
+        check_rc("getdomaininfo after remote_shutdown", domain_info_from(id, &info), 0);
         printk("d%u after remote_shutdown: flags %#x\n", id, info.flags);
         check_eq("shut down", !!(info.flags & XEN_DOMINF_shutdown), 1);
         check_eq("shutdown code", info.flags >> XEN_DOMINF_shutdownshift, SHUTDOWN_poweroff);
@@ -237,7 +206,7 @@ static void check_lifecycle(void)
 
 static void check_rounds(void)
 {
-    uint64_t before = free_pages(), after = 0, end;
+    uint64_t before = host_free_pages(), after = 0, end;
     unsigned int made = 0;
 
     for ( unsigned int i = 0; i < ROUNDS; i++ )
@@ -251,7 +220,7 @@ static void check_rounds(void)
     }
     end = pv_now() + 2000 * MS;
     /* Xen scrubs in the background: free memory may grow, never shrink. */
-    while ( (after = free_pages()) < before && pv_now() < end )
+    while ( (after = host_free_pages()) < before && pv_now() < end )
         spin_ns(10 * MS);
     printk("%u domains created and destroyed: free pages %llu before, %llu after\n", made,
            (unsigned long long)before, (unsigned long long)after);
@@ -267,7 +236,7 @@ static void check_console(void)
 
     op.u.readconsole.buffer = (unsigned long)buf;
     op.u.readconsole.count = sizeof(buf) - 1;
-    check_rc("readconsole", sysctl(XEN_SYSCTL_readconsole, &op), 0);
+    check_rc("readconsole", sysctl_op(XEN_SYSCTL_readconsole, &op), 0);
     buf[op.u.readconsole.count < sizeof(buf) ? op.u.readconsole.count : 0] = 0;
     printk("readconsole: %u bytes, index %u\n", op.u.readconsole.count, op.u.readconsole.index);
     if ( op.u.readconsole.count == 0 || op.u.readconsole.index < op.u.readconsole.count )

@@ -26,7 +26,7 @@
 #include "console.h"
 #include "report.h"
 #include "string.h"
-#include <public/domctl.h>
+#include "domctl_ops.h"
 #include <public/sysctl.h>
 #include <public/arch-x86/vcpu_guest_context.h>
 
@@ -36,37 +36,12 @@ const char test_title[] = "domctl max_vcpus, vcpu context, affinity, scheduler_o
 
 static struct vcpu_guest_context ctx;
 
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return hypercall1(__HYPERVISOR_domctl, op);
-}
-
-static long sysctl(uint32_t cmd, struct xen_sysctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return hypercall1(__HYPERVISOR_sysctl, op);
-}
-
-static uint64_t free_pages(void)
-{
-    struct xen_sysctl op = { 0 };
-
-    return sysctl(XEN_SYSCTL_physinfo, &op) ? 0 : op.u.physinfo.free_pages;
-}
-
 static domid_t_abi create(void)
 {
     struct xen_domctl op = { 0 };
 
-    op.u.createdomain = (struct xen_domctl_createdomain){
-        .max_vcpus = 2, .max_evtchn_port = 1023, .max_grant_frames = -1,
-        .max_maptrack_frames = -1, .grant_opts = 1,
-    };
-    check_rc("createdomain", domctl(XEN_DOMCTL_createdomain, 0, &op), 0);
+    op.u.createdomain = domain_config(false, 2);
+    check_rc("createdomain", domctl_op(XEN_DOMCTL_createdomain, 0, &op), 0);
     return op.domain;
 }
 
@@ -75,7 +50,7 @@ static long max_vcpus(domid_t_abi dom, uint32_t n)
     struct xen_domctl op = { 0 };
 
     op.u.max_vcpus.max = n;
-    return domctl(XEN_DOMCTL_max_vcpus, dom, &op);
+    return domctl_op(XEN_DOMCTL_max_vcpus, dom, &op);
 }
 
 static void check_max_vcpus(domid_t_abi dom)
@@ -85,7 +60,7 @@ static void check_max_vcpus(domid_t_abi dom)
     check_rc("max_vcpus 3", max_vcpus(dom, 3), -EINVAL);
     check_rc("max_vcpus 2", max_vcpus(dom, 2), 0);
     check_rc("max_vcpus 2 again", max_vcpus(dom, 2), 0);
-    check_rc("getdomaininfo", domctl(XEN_DOMCTL_getdomaininfo, dom, &op), 0);
+    check_rc("getdomaininfo", domctl_op(XEN_DOMCTL_getdomaininfo, dom, &op), 0);
     check_eq("max_vcpu_id", op.u.getdomaininfo.max_vcpu_id, 1);
     check_eq("nr_online_vcpus", op.u.getdomaininfo.nr_online_vcpus, 0);
 }
@@ -96,7 +71,7 @@ static long vcpu_context(uint32_t cmd, domid_t_abi dom, uint32_t vcpu, void *c)
 
     op.u.vcpucontext.vcpu = vcpu;
     op.u.vcpucontext.ctxt = (uint64_t)c;
-    return domctl(cmd, dom, &op);
+    return domctl_op(cmd, dom, &op);
 }
 
 static void check_context(domid_t_abi dom)
@@ -127,7 +102,7 @@ static long affinity(uint32_t cmd, domid_t_abi dom, uint32_t vcpu, uint32_t flag
         .cpumap_hard = { (uint64_t)hard, hard ? bits : 0 },
         .cpumap_soft = { (uint64_t)soft, soft ? bits : 0 },
     };
-    return domctl(cmd, dom, &op);
+    return domctl_op(cmd, dom, &op);
 }
 
 static void check_affinity(domid_t_abi dom)
@@ -137,7 +112,7 @@ static void check_affinity(domid_t_abi dom)
     unsigned int cpu;
 
     op.u.getvcpuinfo.vcpu = 0;
-    check_rc("getvcpuinfo", domctl(XEN_DOMCTL_getvcpuinfo, dom, &op), 0);
+    check_rc("getvcpuinfo", domctl_op(XEN_DOMCTL_getvcpuinfo, dom, &op), 0);
     cpu = op.u.getvcpuinfo.cpu;
     printk("vCPU 0 on CPU %u\n", cpu);
     if ( cpu >= 8 )
@@ -179,7 +154,7 @@ static long sched_op(domid_t_abi dom, uint32_t id, uint32_t cmd)
 
     op.u.scheduler_op.sched_id = id;
     op.u.scheduler_op.cmd = cmd;
-    return domctl(XEN_DOMCTL_scheduler_op, dom, &op);
+    return domctl_op(XEN_DOMCTL_scheduler_op, dom, &op);
 }
 
 static void check_scheduler(domid_t_abi dom)
@@ -187,7 +162,7 @@ static void check_scheduler(domid_t_abi dom)
     struct xen_sysctl s = { 0 };
     uint32_t id;
 
-    check_rc("sysctl sched_id", sysctl(XEN_SYSCTL_sched_id, &s), 0);
+    check_rc("sysctl sched_id", sysctl_op(XEN_SYSCTL_sched_id, &s), 0);
     id = s.u.sched_id.sched_id;
     printk("scheduler %#x\n", id);
     check_rc("scheduler_op getinfo", sched_op(dom, id, XEN_DOMCTL_SCHEDOP_getinfo), 0);
@@ -202,7 +177,7 @@ static long address_size(uint32_t cmd, domid_t_abi dom, uint32_t *size)
     long rc;
 
     op.u.address_size.size = *size;
-    rc = domctl(cmd, dom, &op);
+    rc = domctl_op(cmd, dom, &op);
     *size = op.u.address_size.size;
     return rc;
 }
@@ -223,7 +198,7 @@ static void check_address_size(domid_t_abi dom)
 static bool gone(domid_t_abi dom)
 {
     struct xen_domctl op = { 0 };
-    long rc = domctl(XEN_DOMCTL_getdomaininfo, dom, &op);
+    long rc = domctl_op(XEN_DOMCTL_getdomaininfo, dom, &op);
 
     return rc == -ESRCH || (rc == 0 && op.domain != dom);
 }
@@ -241,7 +216,7 @@ static void one_round(void)
     check_affinity(dom);
     check_scheduler(dom);
     check_address_size(dom);
-    check_rc("destroydomain", domctl(XEN_DOMCTL_destroydomain, dom, &op), 0);
+    check_rc("destroydomain", domctl_op(XEN_DOMCTL_destroydomain, dom, &op), 0);
     end = pv_now() + 1000 * MS;
     while ( !gone(dom) && pv_now() < end )
         spin_ns(MS);
@@ -253,10 +228,10 @@ void test_main(void)
 
     /* A first round warms Xen's xmalloc pools (pages they keep); the second is measured. */
     one_round();
-    free0 = free_pages();
+    free0 = host_free_pages();
     one_round();
     end = pv_now() + 2000 * MS;
-    while ( (free1 = free_pages()) < free0 && pv_now() < end )
+    while ( (free1 = host_free_pages()) < free0 && pv_now() < end )
         spin_ns(10 * MS);
     printk("free pages: %lu before the second round, %lu after\n", (unsigned long)free0,
            (unsigned long)free1);

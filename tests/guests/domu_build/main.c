@@ -34,7 +34,7 @@
 #include "evtchn_ops.h"
 #include "report.h"
 #include "string.h"
-#include <public/domctl.h>
+#include "domctl_ops.h"
 #include <public/sysctl.h>
 #include <public/sched.h>
 #include <public/arch-x86/vcpu_guest_context.h>
@@ -46,7 +46,6 @@ const char test_title[] = "KEEL_DOMCTL_build: PV and PVH domUs from dom0's image
 #define RAMDISK_MAGIC "keel-build-ramdisk"
 #define UNMAPPED_VA 0xffffffffc0000000ULL     /* far above dom0's boot region */
 #define NONCANON_VA 0x0000800000000000ULL
-#define XEN_X86_EMU_LAPIC 1
 
 struct image { const uint8_t *p; uint64_t len; };
 static struct image pvh_image, pv_image;
@@ -56,36 +55,11 @@ static char cmdline[1024];
 static uint8_t bare_elf[8192] __attribute__((aligned(4096)));
 static struct vcpu_guest_context ctx;
 
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return hypercall1(__HYPERVISOR_domctl, op);
-}
-
-static uint64_t free_pages(void)
-{
-    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo,
-                             .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
-
-    return hypercall1(__HYPERVISOR_sysctl, &op) ? 0 : op.u.physinfo.free_pages;
-}
-
-static long info_of(domid_t_abi dom, struct xen_domctl_getdomaininfo *info)
-{
-    struct xen_domctl op = { 0 };
-    long rc = domctl(XEN_DOMCTL_getdomaininfo, dom, &op);
-
-    *info = op.u.getdomaininfo;
-    return rc == 0 && op.domain != dom ? -ESRCH : rc;
-}
-
 static long simple(uint32_t cmd, domid_t_abi dom)
 {
     struct xen_domctl op = { 0 };
 
-    return domctl(cmd, dom, &op);
+    return domctl_op(cmd, dom, &op);
 }
 
 static domid_t_abi create(bool hvm)
@@ -93,19 +67,14 @@ static domid_t_abi create(bool hvm)
     struct xen_domctl op = { 0 };
     long rc;
 
-    op.u.createdomain = (struct xen_domctl_createdomain){
-        .flags = hvm ? XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap : 0,
-        .max_vcpus = 1, .max_evtchn_port = 1023, .max_grant_frames = -1,
-        .max_maptrack_frames = -1, .grant_opts = 1,
-        .arch.emulation_flags = hvm ? XEN_X86_EMU_LAPIC : 0,
-    };
-    rc = domctl(XEN_DOMCTL_createdomain, 0, &op);
+    op.u.createdomain = domain_config(hvm, 1);
+    rc = domctl_op(XEN_DOMCTL_createdomain, 0, &op);
     check_rc(hvm ? "createdomain (HVM)" : "createdomain (PV)", rc, 0);
     if ( rc )
         return 0;
     memset(&op.u, 0, sizeof(op.u));
     op.u.max_mem.max_memkb = MEM_KB;
-    check_rc("max_mem", domctl(XEN_DOMCTL_max_mem, op.domain, &op), 0);
+    check_rc("max_mem", domctl_op(XEN_DOMCTL_max_mem, op.domain, &op), 0);
     return op.domain;
 }
 
@@ -216,7 +185,7 @@ static long build(domid_t_abi dom, struct keel_domctl_build *b)
     long rc;
 
     op.u.keel_build = *b;
-    rc = domctl(KEEL_DOMCTL_build, dom, &op);
+    rc = domctl_op(KEEL_DOMCTL_build, dom, &op);
     *b = op.u.keel_build;
     return rc;
 }
@@ -232,7 +201,7 @@ static void refused(const char *what, domid_t_abi dom, struct keel_domctl_build 
         xtf_failure("Fail: build with %s: rc %ld error %u, expected %ld error %u\n",
                     what, rc, b->error, want_rc, want_error);
     /* (-EEXIST: built before, and it must stay so.) */
-    if ( dom && dom != 0x7fff && want_rc != -EEXIST && info_of(dom, &info) == 0 &&
+    if ( dom && dom != 0x7fff && want_rc != -EEXIST && domain_info_exact(dom, &info) == 0 &&
          info.tot_pages )
         xtf_failure("Fail: build with %s left %lu pages\n", what,
                     (unsigned long)info.tot_pages);
@@ -329,7 +298,7 @@ static void wait_poweroff(domid_t_abi dom)
     uint64_t end = pv_now() + 60000 * MS;
     long rc;
 
-    while ( (rc = info_of(dom, &info)) == 0 && !(info.flags & XEN_DOMINF_shutdown) &&
+    while ( (rc = domain_info_exact(dom, &info)) == 0 && !(info.flags & XEN_DOMINF_shutdown) &&
             pv_now() < end )
         spin_ns(10 * MS);
     check_rc("getdomaininfo while waiting", rc, 0);
@@ -347,9 +316,9 @@ static void destroy(domid_t_abi dom)
     uint64_t end = pv_now() + 1000 * MS;
 
     check_rc("destroydomain", simple(XEN_DOMCTL_destroydomain, dom), 0);
-    while ( info_of(dom, &info) == 0 && pv_now() < end )
+    while ( domain_info_exact(dom, &info) == 0 && pv_now() < end )
         spin_ns(MS);
-    check_rc("getdomaininfo after destroy", info_of(dom, &info), -ESRCH);
+    check_rc("getdomaininfo after destroy", domain_info_exact(dom, &info), -ESRCH);
 }
 
 static void check_out_port(domid_t_abi dom, const char *what, uint32_t port)
@@ -367,7 +336,7 @@ static long vcpu_context(uint32_t cmd, domid_t_abi dom, void *c)
 
     op.u.vcpucontext.vcpu = 0;
     op.u.vcpucontext.ctxt = (uint64_t)c;
-    return domctl(cmd, dom, &op);
+    return domctl_op(cmd, dom, &op);
 }
 
 static void check_vcpu0(domid_t_abi dom)
@@ -423,7 +392,7 @@ static void run_domu(domid_t_abi dom, uint32_t type, const struct image *k)
 
 void test_main(void)
 {
-    uint64_t free0 = free_pages(), free1, end;
+    uint64_t free0 = host_free_pages(), free1, end;
     domid_t_abi pv, hvm;
     struct xen_domctl op = { 0 };
 
@@ -436,14 +405,14 @@ void test_main(void)
     if ( !pv || !hvm )
         return;
     op.u.max_vcpus.max = 2;
-    check_rc("max_vcpus 2 of a 1-vCPU domain", domctl(XEN_DOMCTL_max_vcpus, hvm, &op), -EINVAL);
+    check_rc("max_vcpus 2 of a 1-vCPU domain", domctl_op(XEN_DOMCTL_max_vcpus, hvm, &op), -EINVAL);
     op.u.max_vcpus.max = 1;
-    check_rc("max_vcpus 1", domctl(XEN_DOMCTL_max_vcpus, hvm, &op), 0);
+    check_rc("max_vcpus 1", domctl_op(XEN_DOMCTL_max_vcpus, hvm, &op), 0);
     hostile(pv, hvm);
     run_domu(hvm, KEEL_BUILD_TYPE_PVH, &pvh_image);
     run_domu(pv, KEEL_BUILD_TYPE_PV, &pv_image);
     end = pv_now() + 2000 * MS;
-    while ( (free1 = free_pages()) < free0 && pv_now() < end )
+    while ( (free1 = host_free_pages()) < free0 && pv_now() < end )
         spin_ns(10 * MS);
     printk("free pages: %lu before, %lu after\n", (unsigned long)free0, (unsigned long)free1);
     if ( free1 < free0 )

@@ -21,14 +21,12 @@
 #include "console.h"
 #include "report.h"
 #include "string.h"
-#include <public/domctl.h>
+#include "domctl_ops.h"
 #include <public/sysctl.h>
 #include <public/sched.h>
 #include <public/arch-x86/vcpu_guest_context.h>
 
 static struct vcpu_guest_context ctx;
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op);
-
 /* Where a domU that is still running is: a few samples of its vCPU 0 (PV only). */
 static void sample(domid_t_abi dom)
 {
@@ -38,7 +36,7 @@ static void sample(domid_t_abi dom)
     {
         memset(&op, 0, sizeof(op));
         op.u.vcpucontext.ctxt = (uint64_t)&ctx;
-        if ( domctl(XEN_DOMCTL_getvcpucontext, dom, &op) == 0 )
+        if ( domctl_op(XEN_DOMCTL_getvcpucontext, dom, &op) == 0 )
             printk("d%u vCPU 0: rip %#lx rsp %#lx rflags %#lx\n", dom,
                    (unsigned long)ctx.user_regs.rip, (unsigned long)ctx.user_regs.rsp,
                    (unsigned long)ctx.user_regs.rflags);
@@ -51,37 +49,11 @@ const char test_title[] = "Debian's Linux bzImage as a PV and a PVH domU (KEEL_D
 #define MS 1000000ULL
 #define MEM_KB (192ULL << 10)
 #define WATCH_S 15
-#define XEN_X86_EMU_LAPIC 1
 
 static const uint8_t *linux_image;
 static uint64_t linux_len;
 static const char cmdline[] = "earlyprintk=xen keep_bootcon loglevel=7 panic=-1 "
                               "xen_emul_unplug=never";
-
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return hypercall1(__HYPERVISOR_domctl, op);
-}
-
-static uint64_t free_pages(void)
-{
-    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo,
-                             .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
-
-    return hypercall1(__HYPERVISOR_sysctl, &op) ? 0 : op.u.physinfo.free_pages;
-}
-
-static long info_of(domid_t_abi dom, struct xen_domctl_getdomaininfo *info)
-{
-    struct xen_domctl op = { 0 };
-    long rc = domctl(XEN_DOMCTL_getdomaininfo, dom, &op);
-
-    *info = op.u.getdomaininfo;
-    return rc == 0 && op.domain != dom ? -ESRCH : rc;
-}
 
 static bool unpack(void)
 {
@@ -117,32 +89,27 @@ static void run(bool pvh)
     domid_t_abi dom;
     long rc;
 
-    op.u.createdomain = (struct xen_domctl_createdomain){
-        .flags = pvh ? XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap : 0,
-        .max_vcpus = 1, .max_evtchn_port = 1023, .max_grant_frames = -1,
-        .max_maptrack_frames = -1, .grant_opts = 1,
-        .arch.emulation_flags = pvh ? XEN_X86_EMU_LAPIC : 0,
-    };
-    check_rc("createdomain", domctl(XEN_DOMCTL_createdomain, 0, &op), 0);
+    op.u.createdomain = domain_config(pvh, 1);
+    check_rc("createdomain", domctl_op(XEN_DOMCTL_createdomain, 0, &op), 0);
     dom = op.domain;
     memset(&op.u, 0, sizeof(op.u));
     op.u.max_mem.max_memkb = MEM_KB;
-    check_rc("max_mem", domctl(XEN_DOMCTL_max_mem, dom, &op), 0);
+    check_rc("max_mem", domctl_op(XEN_DOMCTL_max_mem, dom, &op), 0);
     memset(&op.u, 0, sizeof(op.u));
     op.u.keel_build = (struct keel_domctl_build){
         .type = pvh ? KEEL_BUILD_TYPE_PVH : KEEL_BUILD_TYPE_PV, .mem_kb = MEM_KB,
         .kernel = (uint64_t)linux_image, .kernel_len = linux_len,
         .cmdline = (uint64_t)cmdline, .cmdline_len = sizeof(cmdline),
     };
-    rc = domctl(KEEL_DOMCTL_build, dom, &op);
+    rc = domctl_op(KEEL_DOMCTL_build, dom, &op);
     printk("d%u: build %s: rc %ld error %u\n", dom, what, rc, op.u.keel_build.error);
     check_rc(pvh ? "build Linux as PVH" : "build Linux as PV", rc, 0);
     if ( rc == 0 )
     {
         memset(&op.u, 0, sizeof(op.u));
-        check_rc("unpause", domctl(XEN_DOMCTL_unpausedomain, dom, &op), 0);
+        check_rc("unpause", domctl_op(XEN_DOMCTL_unpausedomain, dom, &op), 0);
         end = pv_now() + WATCH_S * 1000 * MS;
-        while ( info_of(dom, &info) == 0 && !(info.flags & XEN_DOMINF_shutdown) &&
+        while ( domain_info_exact(dom, &info) == 0 && !(info.flags & XEN_DOMINF_shutdown) &&
                 pv_now() < end )
             spin_ns(50 * MS);
         if ( !pvh && !(info.flags & XEN_DOMINF_shutdown) )
@@ -158,22 +125,22 @@ static void run(bool pvh)
         }
     }
     memset(&op.u, 0, sizeof(op.u));
-    check_rc("destroydomain", domctl(XEN_DOMCTL_destroydomain, dom, &op), 0);
+    check_rc("destroydomain", domctl_op(XEN_DOMCTL_destroydomain, dom, &op), 0);
     end = pv_now() + 2000 * MS;
-    while ( info_of(dom, &info) == 0 && pv_now() < end )
+    while ( domain_info_exact(dom, &info) == 0 && pv_now() < end )
         spin_ns(MS);
 }
 
 void test_main(void)
 {
-    uint64_t free0 = free_pages(), free1, end;
+    uint64_t free0 = host_free_pages(), free1, end;
 
     if ( !unpack() )
         return;
     run(false);
     run(true);
     end = pv_now() + 2000 * MS;
-    while ( (free1 = free_pages()) < free0 && pv_now() < end )
+    while ( (free1 = host_free_pages()) < free0 && pv_now() < end )
         spin_ns(10 * MS);
     printk("free pages: %lu before, %lu after\n", (unsigned long)free0, (unsigned long)free1);
     if ( free1 < free0 )

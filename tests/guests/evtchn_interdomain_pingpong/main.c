@@ -25,13 +25,6 @@ const char test_title[] = "Interdomain events between dom0 and a domU";
 #define ROUND_TRIPS 100
 #define MS 1000000ULL
 
-/* Wait (up to ms milliseconds) until cond holds; true if it did. */
-#define wait_ms(cond, ms) ({                                                  \
-        uint64_t end_ = pv_now() + (ms) * MS;                                 \
-        while ( !(cond) && pv_now() < end_ )                                  \
-            __asm__ __volatile__("pause");                                    \
-        (cond);                                                               \
-    })
 
 static uint32_t remote_state(uint32_t port, struct evtchn_status_arg *st)
 {

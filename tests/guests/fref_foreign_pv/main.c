@@ -32,7 +32,7 @@
 #include "console.h"
 #include "report.h"
 #include "string.h"
-#include <public/domctl.h>
+#include "domctl_ops.h"
 #include <public/memory.h>
 #include <public/sysctl.h>
 
@@ -49,31 +49,6 @@ static uint64_t l1[512] __page_aligned __section(".bss.page_aligned");
 static uint8_t own_page[4096] __page_aligned __section(".bss.page_aligned");
 static const char marker[] = "fref: a foreign frame, mapped by dom0";
 static const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
-
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return hypercall1(__HYPERVISOR_domctl, op);
-}
-
-static long info_of(domid_t_abi dom, struct xen_domctl_getdomaininfo *info)
-{
-    struct xen_domctl op = { 0 };
-    long rc = domctl(XEN_DOMCTL_getdomaininfo, dom, &op);
-
-    *info = op.u.getdomaininfo;
-    return rc;
-}
-
-static uint64_t free_pages(void)
-{
-    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo,
-                             .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
-
-    return hypercall1(__HYPERVISOR_sysctl, &op) ? 0 : op.u.physinfo.free_pages;
-}
 
 static uint64_t *table_va(uint64_t entry)
 {
@@ -131,13 +106,6 @@ static bool on_keel(void)
     return !strncmp(extra, "-keel", 5);
 }
 
-/* Wait (up to ms milliseconds) until cond holds; true if it did. */
-#define wait_ms(cond, ms) ({                                                  \
-        uint64_t end_ = pv_now() + (ms) * MS;                                 \
-        while ( !(cond) && pv_now() < end_ )                                  \
-            __asm__ __volatile__("pause");                                    \
-        (cond);                                                               \
-    })
 
 static long hook_l1(uint64_t *l2, uint64_t val)
 {
@@ -182,7 +150,7 @@ static void live_checks(domid_t_abi id, xen_pfn_t *m)
     check_rc("map the frame the domain gave back", map(3, m[3], PTE_RO_BITS, id), -EBUSY);
     check_rc("map from an unknown domain", map(3, m[0], PTE_RO_BITS, 1000), -ESRCH);
 
-    check_rc("getdomaininfo", info_of(id, &info), 0);
+    check_rc("getdomaininfo", domain_info_from(id, &info), 0);
     check_eq("tot_pages with 3 frames", info.tot_pages, 3);
 }
 
@@ -200,15 +168,12 @@ void test_main(void)
 
     if ( l2[HOLE_SLOT] )
         return xtf_error("Error: L2 slot %u of the image is in use\n", HOLE_SLOT);
-    free0 = free_pages();
-    op.u.createdomain = (struct xen_domctl_createdomain){
-        .flags = 0, .max_vcpus = 1, .max_evtchn_port = 1023,
-        .max_grant_frames = -1, .max_maptrack_frames = -1, .grant_opts = 1,
-    };
-    check_rc("createdomain", domctl(XEN_DOMCTL_createdomain, 0, &op), 0);
+    free0 = host_free_pages();
+    op.u.createdomain = domain_config(false, 1);
+    check_rc("createdomain", domctl_op(XEN_DOMCTL_createdomain, 0, &op), 0);
     id = op.domain;
     op.u.max_mem.max_memkb = 1024;
-    check_rc("max_mem", domctl(XEN_DOMCTL_max_mem, id, &op), 0);
+    check_rc("max_mem", domctl_op(XEN_DOMCTL_max_mem, id, &op), 0);
     check_rc("populate_physmap for the domain",
              reservation_for(id, XENMEM_populate_physmap, m, NR_FRAMES), NR_FRAMES);
     printk("d%u: frames %#lx %#lx %#lx %#lx (%s)\n", id, m[0], m[1], m[2], m[3],
@@ -224,33 +189,33 @@ void test_main(void)
     check_rc("unmap frame 0 writable (the read-only mapping stays)", unmap(0), 0);
 
     /* Death while frame 0 is mapped. */
-    check_rc("destroydomain while frame 0 is mapped", domctl(XEN_DOMCTL_destroydomain, id, &op), 0);
-    check_rc("getdomaininfo of the dying domain", info_of(id, &info), 0);
+    check_rc("destroydomain while frame 0 is mapped", domctl_op(XEN_DOMCTL_destroydomain, id, &op), 0);
+    check_rc("getdomaininfo of the dying domain", domain_info_from(id, &info), 0);
     check_eq("it is the domain", info.domain, id);
     check_eq("it is dying", !!(info.flags & XEN_DOMINF_dying), 1);
     check_eq("only the mapped frame is left", info.tot_pages, 1);
     check_eq("the frame still reads the marker", !memcmp(slot_va(1), marker, sizeof(marker)), 1);
-    check_rc("destroydomain again", domctl(XEN_DOMCTL_destroydomain, id, &op), 0);
+    check_rc("destroydomain again", domctl_op(XEN_DOMCTL_destroydomain, id, &op), 0);
     check_rc("unpause the dying domain (its toolstack pause)",
-             domctl(XEN_DOMCTL_unpausedomain, id, &op), 0);
-    check_rc("getdomaininfo after the unpause", info_of(id, &info), 0);
+             domctl_op(XEN_DOMCTL_unpausedomain, id, &op), 0);
+    check_rc("getdomaininfo after the unpause", domain_info_from(id, &info), 0);
     check_eq("still dying", !!(info.flags & XEN_DOMINF_dying), 1);
     check_eq("not running", !!(info.flags & XEN_DOMINF_running), 0);
     if ( keel )
         check_rc("map the dying domain's frame again (Keel)", map(4, m[0], PTE_RO_BITS, id), -EBUSY);
     else if ( map(4, m[0], PTE_RO_BITS, id) == 0 )
         unmap(4);                       /* Xen takes the reference */
-    free_dying = free_pages();
+    free_dying = host_free_pages();
     printk("free pages: %lu before, %lu while dying\n", (unsigned long)free0,
            (unsigned long)free_dying);
 
     check_rc("unmap the last frame", unmap(1), 0);
-    if ( !wait_ms(info_of(id, &info) == -ESRCH, 1000) )
+    if ( !wait_ms(domain_info_from(id, &info) == -ESRCH, 1000) )
         xtf_failure("Fail: d%u still listed 1 s after its last frame was unmapped "
                     "(flags %#x, tot_pages %lu)\n", id, info.flags, (unsigned long)info.tot_pages);
-    if ( !wait_ms(free_pages() == free0, 1000) )
+    if ( !wait_ms(host_free_pages() == free0, 1000) )
         xtf_failure("Fail: free pages %lu, expected %lu as before the domain\n",
-                    (unsigned long)free_pages(), (unsigned long)free0);
+                    (unsigned long)host_free_pages(), (unsigned long)free0);
 
     check_rc("unhook our L1", hook_l1(l2, 0), 0);
     mmuext_one(MMUEXT_TLB_FLUSH_LOCAL, 0, 0);

@@ -24,7 +24,7 @@
 #include "console.h"
 #include "report.h"
 #include "string.h"
-#include <public/domctl.h>
+#include "domctl_ops.h"
 #include <public/sysctl.h>
 
 const char test_title[] = "Foreign mappings of a PVH domU, and its death while mapped";
@@ -50,31 +50,6 @@ static uint64_t l1[512] __page_aligned __section(".bss.page_aligned");
 static uint8_t own_page[4096] __page_aligned __section(".bss.page_aligned");
 static const char marker[48] = "fref pvh peer: dom0, map me";
 static const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
-
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return hypercall1(__HYPERVISOR_domctl, op);
-}
-
-static long info_of(domid_t_abi dom, struct xen_domctl_getdomaininfo *info)
-{
-    struct xen_domctl op = { 0 };
-    long rc = domctl(XEN_DOMCTL_getdomaininfo, dom, &op);
-
-    *info = op.u.getdomaininfo;
-    return rc;
-}
-
-static uint64_t free_pages(void)
-{
-    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo,
-                             .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
-
-    return hypercall1(__HYPERVISOR_sysctl, &op) ? 0 : op.u.physinfo.free_pages;
-}
 
 static uint64_t *table_va(uint64_t entry)
 {
@@ -134,12 +109,6 @@ static uint64_t scan(void)
     return 0;
 }
 
-#define wait_ms(cond, ms) ({                                                  \
-        uint64_t end_ = pv_now() + (ms) * MS;                                 \
-        while ( !(cond) && pv_now() < end_ )                                  \
-            __asm__ __volatile__("pause");                                    \
-        (cond);                                                               \
-    })
 
 static long hook_l1(uint64_t *l2, uint64_t val)
 {
@@ -170,32 +139,32 @@ static void with_hole(void)
     if ( xtf_status_is_failing() )
         return;
 
-    if ( !wait_ms(info_of(PEER, &info) == 0 && (info.flags & XEN_DOMINF_shutdown), 60000) )
+    if ( !wait_ms(domain_info_from(PEER, &info) == 0 && (info.flags & XEN_DOMINF_shutdown), 60000) )
         return xtf_failure("Fail: d%u did not shut down (flags %#x)\n", PEER, info.flags);
     tot = info.tot_pages;
-    free_before = free_pages();
-    check_rc("destroydomain while its page is mapped", domctl(XEN_DOMCTL_destroydomain, PEER, &op), 0);
-    check_rc("getdomaininfo of the dying domain", info_of(PEER, &info), 0);
+    free_before = host_free_pages();
+    check_rc("destroydomain while its page is mapped", domctl_op(XEN_DOMCTL_destroydomain, PEER, &op), 0);
+    check_rc("getdomaininfo of the dying domain", domain_info_from(PEER, &info), 0);
     check_eq("it is the domain", info.domain, PEER);
     check_eq("it is dying", !!(info.flags & XEN_DOMINF_dying), 1);
     check_eq("only our page is left", info.tot_pages, 1);
     check_rc("map its gfn again", map_gfn(3, gfn, PTE_RO_BITS), -EINVAL);
     check_rc("map its frame again", map_mfn(3, mfn, PTE_RO_BITS), -EBUSY);
     check_eq("the frame still reads the marker", is_marker(slot(2), gfn), 1);
-    check_rc("destroydomain again", domctl(XEN_DOMCTL_destroydomain, PEER, &op), 0);
+    check_rc("destroydomain again", domctl_op(XEN_DOMCTL_destroydomain, PEER, &op), 0);
 
     check_rc("unmap the writable mapping", unmap(1), 0);
-    check_rc("getdomaininfo with one mapping left", info_of(PEER, &info), 0);
+    check_rc("getdomaininfo with one mapping left", domain_info_from(PEER, &info), 0);
     check_eq("still dying", !!(info.flags & XEN_DOMINF_dying), 1);
     check_rc("unmap the last mapping", unmap(2), 0);
-    if ( !wait_ms(info_of(PEER, &info) == -ESRCH, 1000) )
+    if ( !wait_ms(domain_info_from(PEER, &info) == -ESRCH, 1000) )
         xtf_failure("Fail: d%u still listed after its last page was unmapped (flags %#x)\n",
                     PEER, info.flags);
     printk("free pages: %lu before the destroy, d%u had %lu, now %lu\n",
-           (unsigned long)free_before, PEER, (unsigned long)tot, (unsigned long)free_pages());
-    if ( free_pages() < free_before + tot )
+           (unsigned long)free_before, PEER, (unsigned long)tot, (unsigned long)host_free_pages());
+    if ( host_free_pages() < free_before + tot )
         xtf_failure("Fail: %lu pages free, expected at least %lu\n",
-                    (unsigned long)free_pages(), (unsigned long)(free_before + tot));
+                    (unsigned long)host_free_pages(), (unsigned long)(free_before + tot));
 }
 
 void test_main(void)

@@ -28,7 +28,7 @@
 #include "console.h"
 #include "report.h"
 #include "string.h"
-#include <public/domctl.h>
+#include "domctl_ops.h"
 #include <public/memory.h>
 
 const char test_title[] = "stale TLB entry of a foreign mapping vs a retype to page table";
@@ -53,14 +53,6 @@ static bool rc_is(const char *what, long rc, long want)
 {
     check_rc(what, rc, want);
     return rc == want;
-}
-
-static long domctl(uint32_t cmd, domid_t_abi dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return hypercall1(__HYPERVISOR_domctl, op);
 }
 
 static uint64_t *table_va(uint64_t entry)
@@ -194,15 +186,12 @@ void test_main(void)
 
     if ( l2[HOLE_SLOT] )
         return xtf_error("Error: L2 slot %u of the image is in use\n", HOLE_SLOT);
-    op.u.createdomain = (struct xen_domctl_createdomain){
-        .flags = 0, .max_vcpus = 1, .max_evtchn_port = 1023,
-        .max_grant_frames = -1, .max_maptrack_frames = -1, .grant_opts = 1,
-    };
-    if ( !rc_is("createdomain", domctl(XEN_DOMCTL_createdomain, 0, &op), 0) )
+    op.u.createdomain = domain_config(false, 1);
+    if ( !rc_is("createdomain", domctl_op(XEN_DOMCTL_createdomain, 0, &op), 0) )
         return;
     victim_dom = op.domain;
     op.u.max_mem.max_memkb = 64;
-    check_rc("max_mem", domctl(XEN_DOMCTL_max_mem, victim_dom, &op), 0);
+    check_rc("max_mem", domctl_op(XEN_DOMCTL_max_mem, victim_dom, &op), 0);
     r.domid = victim_dom;
     check_rc("populate one frame", hypercall_memory_op(XENMEM_populate_physmap, &r), 1);
     check_rc("make our L1 read-only", make_page_ro(l1), 0);
@@ -219,7 +208,7 @@ void test_main(void)
     check_rc("unhook our L1", hypercall_mmu_update(&hook, 1, NULL, DOMID_SELF), 0);
     mmuext_one(MMUEXT_TLB_FLUSH_ALL, 0, 0);
     check_rc("make our L1 writable again", make_page_rw(l1), 0);
-    check_rc("destroy the domain", domctl(XEN_DOMCTL_destroydomain, victim_dom, &op), 0);
+    check_rc("destroy the domain", domctl_op(XEN_DOMCTL_destroydomain, victim_dom, &op), 0);
     if ( !xtf_status_is_failing() )
         printk("Not vulnerable\n");
 }

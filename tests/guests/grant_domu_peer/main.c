@@ -32,13 +32,10 @@
 #include "report.h"
 #include "string.h"
 #include "grant_ops.h"
+#include "grant_pair.h"
 
 const char test_title[] = "Grant tables: the PVH domU end";
 
-#define REF_G 8
-#define REF_H 9
-#define REF_K 10
-#define DOM0_REF 12
 #define HOLE_GPA 0x10000000UL
 
 static uint8_t table0[4096] __page_aligned __section(".bss.page_aligned");
@@ -51,11 +48,6 @@ static uint8_t page_m[4096] __page_aligned __section(".bss.page_aligned");
 
 static volatile struct grant_entry_v1 *table = (volatile struct grant_entry_v1 *)table0;
 
-static const char marker_g[] = "grant marker from d1";
-static const char marker_k[] = "K: kept over the end";
-static const char reply[] = "reply from d0";
-static const char copied[] = "copied by d0";
-static const char dom0_data[] = "dom0 data for d1";
 
 static uint32_t gfn_of(const void *p)
 {
@@ -71,23 +63,6 @@ static long physmap_grant(uint64_t idx, void *where)
     return hypercall_memory_op(XENMEM_add_to_physmap, &x);
 }
 
-static void check_status(const char *what, int16_t got, int16_t want)
-{
-    if ( got != want )
-        xtf_failure("Fail: %s: status %d, expected %d\n", what, got, want);
-}
-
-static bool vmemeq(const volatile void *a, const void *b, size_t n)
-{
-    const volatile uint8_t *x = a;
-    const uint8_t *y = b;
-
-    for ( size_t i = 0; i < n; i++ )
-        if ( x[i] != y[i] )
-            return false;
-    return true;
-}
-
 /* Our own table, as Linux's PVH gnttab_init sets it up. */
 static bool setup(void)
 {
@@ -101,7 +76,7 @@ static bool setup(void)
              physmap_grant(XENMAPIDX_grant_table_status, page_m), -EINVAL);
     check_rc("add_to_physmap(grant_table, 64)", physmap_grant(64, page_m), -EINVAL);
     check_rc("query_size", hypercall_grant_table_op(GNTTABOP_query_size, &qs, 1), 0);
-    check_status("query_size", qs.status, GNTST_okay);
+    grant_check_status("query_size", qs.status, GNTST_okay);
     check_eq("grant frames", qs.nr_frames, 2);
     check_eq("max grant frames", qs.max_nr_frames, 64);
     return true;
@@ -181,7 +156,7 @@ static void self_copy(void)
     memset(page_m, 0, sizeof(page_m));
     memcpy(page_l, "self copy", 10);
     grant_access(table, 20, 1, gfn_of(page_l), true);
-    check_status("self copy gref -> own gfn",
+    grant_check_status("self copy gref -> own gfn",
                  gnt_copy(true, 20, DOMID_SELF, 0, false, gfn_of(page_m), DOMID_SELF, 8, 10),
                  GNTST_okay);
     check_eq("self copy data", memcmp(page_m + 8, "self copy", 10), 0);
@@ -207,17 +182,17 @@ static void dom0_grant(void)
     if ( st != GNTST_okay )
         return xtf_failure("Fail: copy from dom0's ref %u: status %d\n", DOM0_REF, st);
     check_eq("data copied from dom0's grant", memcmp(page_m, dom0_data, sizeof(dom0_data)), 0);
-    check_status("device map from an HVM domain",
+    grant_check_status("device map from an HVM domain",
                  gnt_map(HOLE_GPA, GNTMAP_device_map, DOM0_REF, 0, &h, &bus), GNTST_general_error);
-    check_status("contains_pte from an HVM domain",
+    grant_check_status("contains_pte from an HVM domain",
                  gnt_map(HOLE_GPA, GNTMAP_host_map | GNTMAP_contains_pte, DOM0_REF, 0, &h, &bus),
                  GNTST_general_error);
-    check_status("host map of dom0's grant at a hole",
+    grant_check_status("host map of dom0's grant at a hole",
                  gnt_map(HOLE_GPA, GNTMAP_host_map | GNTMAP_readonly, DOM0_REF, 0, &h, &bus), GNTST_okay);
     check_eq("dom0's page seen at the hole", vmemeq(hole, dom0_data, sizeof(dom0_data)), true);
-    check_status("unmap it", gnt_unmap(HOLE_GPA, 0, h), GNTST_okay);
+    grant_check_status("unmap it", gnt_unmap(HOLE_GPA, 0, h), GNTST_okay);
     check_eq("the hole after the unmap", hole[0], 0xff);
-    check_status("unmap it again", gnt_unmap(HOLE_GPA, 0, h), GNTST_bad_handle);
+    grant_check_status("unmap it again", gnt_unmap(HOLE_GPA, 0, h), GNTST_bad_handle);
 }
 
 void test_main(void)

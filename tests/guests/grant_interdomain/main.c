@@ -29,23 +29,14 @@
 #include "string.h"
 #include "evtchn_ops.h"
 #include "grant_ops.h"
+#include "grant_pair.h"
 #include <public/domctl.h>
 
 const char test_title[] = "Grants between dom0 and a domU";
 
 #define MS 1000000ULL
 #define PEER 1
-#define REF_G 8
-#define REF_H 9
-#define REF_K 10
-#define OUR_REF 12
 
-#define wait_ms(cond, ms) ({                                                  \
-        uint64_t end_ = pv_now() + (ms) * MS;                                 \
-        while ( !(cond) && pv_now() < end_ )                                  \
-            __asm__ __volatile__("pause");                                    \
-        (cond);                                                               \
-    })
 
 static uint8_t table_va[4096] __page_aligned __section(".bss.page_aligned");
 static uint8_t page_c[4096] __page_aligned __section(".bss.page_aligned");
@@ -57,32 +48,10 @@ static uint8_t win_k[4096] __page_aligned __section(".bss.page_aligned");
 
 static volatile struct grant_entry_v1 *table = (volatile struct grant_entry_v1 *)table_va;
 
-static const char marker_g[] = "grant marker from d1";
-static const char marker_k[] = "K: kept over the end";
-static const char reply[] = "reply from d0";
-static const char copied[] = "copied by d0";
-static const char dom0_data[] = "dom0 data for d1";
 
 static long uvm(void *va, uint64_t pte)
 {
     return hypercall_update_va_mapping((unsigned long)va, pte, UVMF_INVLPG | UVMF_LOCAL);
-}
-
-static void check_status(const char *what, int16_t got, int16_t want)
-{
-    if ( got != want )
-        xtf_failure("Fail: %s: status %d, expected %d\n", what, got, want);
-}
-
-static bool vmemeq(const volatile void *a, const void *b, size_t n)
-{
-    const volatile uint8_t *x = a;
-    const uint8_t *y = b;
-
-    for ( size_t i = 0; i < n; i++ )
-        if ( x[i] != y[i] )
-            return false;
-    return true;
 }
 
 static long domctl_on(uint32_t cmd, struct xen_domctl *op)
@@ -114,7 +83,7 @@ static bool grant_to_peer(void)
     if ( (rc = uvm(table_va, (frame << PAGE_SHIFT) | PTE_RW)) != 0 )
         return xtf_error("Error: mapping our grant frame: %ld\n", rc), false;
     memcpy(page_d, dom0_data, sizeof(dom0_data));
-    grant_access(table, OUR_REF, PEER, virt_to_mfn(page_d), true);
+    grant_access(table, DOM0_REF, PEER, virt_to_mfn(page_d), true);
     return true;
 }
 
@@ -146,26 +115,26 @@ void test_main(void)
         return xtf_failure("Fail: map of d1's ref %u: status %d after 30 s\n", REF_G, st);
     printk("mapped d1's ref %u at %p (machine %#lx)\n", REF_G, win_a, (unsigned long)bus_a);
     check_eq("d1's marker through the VA mapping", vmemeq(win_a, marker_g, sizeof(marker_g)), true);
-    check_status("map by PTE address",
+    grant_check_status("map by PTE address",
                  gnt_map(pte_b, GNTMAP_host_map | GNTMAP_contains_pte | GNTMAP_application_map,
                          REF_G, PEER, &hb, &bus_b), GNTST_okay);
     check_eq("the same frame both ways", bus_b, bus_a);
     check_eq("d1's marker through the PTE mapping", vmemeq(win_b, marker_g, sizeof(marker_g)), true);
 
     memcpy(page_c, copied, sizeof(copied));
-    check_status("copy into d1's ref H",
+    grant_check_status("copy into d1's ref H",
                  gnt_copy(false, virt_to_mfn(page_c), DOMID_SELF, 0, true, REF_H, PEER, 0, sizeof(copied)),
                  GNTST_okay);
-    check_status("copy out of d1's ref G",
+    grant_check_status("copy out of d1's ref G",
                  gnt_copy(true, REF_G, PEER, 0, false, virt_to_mfn(page_e), DOMID_SELF, 0, sizeof(marker_g)),
                  GNTST_okay);
     check_eq("copied out of d1", memcmp(page_e, marker_g, sizeof(marker_g)), 0);
-    check_status("copy into d1's read-only ref K",
+    grant_check_status("copy into d1's read-only ref K",
                  gnt_copy(false, virt_to_mfn(page_c), DOMID_SELF, 0, true, REF_K, PEER, 0, 4),
                  GNTST_general_error);
-    check_status("writable map of the read-only ref K",
+    grant_check_status("writable map of the read-only ref K",
                  gnt_map((unsigned long)win_k, GNTMAP_host_map, REF_K, PEER, &hk, &bus), GNTST_general_error);
-    check_status("read-only map of ref K",
+    grant_check_status("read-only map of ref K",
                  gnt_map((unsigned long)win_k, GNTMAP_host_map | GNTMAP_readonly, REF_K, PEER, &hk, &bus),
                  GNTST_okay);
     check_eq("K's marker", vmemeq(win_k, marker_k, sizeof(marker_k)), true);
@@ -174,9 +143,9 @@ void test_main(void)
     if ( !wait_ms(vmemeq(win_a + 200, "ack", 4), 30000) )
         return xtf_failure("Fail: no ack from d1 in 30 s\n");
     printk("d1 acked\n");
-    check_status("unmap the VA mapping", gnt_unmap((unsigned long)win_a, 0, ha), GNTST_okay);
-    check_status("unmap the PTE mapping", gnt_unmap(pte_b, 0, hb), GNTST_okay);
-    check_status("unmap the VA mapping again", gnt_unmap((unsigned long)win_a, 0, ha), GNTST_bad_handle);
+    grant_check_status("unmap the VA mapping", gnt_unmap((unsigned long)win_a, 0, ha), GNTST_okay);
+    grant_check_status("unmap the PTE mapping", gnt_unmap(pte_b, 0, hb), GNTST_okay);
+    grant_check_status("unmap the VA mapping again", gnt_unmap((unsigned long)win_a, 0, ha), GNTST_bad_handle);
     uvm(win_a, ((uint64_t)mfn_a << PAGE_SHIFT) | PTE_RW);
     uvm(win_b, ((uint64_t)mfn_b << PAGE_SHIFT) | PTE_RW);
 
@@ -184,14 +153,14 @@ void test_main(void)
         return xtf_failure("Fail: no VIRQ_DOM_EXC after d1's poweroff\n");
     /* d1 is shut down; the toolstack destroys it while we still map its ref K. */
     check_rc("destroydomain(1)", domctl_on(XEN_DOMCTL_destroydomain, &op), 0);
-    check_status("map of a dying domain's grant",
+    grant_check_status("map of a dying domain's grant",
                  gnt_map((unsigned long)win_a, GNTMAP_host_map | GNTMAP_readonly, REF_K, PEER, &hx, &bus),
                  GNTST_bad_domain);
     check_eq("K still readable after d1's destruction", vmemeq(win_k, marker_k, sizeof(marker_k)), true);
     check_eq("d1 still listed while we map its page", peer_gone(), false);
-    check_status("unmap K", gnt_unmap((unsigned long)win_k, 0, hk), GNTST_okay);
+    grant_check_status("unmap K", gnt_unmap((unsigned long)win_k, 0, hk), GNTST_okay);
     if ( !wait_ms(peer_gone(), 2000) )
         xtf_failure("Fail: d1 still listed 2 s after its last frame was unmapped\n");
     uvm(win_k, ((uint64_t)mfn_k << PAGE_SHIFT) | PTE_RW);
-    table[OUR_REF].flags = 0;
+    table[DOM0_REF].flags = 0;
 }

@@ -86,12 +86,6 @@ static void window_back(void *va, unsigned long mfn)
         xtf_error("Error: remapping the window %p: %ld\n", va, rc), xtf_exit();
 }
 
-static void check_status(const char *what, int16_t got, int16_t want)
-{
-    if ( got != want )
-        xtf_failure("Fail: %s: status %d, expected %d\n", what, got, want);
-}
-
 static void queries(void)
 {
     struct gnttab_query_size qs = { .dom = DOMID_SELF };
@@ -101,14 +95,14 @@ static void queries(void)
 
     check_rc("query_size", hypercall_grant_table_op(GNTTABOP_query_size, &qs, 1), 0);
     printk("query_size: status %d, %u of %u frames\n", qs.status, qs.nr_frames, qs.max_nr_frames);
-    check_status("query_size", qs.status, GNTST_okay);
+    grant_check_status("query_size", qs.status, GNTST_okay);
     if ( qs.nr_frames < 1 )
         xtf_failure("Fail: query_size: %u frames\n", qs.nr_frames);
     check_eq("max_nr_frames", qs.max_nr_frames, 64);
     check_rc("query_size count 2", hypercall_grant_table_op(GNTTABOP_query_size, &qs, 2), -EINVAL);
     qs = (struct gnttab_query_size){ .dom = 0x1234 };
     check_rc("query_size of an unknown domain", hypercall_grant_table_op(GNTTABOP_query_size, &qs, 1), 0);
-    check_status("query_size of an unknown domain", qs.status, GNTST_bad_domain);
+    grant_check_status("query_size of an unknown domain", qs.status, GNTST_bad_domain);
 
     check_rc("get_version", hypercall_grant_table_op(GNTTABOP_get_version, &gv, 1), 0);
     check_eq("version", gv.version, 1);
@@ -155,11 +149,11 @@ static bool setup_table(void)
     st.nr_frames = 65;
     st.status = 0x777;
     check_rc("setup_table 65 frames", hypercall_grant_table_op(GNTTABOP_setup_table, &st, 1), 0);
-    check_status("setup_table 65 frames", st.status, GNTST_general_error);
+    grant_check_status("setup_table 65 frames", st.status, GNTST_general_error);
     st = (struct gnttab_setup_table){ .dom = 0x1234, .nr_frames = 1,
                                       .frame_list = (unsigned long)frames };
     check_rc("setup_table unknown domain", hypercall_grant_table_op(GNTTABOP_setup_table, &st, 1), 0);
-    check_status("setup_table unknown domain", st.status, GNTST_bad_domain);
+    grant_check_status("setup_table unknown domain", st.status, GNTST_bad_domain);
 
     st = (struct gnttab_setup_table){ .dom = DOMID_SELF, .nr_frames = 1,
                                       .frame_list = (unsigned long)frames };
@@ -186,7 +180,7 @@ static void self_map(void)
 
     /* By linear address. */
     window_hole(win);
-    check_status("map self-grant", gnt_map((unsigned long)win, GNTMAP_host_map, REF_P, MY_DOM, &h, &bus),
+    grant_check_status("map self-grant", gnt_map((unsigned long)win, GNTMAP_host_map, REF_P, MY_DOM, &h, &bus),
                  GNTST_okay);
     check_eq("dev_bus_addr", bus, (uint64_t)p_mfn << PAGE_SHIFT);
     check_eq("page seen through the mapping", ACCESS_ONCE(win[100]), 0x5a);
@@ -194,28 +188,28 @@ static void self_map(void)
     check_eq("write through the mapping", ACCESS_ONCE(page_p[200]), 0xa5);
     check_eq("flags while mapped", table[REF_P].flags,
              GTF_permit_access | GTF_reading | GTF_writing);
-    check_status("unmap", gnt_unmap((unsigned long)win, 0, h), GNTST_okay);
+    grant_check_status("unmap", gnt_unmap((unsigned long)win, 0, h), GNTST_okay);
     check_eq("flags after the unmap", table[REF_P].flags, GTF_permit_access);
-    check_status("unmap again", gnt_unmap((unsigned long)win, 0, h), GNTST_bad_handle);
-    check_status("unmap of an unknown handle", gnt_unmap((unsigned long)win, 0, 0xfffff), GNTST_bad_handle);
+    grant_check_status("unmap again", gnt_unmap((unsigned long)win, 0, h), GNTST_bad_handle);
+    grant_check_status("unmap of an unknown handle", gnt_unmap((unsigned long)win, 0, 0xfffff), GNTST_bad_handle);
 
     /* By the PTE's machine address (Linux's gntdev for user mappings). */
-    check_status("map with a misaligned PTE address",
+    grant_check_status("map with a misaligned PTE address",
                  gnt_map(pte + 3, GNTMAP_host_map | GNTMAP_contains_pte, REF_P, MY_DOM, &h, &bus),
                  GNTST_general_error);
-    check_status("map with contains_pte",
+    grant_check_status("map with contains_pte",
                  gnt_map(pte, GNTMAP_host_map | GNTMAP_contains_pte | GNTMAP_application_map,
                          REF_P, MY_DOM, &h, &bus), GNTST_okay);
     check_eq("page seen through the PTE mapping", ACCESS_ONCE(win[200]), 0xa5);
-    check_status("unmap by PTE address", gnt_unmap(pte, 0, h), GNTST_okay);
+    grant_check_status("unmap by PTE address", gnt_unmap(pte, 0, h), GNTST_okay);
     check_eq("flags after the PTE unmap", table[REF_P].flags, GTF_permit_access);
     window_back(win, win_mfn);
 
     /* A device mapping: only the bus address. */
-    check_status("device map", gnt_map(0, GNTMAP_device_map, REF_P, MY_DOM, &h, &bus), GNTST_okay);
+    grant_check_status("device map", gnt_map(0, GNTMAP_device_map, REF_P, MY_DOM, &h, &bus), GNTST_okay);
     check_eq("device map bus address", bus, (uint64_t)p_mfn << PAGE_SHIFT);
-    check_status("device unmap, wrong bus address", gnt_unmap(0, bus + PAGE_SIZE, h), GNTST_bad_dev_addr);
-    check_status("device unmap", gnt_unmap(0, bus, h), GNTST_okay);
+    grant_check_status("device unmap, wrong bus address", gnt_unmap(0, bus + PAGE_SIZE, h), GNTST_bad_dev_addr);
+    grant_check_status("device unmap", gnt_unmap(0, bus, h), GNTST_okay);
     check_eq("flags after the device unmap", table[REF_P].flags, GTF_permit_access);
 
     /* Two in one batch. */
@@ -230,14 +224,14 @@ static void self_map(void)
         window_hole(win);
         window_hole(win2);
         check_rc("batch of two maps", hypercall_grant_table_op(GNTTABOP_map_grant_ref, m, 2), 0);
-        check_status("batch map 0", m[0].status, GNTST_okay);
-        check_status("batch map 1", m[1].status, GNTST_okay);
+        grant_check_status("batch map 0", m[0].status, GNTST_okay);
+        grant_check_status("batch map 1", m[1].status, GNTST_okay);
         check_eq("read through both", ACCESS_ONCE(win[200]) + ACCESS_ONCE(win2[200]), 2 * 0xa5);
         u[0] = (struct gnttab_unmap_grant_ref){ .host_addr = (unsigned long)win, .handle = m[0].handle };
         u[1] = (struct gnttab_unmap_grant_ref){ .host_addr = (unsigned long)win2, .handle = m[1].handle };
         check_rc("batch of two unmaps", hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, u, 2), 0);
-        check_status("batch unmap 0", u[0].status, GNTST_okay);
-        check_status("batch unmap 1", u[1].status, GNTST_okay);
+        grant_check_status("batch unmap 0", u[0].status, GNTST_okay);
+        grant_check_status("batch unmap 1", u[1].status, GNTST_okay);
         window_back(win, win_mfn);
         window_back(win2, win2_mfn);
     }
@@ -255,31 +249,31 @@ static void hostile_maps(void)
     grant_access(table, REF_OTHER, 5, p_mfn, false);
     grant_access(table, REF_RO, MY_DOM, p_mfn, true);
     window_hole(win);
-    check_status("ref beyond the table",
+    grant_check_status("ref beyond the table",
                  gnt_map((unsigned long)win, GNTMAP_host_map, qs.nr_frames * 512, MY_DOM, &h, &bus),
                  GNTST_bad_gntref);
-    check_status("ref 0xffffffff", gnt_map((unsigned long)win, GNTMAP_host_map, 0xffffffffu, MY_DOM, &h, &bus),
+    grant_check_status("ref 0xffffffff", gnt_map((unsigned long)win, GNTMAP_host_map, 0xffffffffu, MY_DOM, &h, &bus),
                  GNTST_bad_gntref);
-    check_status("entry granted to another domain",
+    grant_check_status("entry granted to another domain",
                  gnt_map((unsigned long)win, GNTMAP_host_map, REF_OTHER, MY_DOM, &h, &bus),
                  GNTST_general_error);
-    check_status("read-only grant mapped writable",
+    grant_check_status("read-only grant mapped writable",
                  gnt_map((unsigned long)win, GNTMAP_host_map, REF_RO, MY_DOM, &h, &bus),
                  GNTST_general_error);
     check_eq("flags of the refused entry", table[REF_RO].flags, GTF_permit_access | GTF_readonly);
-    check_status("no map kind in flags", gnt_map((unsigned long)win, GNTMAP_readonly, REF_P, MY_DOM, &h, &bus),
+    grant_check_status("no map kind in flags", gnt_map((unsigned long)win, GNTMAP_readonly, REF_P, MY_DOM, &h, &bus),
                  GNTST_bad_gntref);
-    check_status("unknown domain", gnt_map((unsigned long)win, GNTMAP_host_map, REF_P, 0x1234, &h, &bus),
+    grant_check_status("unknown domain", gnt_map((unsigned long)win, GNTMAP_host_map, REF_P, 0x1234, &h, &bus),
                  GNTST_bad_domain);
-    check_status("DOMID_SELF", gnt_map((unsigned long)win, GNTMAP_host_map, REF_P, DOMID_SELF, &h, &bus),
+    grant_check_status("DOMID_SELF", gnt_map((unsigned long)win, GNTMAP_host_map, REF_P, DOMID_SELF, &h, &bus),
                  GNTST_bad_domain);
-    check_status("read-only grant mapped read-only",
+    grant_check_status("read-only grant mapped read-only",
                  gnt_map((unsigned long)win, GNTMAP_host_map | GNTMAP_readonly, REF_RO, MY_DOM, &h, &bus),
                  GNTST_okay);
     check_eq("flags of the read-only mapping", table[REF_RO].flags,
              GTF_permit_access | GTF_readonly | GTF_reading);
     check_eq("read through the read-only mapping", ACCESS_ONCE(win[200]), 0xa5);
-    check_status("unmap read-only", gnt_unmap((unsigned long)win, 0, h), GNTST_okay);
+    grant_check_status("unmap read-only", gnt_unmap((unsigned long)win, 0, h), GNTST_okay);
     check_eq("flags after it", table[REF_RO].flags, GTF_permit_access | GTF_readonly);
     window_back(win, win_mfn);
 }
@@ -292,20 +286,20 @@ static void revocation(void)
 
     memset(page_q, 0x33, sizeof(page_q));
     grant_access(table, REF_Q, MY_DOM, p_mfn, false);
-    check_status("map for revocation", gnt_map(0, GNTMAP_device_map, REF_Q, MY_DOM, &h1, &bus), GNTST_okay);
+    grant_check_status("map for revocation", gnt_map(0, GNTMAP_device_map, REF_Q, MY_DOM, &h1, &bus), GNTST_okay);
     check_eq("revoke while mapped refused", grant_end_access(table, REF_Q), false);
     check_eq("flags still in use", table[REF_Q].flags, GTF_permit_access | GTF_reading | GTF_writing);
     table[REF_Q].frame = q_mfn;         /* the granter changes its mind: no effect on the mapping */
-    check_status("second map of the changed entry",
+    grant_check_status("second map of the changed entry",
                  gnt_map(0, GNTMAP_device_map | GNTMAP_readonly, REF_Q, MY_DOM, &h2, &bus), GNTST_okay);
     check_eq("second map gets the first frame", bus, (uint64_t)p_mfn << PAGE_SHIFT);
-    check_status("unmap the first", gnt_unmap(0, (uint64_t)p_mfn << PAGE_SHIFT, h1), GNTST_okay);
+    grant_check_status("unmap the first", gnt_unmap(0, (uint64_t)p_mfn << PAGE_SHIFT, h1), GNTST_okay);
     check_eq("reading still set by the second", table[REF_Q].flags & (GTF_reading | GTF_writing),
              GTF_reading);
     check_eq("revoke with a reader refused", grant_end_access(table, REF_Q), false);
-    check_status("unmap the second", gnt_unmap(0, (uint64_t)p_mfn << PAGE_SHIFT, h2), GNTST_okay);
+    grant_check_status("unmap the second", gnt_unmap(0, (uint64_t)p_mfn << PAGE_SHIFT, h2), GNTST_okay);
     check_eq("revoke after the unmaps", grant_end_access(table, REF_Q), true);
-    check_status("map of the revoked entry", gnt_map(0, GNTMAP_device_map, REF_Q, MY_DOM, &h1, &bus),
+    grant_check_status("map of the revoked entry", gnt_map(0, GNTMAP_device_map, REF_Q, MY_DOM, &h1, &bus),
                  GNTST_general_error);
 }
 
@@ -318,35 +312,35 @@ static void copies(void)
     memset(page_r, 0, sizeof(page_r));
     for ( unsigned int i = 0; i < 64; i++ )
         page_p[1000 + i] = i + 1;
-    check_status("copy gref -> own frame",
+    grant_check_status("copy gref -> own frame",
                  gnt_copy(true, REF_P, MY_DOM, 1000, false, r_mfn, DOMID_SELF, 2000, 64), GNTST_okay);
     check_eq("copied bytes", memcmp(page_r + 2000, page_p + 1000, 64), 0);
     check_eq("bytes around untouched", page_r[1999] | page_r[2064], 0);
     check_eq("flags after the copy", table[REF_P].flags, GTF_permit_access);
     page_r[0] = 0x42;
-    check_status("copy own frame -> gref",
+    grant_check_status("copy own frame -> gref",
                  gnt_copy(false, r_mfn, DOMID_SELF, 0, true, REF_P, DOMID_SELF, 3000, 1), GNTST_okay);
     check_eq("copied into the granted page", page_p[3000], 0x42);
 
-    check_status("copy offset + len > 4096",
+    grant_check_status("copy offset + len > 4096",
                  gnt_copy(true, REF_P, MY_DOM, 4000, false, r_mfn, DOMID_SELF, 0, 200), GNTST_bad_copy_arg);
-    check_status("copy dest offset + len > 4096",
+    grant_check_status("copy dest offset + len > 4096",
                  gnt_copy(true, REF_P, MY_DOM, 0, false, r_mfn, DOMID_SELF, 4095, 2), GNTST_bad_copy_arg);
-    check_status("copy from a frame named with domain 0",
+    grant_check_status("copy from a frame named with domain 0",
                  gnt_copy(false, r_mfn, MY_DOM, 0, false, r_mfn, DOMID_SELF, 0, 8), GNTST_permission_denied);
-    check_status("copy from an unknown domain",
+    grant_check_status("copy from an unknown domain",
                  gnt_copy(true, REF_P, 0x1234, 0, false, r_mfn, DOMID_SELF, 0, 8), GNTST_bad_domain);
-    check_status("copy to a read-only grant",
+    grant_check_status("copy to a read-only grant",
                  gnt_copy(false, r_mfn, DOMID_SELF, 0, true, REF_RO, MY_DOM, 0, 8), GNTST_general_error);
     check_eq("flags of the read-only grant after the refusal", table[REF_RO].flags,
              GTF_permit_access | GTF_readonly);
-    check_status("copy to our L4",
+    grant_check_status("copy to our L4",
                  gnt_copy(false, r_mfn, DOMID_SELF, 0, false, l4_mfn, DOMID_SELF, 0, 8), GNTST_general_error);
-    check_status("copy from a frame that does not exist",
+    grant_check_status("copy from a frame that does not exist",
                  gnt_copy(false, 0xfffffffffUL, DOMID_SELF, 0, false, r_mfn, DOMID_SELF, 0, 8), GNTST_bad_page);
-    check_status("copy from a ref beyond the table",
+    grant_check_status("copy from a ref beyond the table",
                  gnt_copy(true, qs.nr_frames * 512, MY_DOM, 0, false, r_mfn, DOMID_SELF, 0, 8), GNTST_bad_gntref);
-    check_status("copy from an entry for another domain",
+    grant_check_status("copy from an entry for another domain",
                  gnt_copy(true, REF_OTHER, MY_DOM, 0, false, r_mfn, DOMID_SELF, 0, 8), GNTST_general_error);
 }
 
@@ -434,8 +428,8 @@ static void map_unmap_batches(void)
         };
     }
     check_eq("of the first 128 maps, not okay", bad_map, 0);
-    check_status("map 129 of one grant", maps[128].status, GNTST_general_error);
-    check_status("map 130 of one grant", maps[129].status, GNTST_general_error);
+    grant_check_status("map 129 of one grant", maps[128].status, GNTST_general_error);
+    grant_check_status("map 130 of one grant", maps[129].status, GNTST_general_error);
     check_rc("128 unmaps", hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, unmaps, 128), 0);
     for ( unsigned int i = 0; i < 128; i++ )
         bad_unmap += unmaps[i].status != GNTST_okay;

@@ -85,6 +85,12 @@ int pv_finish_put(struct domain *d, mfn_t mfn, bool preemptible);
 /* The L1 entry mapping va in v's kernel page tables, or NULL (page_lock held). */
 struct vcpu;
 uint64_t *pv_find_l1e(struct vcpu *v, uint64_t va);
+/*
+ * The same for a linear address a guest names to be remapped
+ * (update_va_mapping, grant host maps): NULL outside the guest's range and
+ * in the read-only M2P window.
+ */
+uint64_t *pv_find_guest_l1e(struct vcpu *v, uint64_t va);
 /* The same through the vCPU's user-mode L4 (NULL when it has none). */
 uint64_t *pv_find_user_l1e(struct vcpu *v, uint64_t va);
 /* A #PF that wrote one of the guest's L1 tables: emulated if true (ptwr.c). */

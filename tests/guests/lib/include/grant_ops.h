@@ -9,6 +9,7 @@
 
 #include "types.h"
 #include "hypercall.h"
+#include "report.h"
 #include <public/grant_table.h>
 
 static inline long hypercall_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
@@ -100,6 +101,25 @@ static inline int16_t gnt_copy(bool src_gref, uint64_t src, uint16_t src_dom, ui
         op.dest.u.gmfn = dst;
     rc = hypercall_grant_table_op(GNTTABOP_copy, &op, 1);
     return rc ? (int16_t)0x7000 | (int16_t)(rc & 0xff) : op.status;
+}
+
+/* An op's status against the one expected, as a failure line naming the op. */
+static inline void grant_check_status(const char *what, int16_t got, int16_t want)
+{
+    if ( got != want )
+        xtf_failure("Fail: %s: status %d, expected %d\n", what, got, want);
+}
+
+/* Memory another domain may write (a grant's page) against the bytes expected. */
+static inline bool vmemeq(const volatile void *a, const void *b, size_t n)
+{
+    const volatile uint8_t *x = a;
+    const uint8_t *y = b;
+
+    for ( size_t i = 0; i < n; i++ )
+        if ( x[i] != y[i] )
+            return false;
+    return true;
 }
 
 #ifdef ENV_pv64

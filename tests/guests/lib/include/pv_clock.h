@@ -31,5 +31,12 @@ long timer_events_setup(void);
 void sleep_ns(uint64_t ns);
 /* Spin (events masked) for at least ns of system time. */
 void spin_ns(uint64_t ns);
+/* Wait (spinning, up to ms milliseconds of system time) until cond holds; true if it did. */
+#define wait_ms(cond, ms) ({                                                  \
+        uint64_t end_ = pv_now() + (uint64_t)(ms) * 1000000ULL;               \
+        while ( !(cond) && pv_now() < end_ )                                  \
+            __asm__ __volatile__("pause");                                    \
+        (cond);                                                               \
+    })
 
 #endif /* GUEST_PV_CLOCK_H */
