@@ -11,7 +11,8 @@
  *    domain 0 (EVTCHNOP_status); the ramdisk dom0 gave (mod_start/mod_len,
  *    or the one hvm_start_info module) holds dom0's pattern; the command
  *    line is dom0's, whole; a domctl from a domU is -EPERM (XSM), the
- *    build one too.
+ *    build one too, and so are a sysctl and (pv64) an mmu_update naming
+ *    dom0 as the owner of the frames it maps.
  * Booted on its own by the runner (dom0 for pv64, a boot-time domU for
  * pvh) it checks the other side: pv64 has SIF_INITDOMAIN and no
  * xenstore/console frames; pvh has no STORE_PFN/CONSOLE_PFN.
@@ -79,6 +80,10 @@ static void check_ramdisk(const uint8_t *p, uint64_t len)
 static void check_domctl_denied(void)
 {
     struct xen_domctl op = { 0 };
+    struct xen_sysctl sop = { 0 };
+#ifdef ENV_pv64
+    struct mmu_update u = { .ptr = MMU_NORMAL_PT_UPDATE, .val = 0 };
+#endif
 
     check_rc("domctl getdomaininfo from a domU", domctl_op(XEN_DOMCTL_getdomaininfo, 0, &op),
              -EPERM);
@@ -89,6 +94,12 @@ static void check_domctl_denied(void)
     op.u.keel_build.type = KEEL_BUILD_TYPE_PV;
     check_rc("KEEL_DOMCTL_build of dom0 from a domU", domctl_op(KEEL_DOMCTL_build, 0, &op),
              -EPERM);
+    check_rc("sysctl physinfo from a domU", sysctl_op(XEN_SYSCTL_physinfo, &sop), -EPERM);
+#ifdef ENV_pv64
+    /* Foreign mappings are the toolstack's: Xen's get_pg_owner + XSM refuse a domU. */
+    check_rc("mmu_update with dom0 as the frames' owner, from a domU",
+             hypercall_mmu_update(&u, 1, NULL, 0), -EPERM);
+#endif
 }
 
 #ifdef ENV_pv64
