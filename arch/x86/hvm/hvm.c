@@ -160,6 +160,57 @@ bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[
     return true;
 }
 
+/*
+ * The CR4 bits a guest may set: those whose feature its CPUID shows (the
+ * rule of Xen's hvm_cr4_guest_valid_bits), so that a kernel probing a bit
+ * gets #GP as on real hardware without the feature, and a bit for state
+ * Keel does not switch (VMXE: no nested virtualisation; MCE: no vMCE; PKE
+ * and LA57: hidden) never reaches the VMCB, where VMRUN would refuse it.
+ */
+uint64_t hvm_cr4_guest_valid_bits(struct vcpu *v)
+{
+    uint32_t l1[4], l7[4];
+    uint64_t bits = X86_CR4_PCE;
+
+    hvm_handle_cpuid(v, 1, 0, l1);
+    hvm_handle_cpuid(v, 7, 0, l7);
+    if ( l1[3] & B(1) )
+        bits |= X86_CR4_VME | X86_CR4_PVI;
+    if ( l1[3] & B(4) )
+        bits |= X86_CR4_TSD;
+    if ( l1[3] & B(2) )
+        bits |= X86_CR4_DE;
+    if ( l1[3] & B(3) )
+        bits |= X86_CR4_PSE;
+    if ( l1[3] & B(6) )
+        bits |= X86_CR4_PAE;
+    if ( l1[3] & (B(7) | B(14)) )
+        bits |= X86_CR4_MCE;
+    if ( l1[3] & B(13) )
+        bits |= X86_CR4_PGE;
+    if ( l1[3] & B(24) )
+        bits |= X86_CR4_OSFXSR;
+    if ( l1[3] & B(25) )
+        bits |= X86_CR4_OSXMMEXCPT;
+    if ( l1[2] & B(17) )
+        bits |= X86_CR4_PCIDE;
+    if ( l1[2] & B(26) )
+        bits |= X86_CR4_OSXSAVE;
+    if ( l7[1] & B(0) )
+        bits |= X86_CR4_FSGSBASE;
+    if ( l7[1] & B(7) )
+        bits |= X86_CR4_SMEP;
+    if ( l7[1] & B(20) )
+        bits |= X86_CR4_SMAP;
+    if ( l7[2] & B(2) )
+        bits |= X86_CR4_UMIP;
+    if ( l7[2] & B(3) )
+        bits |= X86_CR4_PKE;
+    if ( (l7[2] & B(7)) || (l7[3] & B(20)) )
+        bits |= X86_CR4_CET;
+    return bits;
+}
+
 /* Write the hypercall page: mov $i,%eax; vmmcall; ret -- iret's slot is ud2. */
 static int write_hypercall_page(struct vcpu *v, uint64_t gpa)
 {
@@ -201,7 +252,11 @@ int hvm_handle_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
         return 0;
     case MSR_MTRRCAP:
     case MSR_MTRR_DEF_TYPE:
+    case MSR_LASTBRANCH_FIRST ... MSR_LASTBRANCH_LAST:
         *val = 0;
+        return 0;
+    case MSR_DEBUGCTL:
+        *val = v->arch.hvm.guest_debugctl;
         return 0;
     }
     return -EINVAL;
@@ -220,6 +275,17 @@ int hvm_handle_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
         return 0;
     case MSR_HYPERCALL_PAGE:
         return write_hypercall_page(v, val);
+    case MSR_DEBUGCTL:
+        /*
+         * Linux reads and writes DEBUGCTL (BTF for single-stepping branches,
+         * LBR for perf).  Keel virtualises neither: the bits are kept so
+         * that they read back, and have no effect (the last-branch MSRs read
+         * 0).  Any other bit is reserved (#GP), as in the AMD APM.
+         */
+        if ( val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF) )
+            return -EINVAL;
+        v->arch.hvm.guest_debugctl = val;
+        return 0;
     case MSR_APIC_BASE:
     case MSR_PAT:
     case MSR_MTRR_DEF_TYPE:

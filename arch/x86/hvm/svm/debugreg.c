@@ -22,78 +22,6 @@
 #define DR7_WRITABLE   0xffff23ffUL      /* bits 10, 11, 12, 14, 15 are fixed */
 #define DR6_BD         (1UL << 13)
 #define DR6_WRITABLE   0x0000e00fUL      /* B0-B3, BD, BS, BT */
-#define GUEST_EFER_LMA (1UL << 10)
-
-/* MOV to/from DRn: 0f 21 (read) or 0f 23 (write), after optional prefixes. */
-struct dr_insn {
-    unsigned int len;
-    unsigned int dr;                     /* 0-15 (REX.R), 8-15 are #UD */
-    unsigned int gpr;                    /* 0-15 (REX.B) */
-};
-
-static bool long_mode(const struct vmcb *vmcb)
-{
-    return (vmcb->efer & GUEST_EFER_LMA) && (vmcb->cs.attr & (1u << 9));
-}
-
-static bool decode(struct vcpu *v, struct dr_insn *insn)
-{
-    struct vmcb *vmcb = v->arch.hvm.vmcb;
-    uint8_t b[15];
-    unsigned int i = 0, rex = 0;
-
-    memset(b, 0, sizeof(b));
-    /* Bytes the fetch could not read stay 0: they never decode as 0f 2x. */
-    for ( unsigned int n = 0; n < sizeof(b); n++ )
-        if ( hvm_copy_from_virt_pf(v, &b[n], vmcb->cs.base + vmcb->rip + n, 1,
-                                   HVM_ACC_FETCH, NULL) )
-            break;
-    /* Operand-size, address-size and segment prefixes do not change MOV DR. */
-    while ( i < 12 && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0x26 || b[i] == 0x2e ||
-                       b[i] == 0x36 || b[i] == 0x3e || b[i] == 0x64 || b[i] == 0x65) )
-        i++;
-    if ( long_mode(vmcb) && (b[i] & 0xf0) == 0x40 )
-        rex = b[i++];
-    if ( b[i] != 0x0f || (b[i + 1] != 0x21 && b[i + 1] != 0x23) )
-        return false;
-    insn->dr = ((b[i + 2] >> 3) & 7) | (rex & 4 ? 8 : 0);
-    insn->gpr = (b[i + 2] & 7) | (rex & 1 ? 8 : 0);
-    insn->len = i + 3;
-    return true;
-}
-
-/* The guest's general registers by number (rax and rsp live in the VMCB). */
-static uint64_t *gpr_slot(struct vcpu *v, unsigned int n)
-{
-    struct hvm_gprs *g = &v->arch.hvm.gprs;
-    uint64_t *slots[16] = {
-        NULL, &g->rcx, &g->rdx, &g->rbx, NULL, &g->rbp, &g->rsi, &g->rdi,
-        &g->r8, &g->r9, &g->r10, &g->r11, &g->r12, &g->r13, &g->r14, &g->r15,
-    };
-
-    return slots[n & 15];
-}
-
-static uint64_t get_gpr(struct vcpu *v, unsigned int n)
-{
-    uint64_t *slot = gpr_slot(v, n);
-
-    if ( slot )
-        return *slot;
-    return n == 0 ? v->arch.hvm.vmcb->rax : v->arch.hvm.vmcb->rsp;
-}
-
-static void set_gpr(struct vcpu *v, unsigned int n, uint64_t val)
-{
-    uint64_t *slot = gpr_slot(v, n);
-
-    if ( slot )
-        *slot = val;
-    else if ( n == 0 )
-        v->arch.hvm.vmcb->rax = val;
-    else
-        v->arch.hvm.vmcb->rsp = val;
-}
 
 static uint64_t read_dr(struct vcpu *v, unsigned int dr)
 {
@@ -133,7 +61,7 @@ void svm_handle_dr_access(struct vcpu *v)
 {
     struct vmcb *vmcb = v->arch.hvm.vmcb;
     bool write = vmcb->exitcode >= VMEXIT_DR0_WRITE;
-    struct dr_insn insn;
+    struct svm_mov_insn insn;
     unsigned int dr;
 
     if ( vmcb->cpl != 0 )
@@ -141,7 +69,8 @@ void svm_handle_dr_access(struct vcpu *v)
         svm_inject_exception(v, TRAP_gp_fault, true, 0);
         return;
     }
-    if ( !decode(v, &insn) || insn.dr != (vmcb->exitcode & 15) || insn.dr > 7 )
+    if ( !svm_decode_mov_reg(v, &insn) || (insn.opcode != 0x21 && insn.opcode != 0x23) ||
+         insn.reg != (vmcb->exitcode & 15) || insn.reg > 7 )
     {
         svm_inject_exception(v, TRAP_invalid_op, false, 0);
         return;
@@ -153,7 +82,7 @@ void svm_handle_dr_access(struct vcpu *v)
         svm_inject_exception(v, TRAP_debug, false, 0);
         return;
     }
-    dr = insn.dr;
+    dr = insn.reg;
     if ( dr == 4 || dr == 5 )
     {
         if ( vmcb->cr4 & X86_CR4_DE )
@@ -165,9 +94,9 @@ void svm_handle_dr_access(struct vcpu *v)
     }
     if ( write )
     {
-        uint64_t val = get_gpr(v, insn.gpr);
+        uint64_t val = svm_get_gpr(v, insn.gpr);
 
-        if ( !long_mode(vmcb) )
+        if ( !svm_long_mode(vmcb) )
             val = (uint32_t)val;
 
         if ( !write_dr(v, dr, val) )
@@ -177,7 +106,7 @@ void svm_handle_dr_access(struct vcpu *v)
         }
     }
     else
-        set_gpr(v, insn.gpr, long_mode(vmcb) ? read_dr(v, dr) : (uint32_t)read_dr(v, dr));
+        svm_set_gpr(v, insn.gpr, svm_long_mode(vmcb) ? read_dr(v, dr) : (uint32_t)read_dr(v, dr));
     vmcb->rip += insn.len;
 }
 

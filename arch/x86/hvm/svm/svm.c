@@ -110,6 +110,7 @@ static void init_vmcb(struct vmcb *vmcb)
     vmcb->exception_intercepts = EXCEPTION_INTERCEPT(TRAP_debug) |
         EXCEPTION_INTERCEPT(TRAP_alignment_check) | EXCEPTION_INTERCEPT(TRAP_machine_check);
     vmcb->dr_intercepts = DR_INTERCEPT_ALL;
+    vmcb->cr_intercepts = CR_INTERCEPT_WRITE(4);   /* svm/cr.c says why */
     vmcb->iopm_base_pa = iopm_pa;
     vmcb->msrpm_base_pa = msrpm_pa;
     vmcb->vintr = VINTR_MASKING;          /* the guest's IF does not mask host IRQs */
@@ -206,7 +207,8 @@ static int set_context_32(struct vcpu *v, const struct vcpu_hvm_x86_32 *c)
     struct vmcb *vmcb = v->arch.hvm.vmcb;
     struct hvm_gprs *g = &v->arch.hvm.gprs;
 
-    if ( c->efer & ~(EFER_SCE | EFER_LME | EFER_NXE) )
+    if ( (c->efer & ~(EFER_SCE | EFER_LME | EFER_NXE)) ||
+         (c->cr4 & ~hvm_cr4_guest_valid_bits(v)) )
         return -EINVAL;
     set_seg(&vmcb->cs, 0x10, c->cs_ar, c->cs_limit, c->cs_base);
     set_seg(&vmcb->ds, 0x18, c->ds_ar, c->ds_limit, c->ds_base);
@@ -236,7 +238,8 @@ static int set_context_64(struct vcpu *v, const struct vcpu_hvm_x86_64 *c)
 
     /* Long mode needs paging and PAE, and LME/LMA in EFER. */
     if ( !(c->cr0 & X86_CR0_PG) || !(c->cr4 & X86_CR4_PAE) || !(c->efer & EFER_LME) ||
-         (c->efer & ~(EFER_SCE | EFER_LME | EFER_NXE | (1UL << 10))) )
+         (c->efer & ~(EFER_SCE | EFER_LME | EFER_NXE | (1UL << 10))) ||
+         (c->cr4 & ~hvm_cr4_guest_valid_bits(v)) )
         return -EINVAL;
     svm_set_long_mode_entry_state(v, c->rip, c->rsi, c->cr3);
     vmcb->cr0 = c->cr0 | X86_CR0_PE | 0x10;

@@ -482,6 +482,9 @@ void svm_vmexit_handler(struct vcpu *v)
     case VMEXIT_RDPMC:
         svm_handle_rdpmc(v);
         break;
+    case VMEXIT_CR4_WRITE:
+        svm_handle_cr4_write(v);
+        break;
     case VMEXIT_DR0_READ ... VMEXIT_DR0_WRITE + 15:
         svm_handle_dr_access(v);
         break;

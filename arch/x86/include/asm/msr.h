@@ -10,6 +10,11 @@
 #define  APIC_BASE_EXTD      (1UL << 10)
 #define  APIC_BASE_ENABLE    (1UL << 11)
 #define  APIC_BASE_ADDR_MASK 0x000ffffffffff000UL
+#define MSR_DEBUGCTL         0x000001d9
+#define  DEBUGCTL_LBR        (1UL << 0)
+#define  DEBUGCTL_BTF        (1UL << 1)
+#define MSR_LASTBRANCH_FIRST 0x000001db   /* from/to IP of the last branch, int */
+#define MSR_LASTBRANCH_LAST  0x000001de
 #define MSR_PAT              0x00000277
 #define  PAT_XEN             0x0000050100070406UL
 #define MSR_TSC_DEADLINE     0x000006e0

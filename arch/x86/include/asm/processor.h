@@ -36,6 +36,8 @@
 #define X86_CR0_NE  (1UL << 5)
 #define X86_CR0_WP  (1UL << 16)
 #define X86_CR0_PG  (1UL << 31)
+#define X86_CR4_VME (1UL << 0)
+#define X86_CR4_PVI (1UL << 1)
 #define X86_CR4_TSD (1UL << 2)
 #define X86_CR4_DE  (1UL << 3)
 #define X86_CR4_PSE (1UL << 4)
@@ -44,10 +46,16 @@
 #define X86_CR4_PGE (1UL << 7)
 #define X86_CR4_OSFXSR (1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
+#define X86_CR4_PCE (1UL << 8)
+#define X86_CR4_UMIP (1UL << 11)
+#define X86_CR4_VMXE (1UL << 13)
 #define X86_CR4_FSGSBASE (1UL << 16)
+#define X86_CR4_PCIDE (1UL << 17)
 #define X86_CR4_OSXSAVE (1UL << 18)
 #define X86_CR4_SMEP (1UL << 20)
 #define X86_CR4_SMAP (1UL << 21)
+#define X86_CR4_PKE (1UL << 22)
+#define X86_CR4_CET (1UL << 23)
 
 /*
  * Registers saved on entry to Keel from an interrupt or exception.  The

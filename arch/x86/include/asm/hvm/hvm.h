@@ -36,9 +36,11 @@ struct hvm_vcpu {
     int last_cpu;                   /* a new ASID when the vCPU moves */
     unsigned long p2m_generation;   /* ... or when the p2m changed */
     uint64_t guest_efer;            /* EFER as the guest believes it is */
+    uint64_t guest_debugctl;        /* DEBUGCTL as written: LBR/BTF, no effect */
     unsigned long nr_exits;
     unsigned long nr_db_reflected;  /* intercepted #DB / #AC given back */
     unsigned long nr_ac_reflected;
+    unsigned long nr_cr4_refused;        /* CR4 writes refused: the first is logged */
     struct vlapic vlapic;
     char line[128];                 /* console output collected until '\n' */
     unsigned int line_len;
@@ -144,6 +146,8 @@ uint32_t hvm_cpl_access(struct vcpu *v, uint32_t access);
 
 /* Exits a vendor hands to common HVM code.  Each returns true if handled. */
 bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+/* The CR4 bits the guest's CPUID lets it set; a write of any other is #GP. */
+uint64_t hvm_cr4_guest_valid_bits(struct vcpu *v);
 bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
                    uint32_t *val);
 int hvm_handle_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);

@@ -126,6 +126,8 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 
 /* exception_intercepts: one bit per vector */
 #define EXCEPTION_INTERCEPT(v) (1u << (v))
+/* cr_intercepts: reads of CR0-15 in bits 0-15, writes in bits 16-31 */
+#define CR_INTERCEPT_WRITE(n) (1u << (16 + (n)))
 /* dr_intercepts: reads of DR0-15 in bits 0-15, writes in bits 16-31 */
 #define DR_INTERCEPT_ALL     0xffffffffu
 
@@ -145,6 +147,7 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 /* Exit codes. */
 #define VMEXIT_CR0_READ      0x000
 #define VMEXIT_CR0_WRITE     0x010
+#define VMEXIT_CR4_WRITE     0x014
 #define VMEXIT_DR0_READ      0x020      /* 0x20-0x2f: MOV from DRn */
 #define VMEXIT_DR0_WRITE     0x030      /* 0x30-0x3f: MOV to DRn */
 #define VMEXIT_EXCEPTION_BASE 0x040
@@ -213,6 +216,19 @@ void svm_handle_mc(struct vcpu *v);
 void svm_handle_cache_flush(struct vcpu *v);
 void svm_handle_invlpga(struct vcpu *v);
 void svm_handle_rdpmc(struct vcpu *v);
+/* svm/movreg.c: MOV to/from CRn or DRn decoded (no decode assist under QEMU). */
+struct svm_mov_insn {
+    unsigned int len;
+    unsigned int opcode;                 /* 0x20 0x22: CR read/write; 0x21 0x23: DR */
+    unsigned int reg;                    /* CRn/DRn, 0-15 with REX.R */
+    unsigned int gpr;                    /* 0-15 with REX.B */
+};
+bool svm_long_mode(const struct vmcb *vmcb);
+bool svm_decode_mov_reg(struct vcpu *v, struct svm_mov_insn *insn);
+uint64_t svm_get_gpr(struct vcpu *v, unsigned int n);
+void svm_set_gpr(struct vcpu *v, unsigned int n, uint64_t val);
+/* svm/cr.c: MOV to CR4 checked against what the guest's CPUID offers. */
+void svm_handle_cr4_write(struct vcpu *v);
 /* svm/debugreg.c: MOV DR emulation, DR0-DR3 loaded before VMRUN. */
 void svm_handle_dr_access(struct vcpu *v);
 void svm_load_guest_drs(struct vcpu *v);
