@@ -75,28 +75,39 @@ struct page_info *alloc_domheap_pages_flags(struct domain *d, unsigned int order
     struct page_info *pg;
     unsigned long n = 1UL << order;
 
+    /* A first look without the lock spares a refused caller the scrub below. */
+    if ( READ_ONCE(d->tot_pages) + n > READ_ONCE(d->max_pages) )
+        return NULL;
+    pg = alloc_heap_pages(order, memflags);
+    if ( !pg )
+        return NULL;
+    /*
+     * Scrubbed before the domain can see them: a freed frame still holds
+     * what its last owner wrote (a destroyed domain's memory, a balloon
+     * driver's page), and the heap does not clear it.  Outside page_lock:
+     * an order-12 extent is 16 MiB of stores.
+     */
+    for ( unsigned long i = 0; i < n; i++ )
+        memset(mfn_to_virt(page_to_mfn(pg) + i), 0, PAGE_SIZE);
     spin_lock(&d->page_lock);
     /* A dying domain gets nothing new (Xen's assign_pages). */
     if ( d->tot_pages + n > d->max_pages || d->state == DOMAIN_dying )
     {
         spin_unlock(&d->page_lock);
+        free_heap_pages(pg, order);
         return NULL;
     }
-    pg = alloc_heap_pages(order, memflags);
-    if ( pg )
+    for ( unsigned long i = 0; i < n; i++ )
     {
-        for ( unsigned long i = 0; i < n; i++ )
-        {
-            pg[i].type_info = 0;
-            pg[i].u.inuse.owner = d->domain_id;
-            pg[i].u.inuse.foreign_rw = 0;
-            pg[i].foreign_dirty = 0;
-            /* Last: others' get_page may take references from here on. */
-            __atomic_store_n(&pg[i].count_info, 1, __ATOMIC_SEQ_CST);  /* allocation ref */
-            page_list_add(d, &pg[i]);
-        }
-        d->tot_pages += n;
+        pg[i].type_info = 0;
+        pg[i].u.inuse.owner = d->domain_id;
+        pg[i].u.inuse.foreign_rw = 0;
+        pg[i].foreign_dirty = 0;
+        /* Last: others' get_page may take references from here on. */
+        __atomic_store_n(&pg[i].count_info, 1, __ATOMIC_SEQ_CST);  /* allocation ref */
+        page_list_add(d, &pg[i]);
     }
+    d->tot_pages += n;
     spin_unlock(&d->page_lock);
     return pg;
 }

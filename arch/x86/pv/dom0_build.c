@@ -144,8 +144,7 @@ static int allocate_memory(struct build *b)
         for ( unsigned long i = 0; i < (1UL << order); i++, pfn++ )
         {
             b->p2m[pfn] = page_to_mfn(pg) + i;
-            set_gpfn_from_mfn(b->p2m[pfn], pfn);
-            memset(mfn_to_virt(b->p2m[pfn]), 0, PAGE_SIZE);
+            set_gpfn_from_mfn(b->p2m[pfn], pfn);     /* zeroed by the allocator */
         }
     }
     return 0;
