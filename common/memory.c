@@ -5,6 +5,7 @@
 #include <keel/xsm.h>
 #include <asm/current.h>
 #include <asm/guest_access.h>
+#include <asm/hvm/hvm.h>
 #include <asm/pv.h>
 #include <asm/pv_hypercalls.h>
 #include <public/errno.h>
@@ -86,7 +87,7 @@ long do_memory_op(unsigned long cmd, uint64_t arg)
     case XENMEM_populate_physmap:
     case XENMEM_exchange:
         if ( d->arch.is_hvm )
-            return -ENOSYS;              /* HVM: the p2m's, not done yet */
+            return hvm_memory_reservation_op(cmd, arg);
         return pv_memory_reservation_op(cmd, arg);
     case XENMEM_machine_memory_map:
         return machine_memory_map(arg, d);

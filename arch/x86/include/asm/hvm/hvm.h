@@ -160,6 +160,8 @@ bool hvm_hypercall(struct vcpu *v, uint64_t *rax, bool long_mode);
  * replaced (the guest re-issues it with them); 0 when it cannot.
  */
 bool hvm_hypercall_can_continue(unsigned long nr);
+/* hvm/memory.c: decrease_reservation / populate_physmap of a translated guest. */
+long hvm_memory_reservation_op(unsigned long cmd, uint64_t arg);
 long hvm_hypercall_continuation(unsigned long nr, unsigned int n, const unsigned long *args);
 /* An access to an emulated MMIO page (LAPIC, IO-APIC); false: not a device. */
 bool hvm_mmio_access(struct vcpu *v, uint64_t gpa, void *val, unsigned int bytes,
