@@ -15,6 +15,9 @@ struct kl {
     struct xs_handle *xsh;      /* NULL until kl_xs_open */
 };
 
+/* Open libxenctrl (/dev/xen/privcmd); 0, or -1 with the reason printed. */
+int kl_open_xc(struct kl *kl);
+
 /*
  * Connect to xenstored through its socket only: Debian's 4.17 xs_open
  * ignores XS_OPEN_SOCKETONLY and falls back to /dev/xen/xenbus, which in a
@@ -34,6 +37,9 @@ int kl_destroy_domain(struct kl *kl, uint32_t domid);
 
 /* Whether the domain exists (getdomaininfo answered for exactly this id). */
 int kl_domain_exists(struct kl *kl, uint32_t domid, xc_domaininfo_t *info);
+
+/* Detach a loop device kl attached (deferred by the kernel while blkback holds it). */
+void kl_loop_detach(const char *dev);
 
 int kl_cmd_create(struct kl *kl, int argc, char **argv);
 int kl_cmd_console(struct kl *kl, const char *dom);
