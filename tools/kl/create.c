@@ -46,6 +46,7 @@ struct create {
     int loops[KL_MAX_DISKS];        /* which disks got a loop device from us */
     uint32_t domid;
     int created;
+    int written;                    /* the layout is in xenstore: destroy finds the loops there */
 };
 
 static char *read_text(const char *path, size_t *len)
@@ -396,7 +397,10 @@ static int write_layout(struct create *c)
             return -1;
         }
         if ( xs_transaction_end(xsh, t, 0) )
+        {
+            c->written = 1;
             return 0;
+        }
         if ( errno != EAGAIN )
             break;
     }
@@ -474,11 +478,12 @@ static void monitor(struct kl *parent, uint32_t domid, const struct kl_cfg *cfg)
     _exit(0);
 }
 
+/* Detach each loop once only: a detached number may at once be someone else's. */
 static void undo(struct create *c)
 {
     if ( c->created )
         kl_destroy_domain(c->kl, c->domid);
-    for ( unsigned int i = 0; i < c->xd.nr_disks; i++ )
+    for ( unsigned int i = 0; i < c->xd.nr_disks && !c->written; i++ )
         if ( c->loops[i] )
             kl_loop_detach(c->xd.disks[i].device);
 }
