@@ -119,7 +119,14 @@ int kl_console_relay(struct kl *kl, uint32_t domid)
         return 1;
     if ( !(tty = wait_tty(kl, domid)) )
     {
-        fprintf(stderr, "kl: domain %u has no console tty (is xenconsoled running?)\n", domid);
+        xc_domaininfo_t info;
+
+        if ( !kl_domain_exists(kl, domid, &info) )
+            fprintf(stderr, "kl: domain %u is gone\n", domid);
+        else
+            fprintf(stderr, "kl: domain %u has no console tty after %d s (%s)\n", domid,
+                    TTY_WAIT_MS / 1000, info.flags & XEN_DOMINF_shutdown
+                    ? "it has shut down" : "is xenconsoled running?");
         return 1;
     }
     pty = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
