@@ -11,44 +11,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 #include "kl.h"
 
 #define ESCAPE      0x1d        /* Ctrl-], xl's escape character */
 #define TTY_WAIT_MS 10000       /* how long xenconsoled may take to make the pty */
+#define POLL_MS     100
 
-/* The tty path once xenconsoled has written it, waiting as xl console -c does. */
+/*
+ * The tty path once xenconsoled has written it, waiting as xl console -c
+ * does.  Polled, not watched: in the static kl, libxenstore's watch thread
+ * breaks the connection (every read after xs_watch fails, EINVAL then
+ * EBADF), so kl uses no xenstore watches at all.
+ */
 static char *wait_tty(struct kl *kl, uint32_t domid)
 {
     char path[64], *tty = NULL;
     unsigned int n;
-    struct timespec start, now;
 
     snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
-    xs_watch(kl->xsh, path, "kl-tty");
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for ( ;; )
+    for ( int waited = 0; waited <= TTY_WAIT_MS; waited += POLL_MS )
     {
-        struct pollfd p = { .fd = xs_fileno(kl->xsh), .events = POLLIN };
-
-        free(tty);
         tty = xs_read(kl->xsh, XBT_NULL, path, &n);
         if ( tty && tty[0] )
+            return tty;
+        free(tty);
+        if ( !kl_domain_exists(kl, domid, NULL) )
             break;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ( (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >
-             TTY_WAIT_MS || !kl_domain_exists(kl, domid, NULL) )
-        {
-            free(tty);
-            tty = NULL;
-            break;
-        }
-        if ( poll(&p, 1, 200) > 0 )
-            free(xs_read_watch(kl->xsh, &n));
+        usleep(POLL_MS * 1000);
     }
-    xs_unwatch(kl->xsh, path, "kl-tty");
-    return tty;
+    return NULL;
 }
 
 static int write_all(int fd, const char *buf, size_t len)

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/loop.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 
 #define CFG_MAX         (1 << 20)   /* a config file larger than this is not one */
 #define MAXMEM_SLACK_KB 1024        /* libxl's LIBXL_MAXMEM_CONSTANT */
+#define MONITOR_POLL_MS 250
 
 struct image {
     void *buf;
@@ -451,13 +451,12 @@ static void monitor(struct kl *parent, uint32_t domid, const struct kl_cfg *cfg)
     close(0);
     if ( !(kl.xch = xc_interface_open(NULL, NULL, 0)) || kl_xs_open(&kl, 0) )
         _exit(1);
-    xs_watch(kl.xsh, "@releaseDomain", "kl-monitor");
     printf("Waiting for domain %s (domid %u) to die [pid %d]\n", cfg->name, domid, getpid());
     fflush(stdout);
+    /* Polled, not watched: see console.c on libxenstore's watch thread in a static kl. */
     while ( kl_domain_exists(&kl, domid, &info) )
     {
-        struct pollfd p = { .fd = xs_fileno(kl.xsh), .events = POLLIN };
-        unsigned int n, code = (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
+        unsigned int code = (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
         enum kl_action a;
 
         if ( (info.flags & XEN_DOMINF_shutdown) && code != SHUTDOWN_suspend )
@@ -471,8 +470,7 @@ static void monitor(struct kl *parent, uint32_t domid, const struct kl_cfg *cfg)
             fflush(stdout);
             _exit(0);
         }
-        if ( poll(&p, 1, 1000) > 0 )
-            free(xs_read_watch(kl.xsh, &n));
+        usleep(MONITOR_POLL_MS * 1000);
     }
     printf("Domain %u is gone\n", domid);
     _exit(0);

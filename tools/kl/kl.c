@@ -7,7 +7,6 @@
  * libkeelctl.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,24 +292,15 @@ static int cmd_domain_op(struct kl *kl, const char *cmd, const char *arg)
     return 0;
 }
 
-/* Wait until the domain has shut down or is gone (xl shutdown -w). */
+/* Wait until the domain has shut down or is gone (xl shutdown -w); polled (see console.c). */
 static int wait_shutdown(struct kl *kl, uint32_t domid)
 {
     xc_domaininfo_t info;
-    int fd = xs_fileno(kl->xsh);
 
-    xs_watch(kl->xsh, "@releaseDomain", "kl");
     printf("Waiting for 1 domains\n");
     fflush(stdout);
     while ( kl_domain_exists(kl, domid, &info) && !(info.flags & XEN_DOMINF_shutdown) )
-    {
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        unsigned int n;
-
-        /* The watch wakes us; the timeout covers a missed event. */
-        if ( poll(&p, 1, 1000) > 0 )
-            free(xs_read_watch(kl->xsh, &n));
-    }
+        usleep(200 * 1000);
     printf("Domain %u has been shut down, reason code %u\n", domid,
            kl_domain_exists(kl, domid, &info)
            ? (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask : 0);
