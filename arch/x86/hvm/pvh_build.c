@@ -4,16 +4,19 @@
  * map, the command line and an optional initrd module) and the vCPU in
  * 32-bit flat protected mode at PHYS32_ENTRY with ebx pointing at it.
  *
- * A PVH domU built by the toolstack (KEEL_DOMCTL_build) also gets two
- * special pages at the top of its memory, outside the RAM of its memory
- * map (reserved, as Xen's special pages are), for xenstore and the
- * console; the caller puts their GFNs in the HVM params.
+ * A PVH domain gets ACPI tables (common/acpi_tables.c: RSDP, XSDT, FADT,
+ * DSDT, a MADT with its vCPUs) in a page at the top of its memory, outside
+ * the RAM of its memory map (reserved), found through rsdp_paddr.  A PVH
+ * domU built by the toolstack (KEEL_DOMCTL_build) also gets two special
+ * pages above it, reserved too (as Xen's special pages are), for xenstore
+ * and the console; the caller puts their GFNs in the HVM params.
  *
  * Plain HVM (a 64-bit ELF without Xen notes) gets the same memory and
  * start info, plus identity-mapping page tables (2 MiB pages over its RAM),
  * and starts in 64-bit mode at e_entry with rsi pointing at the start info.
  */
 #include <keel/lib.h>
+#include <keel/acpi_tables.h>
 #include <keel/bootinfo.h>
 #include <keel/domain.h>
 #include <keel/libelf.h>
@@ -107,9 +110,9 @@ static int zero_cb(void *ctx, uint64_t gpa, size_t len)
  */
 static int write_start_info(struct domain *d, uint64_t at, unsigned long nr_pages,
                             unsigned int nr_special, const struct boot_module *initrd,
-                            const char *cmdline, uint64_t *start_info_gpa)
+                            const char *cmdline, uint64_t rsdp, uint64_t *start_info_gpa)
 {
-    struct hvm_start_info si = { .magic = HVM_START_MAGIC, .version = 1 };
+    struct hvm_start_info si = { .magic = HVM_START_MAGIC, .version = 1, .rsdp_paddr = rsdp };
     uint64_t ram_end = (uint64_t)(nr_pages - nr_special) << PAGE_SHIFT;
     struct hvm_memmap_entry map[2] = {
         { 0, ram_end, 1, 0 },
@@ -189,7 +192,7 @@ static int check_fits(const struct elf_image *img, unsigned long nr_pages, char 
 /* What both builders do: RAM, the kernel's segments, the start info. */
 static int load_kernel(struct domain *d, const struct elf_image *img, unsigned long nr_pages,
                        unsigned int nr_special, const struct boot_module *initrd,
-                       const char *cmdline, uint64_t *start_info)
+                       const char *cmdline, uint64_t rsdp, uint64_t *start_info)
 {
     int rc = populate_ram(d, nr_pages);
 
@@ -197,8 +200,19 @@ static int load_kernel(struct domain *d, const struct elf_image *img, unsigned l
         rc = elf_load(img, 0, copy_cb, zero_cb, d);
     if ( !rc )
         rc = write_start_info(d, img->pend, nr_pages, nr_special, initrd, cmdline,
-                              start_info);
+                              rsdp, start_info);
     return rc;
+}
+
+/* The ACPI tables in the reserved page at gfn, for d's vCPUs. */
+static int write_acpi_tables(struct domain *d, uint64_t gfn)
+{
+    uint8_t page[PAGE_SIZE];
+    size_t len = acpi_build_tables(page, sizeof(page), gfn << PAGE_SHIFT, d->max_vcpus);
+
+    if ( !len )
+        return -EINVAL;
+    return hvm_copy_to_phys(d, gfn << PAGE_SHIFT, page, len) ? -ENOMEM : 0;
 }
 
 int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
@@ -219,7 +233,7 @@ int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
         return rc;
     }
     d->max_pages = nr_pages;
-    rc = load_kernel(d, &img, nr_pages, 0, NULL, cmdline, &start_info);
+    rc = load_kernel(d, &img, nr_pages, 0, NULL, cmdline, 0, &start_info);
     if ( !rc )
         rc = build_identity_tables(d, start_info + PAGE_SIZE * 2, nr_pages, &cr3);
     if ( rc )
@@ -241,7 +255,7 @@ static int build_pvh(struct domain *d, const struct boot_module *kernel,
 {
     struct elf_image img;
     struct xen_elf_notes notes;
-    uint64_t start_info;
+    uint64_t start_info, acpi_gfn;
     char err[160];
     int rc;
 
@@ -257,7 +271,12 @@ static int build_pvh(struct domain *d, const struct boot_module *kernel,
         printk(KLOG_ERR "d%u: PVH kernel refused: %s\n", d->domain_id, err);
         return rc;
     }
-    rc = load_kernel(d, &img, nr_pages, nr_special, initrd, cmdline, &start_info);
+    /* The ACPI page is the lowest of the reserved ones (nr_special counts it). */
+    acpi_gfn = nr_pages - nr_special;
+    rc = load_kernel(d, &img, nr_pages, nr_special, initrd, cmdline,
+                     acpi_gfn << PAGE_SHIFT, &start_info);
+    if ( !rc )
+        rc = write_acpi_tables(d, acpi_gfn);
     if ( rc )
     {
         printk(KLOG_ERR "d%u: PVH build failed (%d)\n", d->domain_id, rc);
@@ -266,10 +285,10 @@ static int build_pvh(struct domain *d, const struct boot_module *kernel,
     hvm_funcs->set_pvh_entry_state(d->vcpu[0], notes.phys32_entry, start_info);
     d->vcpu[0]->context_set = true;
     printk("d%u: PVH, %lu MiB (%lu 2 MiB nested pages), kernel %#lx-%#lx, entry %#lx, "
-           "start info at %#lx\n", d->domain_id, nr_pages >> 8,
-           d->arch.hvm.p2m.nr_superpages, (unsigned long)img.pstart,
+           "start info at %#lx, ACPI tables at %#lx (%u vCPUs)\n", d->domain_id,
+           nr_pages >> 8, d->arch.hvm.p2m.nr_superpages, (unsigned long)img.pstart,
            (unsigned long)img.pend, (unsigned long)notes.phys32_entry,
-           (unsigned long)start_info);
+           (unsigned long)start_info, (unsigned long)(acpi_gfn << PAGE_SHIFT), d->max_vcpus);
     return 0;
 }
 
@@ -277,7 +296,7 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
               const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline)
 {
     d->max_pages = mem_bytes >> PAGE_SHIFT;
-    return build_pvh(d, kernel, initrd, mem_bytes >> PAGE_SHIFT, 0, cmdline);
+    return build_pvh(d, kernel, initrd, mem_bytes >> PAGE_SHIFT, 1, cmdline);
 }
 
 int pvh_domu_build(struct domain *d, const struct boot_module *kernel,
@@ -289,7 +308,7 @@ int pvh_domu_build(struct domain *d, const struct boot_module *kernel,
 
     if ( nr_pages < 16 )
         return -ENOMEM;
-    rc = build_pvh(d, kernel, initrd, nr_pages, 2, cmdline);
+    rc = build_pvh(d, kernel, initrd, nr_pages, 3, cmdline);   /* ACPI, store, console */
     if ( rc )
         return rc;
     *store_gfn = nr_pages - 2;

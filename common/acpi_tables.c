@@ -1,0 +1,139 @@
+/*
+ * ACPI tables for a guest (include/keel/acpi_tables.h).  Without a MADT,
+ * Linux 6.1 as a PVH guest takes the "virtual wire, no configuration"
+ * path: native_smp_prepare_cpus returns before setting up the per-CPU
+ * clock events, xen_time_init's Xen clockevent is never installed, and the
+ * guest's clock stops.  Xen's toolstack always builds these tables for
+ * PVH (tools/libacpi); the layout facts below are ACPI 6.x's.
+ *
+ * Layout in the buffer (all little-endian, packed as the spec lays out):
+ *   0x000 RSDP (36 bytes, revision 2: XSDT address, both checksums)
+ *   0x040 XSDT (header + 2 entries: FADT, MADT)
+ *   0x080 FADT (276 bytes, revision 6.0, HW_REDUCED_ACPI, X_DSDT)
+ *   0x1c0 DSDT (a header only: no AML, no devices)
+ *   0x200 MADT (header, LAPIC address, then one type-0 entry per vCPU)
+ */
+#include <keel/lib.h>
+#include <keel/acpi_tables.h>
+
+#define RSDP_OFF  0x000
+#define XSDT_OFF  0x040
+#define FADT_OFF  0x080
+#define DSDT_OFF  0x1c0
+#define MADT_OFF  0x200
+
+#define HDR_LEN        36
+#define RSDP_LEN       36
+#define RSDP_V1_LEN    20
+#define FADT_LEN       276
+#define MADT_LAPIC_LEN 8
+#define LAPIC_ADDR     0xfee00000u
+
+/* FADT fields (offsets from the table's start). */
+#define FADT_DSDT        40
+#define FADT_FLAGS       112
+#define FADT_MINOR       131
+#define FADT_X_DSDT      140
+#define FADT_HYPERVISOR  268              /* "Hypervisor Vendor Identity" (6.0) */
+#define FADT_F_HW_REDUCED (1u << 20)
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
+static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
+static void put64(uint8_t *p, uint64_t v) { put32(p, v); put32(p + 4, v >> 32); }
+
+/* The byte that makes the first len bytes sum to 0 (mod 256). */
+static uint8_t checksum(const uint8_t *p, size_t len)
+{
+    uint8_t sum = 0;
+
+    for ( size_t i = 0; i < len; i++ )
+        sum += p[i];
+    return (uint8_t)-sum;
+}
+
+/* The common header; its checksum (byte 9) is filled last by seal(). */
+static void header(uint8_t *t, const char sig[4], uint32_t len, uint8_t rev)
+{
+    memcpy(t, sig, 4);
+    put32(t + 4, len);
+    t[8] = rev;
+    memcpy(t + 10, "KEEL  ", 6);          /* OEM ID */
+    memcpy(t + 16, "KEELHVM ", 8);        /* OEM table ID */
+    put32(t + 24, 1);                     /* OEM revision */
+    memcpy(t + 28, "KEEL", 4);            /* creator ID */
+    put32(t + 32, 1);                     /* creator revision */
+}
+
+static void seal(uint8_t *t, uint32_t len)
+{
+    t[9] = 0;
+    t[9] = checksum(t, len);
+}
+
+static void build_rsdp(uint8_t *r, uint64_t xsdt)
+{
+    memcpy(r, "RSD PTR ", 8);
+    memcpy(r + 9, "KEEL  ", 6);
+    r[15] = 2;                            /* revision: ACPI 2.0+, XSDT valid */
+    put32(r + 16, 0);                     /* no RSDT: 32-bit OSes use the XSDT */
+    put32(r + 20, RSDP_LEN);
+    put64(r + 24, xsdt);
+    r[8] = checksum(r, RSDP_V1_LEN);      /* the first 20 bytes */
+    r[32] = checksum(r, RSDP_LEN);        /* the whole structure */
+}
+
+static void build_fadt(uint8_t *f, uint64_t dsdt)
+{
+    header(f, "FACP", FADT_LEN, 6);
+    put32(f + FADT_DSDT, (uint32_t)dsdt);
+    /*
+     * Hardware-reduced: no PM1 blocks, no PM timer, no SCI, no 8042/VGA/
+     * CMOS probing through FADT; the OS takes the hardware-reduced path.
+     */
+    put32(f + FADT_FLAGS, FADT_F_HW_REDUCED);
+    f[FADT_MINOR] = 0;
+    put64(f + FADT_X_DSDT, dsdt);
+    memcpy(f + FADT_HYPERVISOR, "KeelHVM\0", 8);
+    seal(f, FADT_LEN);
+}
+
+static uint32_t build_madt(uint8_t *m, unsigned int nr_vcpus)
+{
+    uint32_t len = HDR_LEN + 8 + nr_vcpus * MADT_LAPIC_LEN;
+
+    header(m, "APIC", len, 4);
+    put32(m + HDR_LEN, LAPIC_ADDR);
+    put32(m + HDR_LEN + 4, 0);            /* no PCAT_COMPAT: there is no 8259 pair to mask */
+    for ( unsigned int i = 0; i < nr_vcpus; i++ )
+    {
+        uint8_t *e = m + HDR_LEN + 8 + i * MADT_LAPIC_LEN;
+
+        e[0] = 0;                         /* Processor Local APIC */
+        e[1] = MADT_LAPIC_LEN;
+        e[2] = i;                         /* ACPI processor UID */
+        e[3] = i;                         /* APIC id = vCPU id (vlapic.c) */
+        put32(e + 4, 1);                  /* enabled */
+    }
+    seal(m, len);
+    return len;
+}
+
+size_t acpi_build_tables(uint8_t *buf, size_t len, uint64_t base, unsigned int nr_vcpus)
+{
+    size_t used = MADT_OFF + HDR_LEN + 8 + (size_t)nr_vcpus * MADT_LAPIC_LEN;
+    uint8_t *xsdt = buf + XSDT_OFF;
+
+    if ( !nr_vcpus || nr_vcpus > ACPI_TABLES_MAX_VCPUS || used > len )
+        return 0;
+    memset(buf, 0, used);
+    build_rsdp(buf + RSDP_OFF, base + XSDT_OFF);
+    header(xsdt, "XSDT", HDR_LEN + 2 * 8, 1);
+    put64(xsdt + HDR_LEN, base + FADT_OFF);
+    put64(xsdt + HDR_LEN + 8, base + MADT_OFF);
+    seal(xsdt, HDR_LEN + 2 * 8);
+    build_fadt(buf + FADT_OFF, base + DSDT_OFF);
+    header(buf + DSDT_OFF, "DSDT", HDR_LEN, 2);
+    seal(buf + DSDT_OFF, HDR_LEN);
+    build_madt(buf + MADT_OFF, nr_vcpus);
+    return used;
+}
