@@ -45,6 +45,7 @@ run_suite docs check_docs
 run_suite boot bash "$TOP/tests/boot/run-tests.sh" "$O"
 run_suite guests bash "$TOP/tests/guests/run.sh" "$O" keel
 run_suite linux bash "$TOP/tests/linux/run.sh" "$O" keel ${LINUX_CASES:-}
+run_suite linux-pvh bash "$TOP/tests/linux/pvh-domu.sh" "$O"
 
 passed=$(grep -c '^PASS ' "$RESULTS")
 failed=$(grep -c '^FAIL ' "$RESULTS")

@@ -11,6 +11,9 @@
 #include <keel/console_input.h>
 #include <keel/domain.h>
 #include <keel/grant_table.h>
+#include <keel/console_backend.h>
+#include <keel/event.h>
+#include <keel/kernel_image.h>
 #include <keel/keyhandler.h>
 #include <keel/mm.h>
 #include <keel/spinlock.h>
@@ -290,6 +293,49 @@ static bool create_vcpus(struct domain *d, unsigned int n, unsigned int first_cp
     return true;
 }
 
+/* The module after a domU's, if its command line starts "ramdisk": that domU's initrd. */
+static const struct boot_module *module_ramdisk(const struct boot_info *bi, unsigned int i)
+{
+    const struct boot_module *r = i + 1 < bi->nr_modules ? &bi->modules[i + 1] : NULL;
+
+    return r && !strncmp(r->cmdline, "ramdisk", 7) ? r : NULL;
+}
+
+/*
+ * A boot-time PVH domU: the toolstack domU's layout (ACPI, xenstore and
+ * console pages), with Keel as its console backend (its hvc0 appears as
+ * "(dN)" lines) and no xenstore (STORE_PFN stays 0: nobody serves it).
+ */
+static int build_boot_pvh(struct domain *d, const struct boot_module *m,
+                          const struct boot_module *ramdisk)
+{
+    uint64_t mem = module_mem(m), store_gfn, console_gfn;
+    struct boot_module elf = *m;        /* a bzImage (Debian's vmlinuz) is unpacked first */
+    struct kernel_image k;
+    char err[96];
+    int rc, port;
+
+    rc = kernel_image_unpack(maddr_to_virt(m->start), m->size, &k, err, sizeof(err));
+    if ( rc )
+    {
+        printk(KLOG_ERR "d%u: kernel image: %s\n", d->domain_id, err);
+        return rc;
+    }
+    elf.start = virt_to_maddr(k.elf);
+    elf.size = k.elf_size;
+    d->max_pages = mem >> PAGE_SHIFT;
+    rc = pvh_domu_build(d, &elf, ramdisk, mem, m->cmdline, &store_gfn, &console_gfn);
+    kernel_image_release(&k);
+    if ( rc )
+        return rc;
+    port = evtchn_alloc_unbound_port(d, DOMID_XEN);
+    if ( port <= 0 )
+        return -ENOSPC;
+    d->arch.hvm.params[HVM_PARAM_CONSOLE_PFN] = console_gfn;
+    d->arch.hvm.params[HVM_PARAM_CONSOLE_EVTCHN] = port;
+    return console_backend_attach(d, console_gfn, port);
+}
+
 static void start_pvh_domus(const struct boot_info *bi)
 {
     domid_t next_id = 1;
@@ -311,7 +357,7 @@ static void start_pvh_domus(const struct boot_info *bi)
         }
         d = domain_create(next_id, DOMCRF_hvm | (pvh ? DOMCRF_pvh : 0), module_vcpus(m));
         if ( !d || !create_vcpus(d, module_vcpus(m), next_id - 1) ||
-             (pvh ? pvh_build(d, m, NULL, module_mem(m), m->cmdline)
+             (pvh ? build_boot_pvh(d, m, module_ramdisk(bi, i))
                   : hvm_build_plain(d, m, module_mem(m), m->cmdline)) )
         {
             printk(KLOG_ERR "d%u: could not be built from module %u: not started\n",

@@ -99,6 +99,14 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, uint32_t out[4])
  * architectural violation", its rdmsr of MCG_STATUS took #GP).
  */
 #define NO_VMCE_D (B(7) | B(14))
+/*
+ * RDTSCP (0x80000001 edx) and RDPID (7.0 ecx): both read TSC_AUX, which
+ * Keel neither saves nor loads per vCPU.  Offered, Debian's Linux writes
+ * TSC_AUX at boot (setup_getcpu) and took #GP ("unchecked MSR access
+ * error: WRMSR to 0xc0000103"); hidden, it uses LSL for getcpu.
+ */
+#define NO_TSC_AUX_E1D B(27)
+#define NO_TSC_AUX_7C0 B(22)
 
 /*
  * What an HVM guest sees: the host CPU (AuthenticAMD under SVM) with the
@@ -136,7 +144,7 @@ bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[
         if ( sub == 0 )
         {
             r.b &= ~(HVM_7B0_HIDDEN | (avx ? 0 : AVX_7B0));
-            r.c &= ~(B(16) | HVM_7C0_HIDDEN | (avx ? 0 : AVX_7C0));   /* la57, ... */
+            r.c &= ~(B(16) | HVM_7C0_HIDDEN | NO_TSC_AUX_7C0 | (avx ? 0 : AVX_7C0));  /* la57 */
             r.d &= ~HVM_7D0_HIDDEN;
         }
         else if ( sub == 1 )
@@ -147,7 +155,7 @@ bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[
         break;
     case 0x80000001:
         r.c &= ~((1u << 2) | (1u << 12) | (avx ? 0 : AVX_E1C));   /* svm, skinit */
-        r.d &= ~NO_VMCE_D;           /* AMD mirrors MCE/MCA here */
+        r.d &= ~(NO_VMCE_D | NO_TSC_AUX_E1D);   /* AMD mirrors MCE/MCA here */
         break;
     case 0x8000000a:
         r.a = r.b = r.c = r.d = 0;   /* no nested SVM */

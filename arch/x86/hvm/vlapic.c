@@ -191,6 +191,44 @@ static uint32_t timer_current(struct vcpu *v)
     return l->timer_initial - ticks;
 }
 
+#define ICR_MODE_INIT    5
+#define ICR_MODE_STARTUP 6
+#define ICR_LEVEL_ASSERT (1u << 14)
+
+/*
+ * INIT and SIPI to a vCPU that was never started (Linux's do_boot_cpu for
+ * an HVM/PVH guest: INIT assert, INIT deassert, SIPI, SIPI): the INIT arms
+ * it, the first SIPI starts it in real mode at vector << 12; a later SIPI
+ * is ignored, as the CPU ignores SIPIs outside wait-for-SIPI.  A vCPU that
+ * runs is not reset by INIT: Keel has no vCPU reset (logged once).
+ */
+static void init_sipi(struct vcpu *v, struct vcpu *t, unsigned int mode, uint32_t icr_lo)
+{
+    if ( t == v )
+        return;
+    if ( mode == ICR_MODE_INIT )
+    {
+        if ( !(icr_lo & ICR_LEVEL_ASSERT) )
+            return;                       /* the de-assert: nothing to do */
+        if ( t->up )
+        {
+            if ( !t->arch.hvm.init_pending )
+                printk(KLOG_INFO "d%uv%u: INIT to running vCPU %u ignored (no reset)\n",
+                       v->domain->domain_id, v->vcpu_id, t->vcpu_id);
+            return;
+        }
+        t->arch.hvm.init_pending = true;
+        return;
+    }
+    if ( !t->arch.hvm.init_pending || t->up )
+        return;
+    t->arch.hvm.init_pending = false;
+    hvm_funcs->set_sipi_entry_state(t, icr_lo & 0xff);
+    t->context_set = true;
+    t->up = true;
+    vcpu_wake(t);
+}
+
 static void send_ipi(struct vcpu *v, uint32_t icr_lo, uint32_t dest)
 {
     struct domain *d = v->domain;
@@ -198,14 +236,18 @@ static void send_ipi(struct vcpu *v, uint32_t icr_lo, uint32_t dest)
     unsigned int mode = (icr_lo >> 8) & 7;
     struct vcpu *t;
 
-    if ( mode != 0 && mode != 1 )
-        return;                           /* only fixed (and lowest priority) IPIs */
+    if ( mode != 0 && mode != 1 && mode != ICR_MODE_INIT && mode != ICR_MODE_STARTUP )
+        return;                           /* fixed, lowest priority, INIT, SIPI */
     for_each_vcpu(d, t)
     {
         bool hit = shorthand == 1 ? t == v : shorthand == 2 ? true :
                    shorthand == 3 ? t != v : t->vcpu_id == dest;
 
-        if ( hit )
+        if ( !hit )
+            continue;
+        if ( mode == ICR_MODE_INIT || mode == ICR_MODE_STARTUP )
+            init_sipi(v, t, mode, icr_lo);
+        else
             vlapic_set_irq(t, icr_lo & 0xff);
     }
 }

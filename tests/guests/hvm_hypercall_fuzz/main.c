@@ -11,11 +11,12 @@
  * ("fuzz_seed=N fuzz_calls=N fuzz_trace=N"); `make fuzz` runs 100,000.
  *
  * Afterwards Keel must be alive (hypercalls answer, an exception is still
- * delivered through our IDT) and the domain's page count unchanged
- * (XENMEM_current_reservation: no call an HVM guest has may change it
- * today); after the shutdown Keel destroys the domain and prints
- * "Domain 1 destroyed: N pages freed" only when its frame count and frame
- * list agree: the TESTS regex requires that line with every page back.
+ * delivered through our IDT) and the domain's page count no higher than
+ * before (XENMEM_current_reservation: decrease_reservation of gfns we do
+ * not live in may release pages, populate_physmap may give some back, and
+ * max_pages = the start count caps it); after the shutdown Keel destroys
+ * the domain and prints "Domain 1 destroyed: N pages freed" only when its
+ * frame count and frame list agree: the TESTS regex requires that line.
  *
  * Deny-list (counted, never called): sched_op shutdown, remote_shutdown,
  * watchdog and block (nothing would wake us: no timer event is bound),
@@ -227,7 +228,7 @@ static bool gen_event_channel_op(struct fuzz_call *c)
     return true;
 }
 
-/* A reservation over gfns we do not live in (Keel: -ENOSYS for HVM today). */
+/* A reservation over gfns we do not live in (ballooning them out is allowed). */
 static void build_reservation(struct xen_memory_reservation *r)
 {
     unsigned int n = fuzz_below(5);
@@ -450,8 +451,9 @@ static void check_alive(void)
     check_eq("ud2 after the run", ex, EXINFO_SYM(UD, 0));
     now = current_reservation();
     printk("accounting: reservation %ld pages before, %ld after\n", reservation_before, now);
-    if ( now != reservation_before )
-        xtf_failure("Fail: frame accounting: %ld pages, expected %ld\n", now, reservation_before);
+    if ( now <= 0 || now > reservation_before )
+        xtf_failure("Fail: frame accounting: %ld pages, expected 1..%ld\n", now,
+                    reservation_before);
 }
 
 void test_main(void)

@@ -166,6 +166,37 @@ static void svm_set_pvh_entry_state(struct vcpu *v, uint64_t rip, uint64_t rbx)
     v->arch.hvm.gprs.rbx = rbx;
 }
 
+/*
+ * An application processor started by INIT-SIPI-SIPI: the state after INIT
+ * (SDM table 9-1: real mode, CR0 = ET, flat 64 KiB segments), then the
+ * SIPI's vector as CS (selector vector << 8, base vector << 12), IP 0.
+ * Nested paging lets SVM run real mode as it is.
+ */
+static void svm_set_sipi_entry_state(struct vcpu *v, uint8_t vector)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+
+    set_seg(&vmcb->cs, (uint16_t)vector << 8, 0x9b, 0xffff, (uint64_t)vector << 12);
+    set_seg(&vmcb->ds, 0, 0x93, 0xffff, 0);
+    vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
+    set_seg(&vmcb->tr, 0, 0x8b, 0xffff, 0);
+    set_seg(&vmcb->ldtr, 0, 0x82, 0xffff, 0);
+    set_seg(&vmcb->gdtr, 0, 0, 0xffff, 0);
+    set_seg(&vmcb->idtr, 0, 0, 0xffff, 0);
+    vmcb->cr0 = 0x10;                     /* ET */
+    vmcb->cr3 = 0;
+    vmcb->cr4 = 0;
+    vmcb->efer = EFER_SVME;
+    v->arch.hvm.guest_efer = 0;
+    vmcb->rflags = 0x2;
+    vmcb->rip = 0;
+    vmcb->rsp = 0;
+    vmcb->rax = 0;
+    vmcb->cpl = 0;
+    vmcb->dr7 = 0x400;
+    v->arch.hvm.gprs = (struct hvm_gprs){ .rdx = 0 };
+}
+
 /* 64-bit entry for a plain ELF kernel: paging on with the builder's tables. */
 static void svm_set_long_mode_entry_state(struct vcpu *v, uint64_t rip,
                                           uint64_t rsi, uint64_t cr3)
@@ -339,6 +370,7 @@ static const struct hvm_funcs svm_funcs = {
     .vcpu_destroy = svm_vcpu_destroy,
     .set_pvh_entry_state = svm_set_pvh_entry_state,
     .set_long_mode_entry_state = svm_set_long_mode_entry_state,
+    .set_sipi_entry_state = svm_set_sipi_entry_state,
     .set_efer = svm_set_efer,
     .get_efer = svm_get_efer,
     .set_vcpu_context = svm_set_vcpu_context,

@@ -37,6 +37,7 @@ struct hvm_vcpu {
     unsigned long p2m_generation;   /* ... or when the p2m changed */
     uint64_t guest_efer;            /* EFER as the guest believes it is */
     uint64_t guest_debugctl;        /* DEBUGCTL as written: LBR/BTF, no effect */
+    bool init_pending;              /* an INIT IPI arrived: a SIPI may start it */
     unsigned long nr_exits;
     unsigned long nr_db_reflected;  /* intercepted #DB / #AC given back */
     unsigned long nr_ac_reflected;
@@ -73,6 +74,8 @@ struct hvm_funcs {
     void (*set_pvh_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rbx);
     void (*set_long_mode_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rsi,
                                       uint64_t cr3);
+    /* INIT then SIPI: real mode at cs = vector << 8, ip 0 (SDM 8.4.4.1). */
+    void (*set_sipi_entry_state)(struct vcpu *v, uint8_t vector);
     void (*set_efer)(struct vcpu *v, uint64_t guest_efer);
     /* EFER as the guest sees it now: its own bits plus the CPU's LMA. */
     uint64_t (*get_efer)(struct vcpu *v);
