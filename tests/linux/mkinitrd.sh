@@ -59,7 +59,7 @@ if [ "${DOM0_E2E:-0}" = 1 ]; then
         for f in $todo; do
             for n in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
                 [ -e "$tmp/lib/x86_64-linux-gnu/$n" ] && continue
-                src=$(ls "$xu/lib/x86_64-linux-gnu/$n" "$xu/usr/lib/x86_64-linux-gnu/$n" 2>/dev/null | head -1)
+                src=$(ls "$xu/lib/x86_64-linux-gnu/$n" "$xu/usr/lib/x86_64-linux-gnu/$n" 2>/dev/null | head -1 || true)
                 [ -n "$src" ] || { echo "mkinitrd: $n (needed by $f) not in $xu" >&2; exit 1; }
                 cp -L "$src" "$tmp/lib/x86_64-linux-gnu/$n"
                 next="$next $tmp/lib/x86_64-linux-gnu/$n"
