@@ -37,6 +37,8 @@ start_services() {
     [ -e /var/run ] || ln -s /run /var/run
     mkdir -p /run/xen /run/xenstored
     mount -t xenfs xenfs /proc/xen 2>/dev/null
+    # xenconsoled gives each guest console a pty.
+    mkdir -p /dev/pts && mount -t devpts devpts /dev/pts 2>/dev/null
     if grep -q control_d /proc/xen/capabilities 2>/dev/null; then
         pass e2e-dom0-xenfs "control_d"
     else
@@ -126,7 +128,7 @@ create() {
     CPID=$!
 }
 
-# create_status <name> <cfg>: waits for "$XL create" and judges it.
+# create_status <check> <cfg> <domain>: waits for "$XL create" and judges it.
 create_status() {
     wait $CPID
     local rc=$?
@@ -134,6 +136,7 @@ create_status() {
         pass "$1-create" "$XL create exited 0 after $(( $(now_ms) - T0 )) ms"
     else
         fail "$1-create" "$XL create exited $rc: $(last_line "$2.out")"
+        $XL destroy "$3" > /dev/null 2>&1   # what it may have left half made
         return 1
     fi
 }
@@ -144,7 +147,7 @@ run_guest() {
     log=$CONSOLE_DIR/guest-$name.log
     write_cfg "$cfg" "$name" "$t" ""
     create "$cfg" "$log"
-    create_status "$p" "$cfg" || return 1
+    create_status "$p" "$cfg" "$name" || return 1
     if listed "$name"; then
         pass "$p-listed" "$($XL list | awk -v n="$name" '$1 == n { print "id " $2 ", " $3 " MiB, " $4 " vCPUs, " $5 }')"
     else
@@ -186,7 +189,8 @@ destroy_guest() {
     before=$(free_mib)
     write_cfg "$cfg" "$name" "$t" "e2e.hold=1"
     create "$cfg" "$log"
-    wait $CPID || { fail "$p-destroy" "second $XL create failed: $(last_line "$cfg.out")"; return 1; }
+    wait $CPID || { fail "$p-destroy" "second $XL create failed: $(last_line "$cfg.out")"
+                    $XL destroy "$name" > /dev/null 2>&1; return 1; }
     if ! wait_for "$log" '^E2E-GUEST-MARKER' "$GUEST_WAIT"; then
         fail "$p-destroy" "second guest printed no marker in ${GUEST_WAIT}s"
     elif ! $XL destroy "$name" > "$cfg.destroy" 2>&1; then

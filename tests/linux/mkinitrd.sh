@@ -67,7 +67,9 @@ if [ "${DOM0_E2E:-0}" = 1 ]; then
         done
         todo=$next
     done
-    cp -L "$xu/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$tmp/lib/x86_64-linux-gnu/"
+    # The loader, and libgcc_s, which glibc dlopens for pthread_cancel (xl).
+    cp -L "$xu/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$xu/lib/x86_64-linux-gnu/libgcc_s.so.1" \
+        "$tmp/lib/x86_64-linux-gnu/"
     ln -s /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$tmp/lib64/ld-linux-x86-64.so.2"
     mkdir -p "$tmp/etc/xen/scripts" "$tmp/e2e"
     cp "$here/e2e.sh" "$tmp/e2e/e2e.sh"
