@@ -72,6 +72,7 @@ if [ "${DOM0_E2E:-0}" = 1 ]; then
         "$tmp/lib/x86_64-linux-gnu/"
     ln -s /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$tmp/lib64/ld-linux-x86-64.so.2"
     mkdir -p "$tmp/etc/xen/scripts" "$tmp/e2e"
+    : > "$tmp/etc/xen/xl.conf"      # xl's defaults, without its warning
     cp "$here/e2e.sh" "$tmp/e2e/e2e.sh"
     cp "$here/e2e-block.sh" "$tmp/etc/xen/scripts/block"
     chmod +x "$tmp/e2e/e2e.sh" "$tmp/etc/xen/scripts/block"
