@@ -26,6 +26,14 @@ now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 # One line of a file, for a detail: its last non-empty line, quotes dropped.
 last_line() { grep -v '^ *$' "$1" 2>/dev/null | tail -1 | tr -d "'\"()" | cut -c1-160; }
 
+# reason <file>: why a command failed, for a detail: its first line that
+# says so (a usage text ends with the list of commands), else its last.
+reason() {
+    local r
+    r=$(grep -im1 -E 'error|fail|unknown|cannot|invalid|usage|not ' "$1" 2>/dev/null | tr -d "'\"()" | cut -c1-160)
+    [ -n "$r" ] && echo "$r" || last_line "$1"
+}
+
 # --- dom0 services, as xencommons and launch-xenstore start them ---
 start_services() {
     local m n
@@ -135,7 +143,7 @@ create_status() {
     if [ $rc -eq 0 ]; then
         pass "$1-create" "$XL create exited 0 after $(( $(now_ms) - T0 )) ms"
     else
-        fail "$1-create" "$XL create exited $rc: $(last_line "$2.out")"
+        fail "$1-create" "$XL create exited $rc: $(reason "$2.out")"
         $XL destroy "$3" > /dev/null 2>&1   # what it may have left half made
         return 1
     fi
@@ -189,12 +197,12 @@ destroy_guest() {
     before=$(free_mib)
     write_cfg "$cfg" "$name" "$t" "e2e.hold=1"
     create "$cfg" "$log"
-    wait $CPID || { fail "$p-destroy" "second $XL create failed: $(last_line "$cfg.out")"
+    wait $CPID || { fail "$p-destroy" "second $XL create failed: $(reason "$cfg.out")"
                     $XL destroy "$name" > /dev/null 2>&1; return 1; }
     if ! wait_for "$log" '^E2E-GUEST-MARKER' "$GUEST_WAIT"; then
         fail "$p-destroy" "second guest printed no marker in ${GUEST_WAIT}s"
     elif ! $XL destroy "$name" > "$cfg.destroy" 2>&1; then
-        fail "$p-destroy" "$XL destroy failed: $(last_line "$cfg.destroy")"
+        fail "$p-destroy" "$XL destroy failed: $(reason "$cfg.destroy")"
     elif ! wait_gone "$name" 30; then
         fail "$p-destroy" "$name still listed 30 s after $XL destroy"
     else
