@@ -180,7 +180,11 @@ run_guest() {
     else
         fail "$p-marker" "marker '${got:-none}' (expected $MARKER), vCPUs '${cpus:-none}' (expected 2); console: $(last_line "$log")"
     fi
-    if wait_gone "$name" 60; then
+    if ! grep -q '^E2E-GUEST-CPUS' "$log"; then
+        # It never reached its poweroff: gone now means crashed.
+        fail "$p-gone" "$(listed "$name" && echo "still listed" || echo "gone without its poweroff (crashed?)")"
+        $XL destroy "$name" > /dev/null 2>&1
+    elif wait_gone "$name" 60; then
         pass "$p-gone" "not listed after its poweroff"
     else
         fail "$p-gone" "$($XL list | awk -v n="$name" '$1 == n { print $1 " still listed, state " $5 }')"
