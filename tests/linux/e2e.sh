@@ -16,7 +16,7 @@
 #   E2E-TIME <type> create-to-marker <ms>
 XL=${XL:-xl}
 export PATH=/usr/lib/xen-4.17/bin:/usr/bin:/bin:/sbin
-GUEST_WAIT=${GUEST_WAIT:-300}     # s for a domU to reach a console line
+GUEST_WAIT=${GUEST_WAIT:-600}     # s for a domU to reach a line (TCG, a busy host)
 CONSOLE_DIR=/var/log/xen/console
 W=/e2e/work
 
@@ -205,6 +205,7 @@ destroy_guest() {
                     $XL destroy "$name" > /dev/null 2>&1; return 1; }
     if ! wait_for "$log" '^E2E-GUEST-MARKER' "$GUEST_WAIT"; then
         fail "$p-destroy" "second guest printed no marker in ${GUEST_WAIT}s"
+        $XL destroy "$name" > /dev/null 2>&1; wait_gone "$name" 30
     elif ! $XL destroy "$name" > "$cfg.destroy" 2>&1; then
         fail "$p-destroy" "$XL destroy failed: $(reason "$cfg.destroy")"
     elif ! wait_gone "$name" 30; then

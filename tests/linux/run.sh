@@ -17,7 +17,7 @@
 #              with DOM0_E2E=1 (Debian's xenstored, xenconsoled, xl) whose
 #              e2e.sh creates, lists and destroys a PV and a PVH Linux domU
 #              with the toolstack XL (xl on Xen, kl on Keel); its own
-#              timeout E2E_TIMEOUT (default 1500 s).  Besides the case's
+#              timeout E2E_TIMEOUT (default 2400 s).  Besides the case's
 #              verdict, one line each for its parts e2e/dom0, e2e/pv and
 #              e2e/pvh, and the E2E-TIME lines.
 # A case passes when every "LINUX-CHECK" line says PASS (the vCPU count
@@ -120,7 +120,7 @@ e2e_parts() {
 
 declare -A SMP=( [smp1]=1 [smp2]=2 [smp4]=4 [smp2-smap]=2 [e2e]=2 )
 declare -A CPU=( [smp1]=max,-smap [smp2]=max,-smap [smp4]=max,-smap [smp2-smap]=max [e2e]=max,-smap,-rdtscp )
-E2E_TIMEOUT=${E2E_TIMEOUT:-1500}
+E2E_TIMEOUT=${E2E_TIMEOUT:-2400}
 # The toolstack e2e.sh drives: Debian's xl on Xen, Keel's kl on Keel.
 case $HV in xen) XL=${XL:-xl} ;; *) XL=${XL:-kl} ;; esac
 CASES=("$@")
