@@ -1,8 +1,9 @@
 #!/bin/busybox sh
 # /init of the dom0 initramfs: checks what a Xen dom0 should see, one
 # "LINUX-CHECK PASS|FAIL <name> (<detail>)" line each, then the shell
-# marker.  keel.mode=test powers off after that; keel.mode=shell (make run)
-# gives an interactive shell on the console.  keel.cpus=N is the vCPU count
+# marker.  keel.mode=test powers off after that (so does keel.mode=e2e,
+# which first runs /e2e/e2e.sh); keel.mode=shell (make run) gives an
+# interactive shell on the console.  keel.cpus=N is the vCPU count
 # expected; keel.devices=0 skips the disk and NIC checks (and their
 # sleeps), for the boot benchmark.
 /bin/busybox --install -s /bin
@@ -125,6 +126,16 @@ if [ -x /bin/kl-gnt ]; then
     insmod /lib/modules/xen-gntdev.ko 2>/dev/null
     insmod /lib/modules/xen-gntalloc.ko 2>/dev/null
     check gnt-self-map "$(kl-gnt 2>&1 | tail -1)" ok
+fi
+# keel.mode=e2e: the end-to-end case (an image made with DOM0_E2E=1)
+# starts xenstored and xenconsoled and runs domUs with the toolstack
+# keel.xl names (xl on Xen, kl on Keel).
+if [ "$(arg keel.mode)" = e2e ]; then
+    if [ -x /e2e/e2e.sh ]; then
+        XL=$(arg keel.xl) /e2e/e2e.sh
+    else
+        echo "LINUX-CHECK FAIL e2e (keel.mode=e2e but this image has no /e2e/e2e.sh)"
+    fi
 fi
 echo "LINUX-CHECKS-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "DOM0-SHELL-READY"

@@ -32,7 +32,8 @@ linux_iso() {
     tmp=$(mktemp -d)
     mkdir -p "$tmp/boot/grub"
     cp "$HVGZ" "$tmp/boot/$HV.gz"
-    cp "$TOP/ext/linux/vmlinuz" "$INITRD" "$tmp/boot/"
+    cp "$TOP/ext/linux/vmlinuz" "$tmp/boot/"
+    cp "$INITRD" "$tmp/boot/initrd.gz"
     { grub_serial_header; cat <<CFG; } > "$tmp/boot/grub/grub.cfg"
 menuentry '$HV + Debian Linux dom0' {
     multiboot2 /boot/$HV.gz $CMDLINE

@@ -11,6 +11,15 @@
 #   smp4       4 CPUs, max,-smap
 #   smp2-smap  2 CPUs, max (SMAP on; Xen 4.17's dom0 crashes there under
 #              TCG, see ../shared/anchors/xen-anchor.sh, so it is Keel only)
+#   e2e        2 CPUs, max,-smap,-rdtscp (QEMU's SVM leaves the next RIP
+#              of an RDTSCP exit unset, and Xen 4.17 then crashes a PVH
+#              guest: "SVM Insn len emulation failed"); not in the default list.  An image made
+#              with DOM0_E2E=1 (Debian's xenstored, xenconsoled, xl) whose
+#              e2e.sh creates, lists and destroys a PV and a PVH Linux domU
+#              with the toolstack XL (xl on Xen, kl on Keel); its own
+#              timeout E2E_TIMEOUT (default 2400 s).  Besides the case's
+#              verdict, one line each for its parts e2e/dom0, e2e/pv and
+#              e2e/pvh, and the E2E-TIME lines.
 # A case passes when every "LINUX-CHECK" line says PASS (the vCPU count
 # must equal the -smp count), the shell marker appears, dom0's poweroff
 # ends the machine (QEMU exits on ACPI S5, or the hypervisor prints
@@ -48,8 +57,12 @@ BAD='Panic on CPU|Keel halted|Dom0 crashed|domain_crash|Kernel panic|BUG: |Oops|
 # run_case <name> <smp> <cpu>: prints the verdict line.
 run_case() {
     local name=$1 smp=$2 cpu=$3 log=$OUT/$1.log iso=$OUT/$1.iso
-    local start=$SECONDS pid bad fails exited=""
-    linux_iso "$iso" "$LINUX_CMDLINE keel.cpus=$smp keel.hv=$HV" || { echo "FAIL linux/$HV/$name (grub-mkrescue failed)"; return 1; }
+    local start=$SECONDS pid bad fails exited="" largs="$LINUX_CMDLINE" timeout=$TIMEOUT
+    if [ "$name" = e2e ]; then
+        largs="console=hvc0 earlyprintk=xen keel.mode=e2e keel.devices=0 keel.xl=$XL"
+        timeout=$E2E_TIMEOUT
+    fi
+    linux_iso "$iso" "$largs keel.cpus=$smp keel.hv=$HV" || { echo "FAIL linux/$HV/$name (grub-mkrescue failed)"; return 1; }
     rm -f "$log"
     cp "$DISK" "$OUT/$name.disk"
     qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 1024 -smp "$smp" -display none \
@@ -62,7 +75,7 @@ run_case() {
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         grep -qaE "$END_LINE|$BAD" "$log" 2>/dev/null && { sleep 2; break; }
-        [ $((SECONDS - start)) -ge "$TIMEOUT" ] && break
+        [ $((SECONDS - start)) -ge "$timeout" ] && break
         sleep 0.5
     done
     kill -0 "$pid" 2>/dev/null || exited=1
@@ -73,7 +86,7 @@ run_case() {
     if [ -n "$bad" ]; then
         echo "FAIL linux/$HV/$name (the log shows: $bad)"
     elif ! grep -qa '^DOM0-SHELL-READY' "$log"; then
-        echo "FAIL linux/$HV/$name (no shell marker in ${TIMEOUT}s)"
+        echo "FAIL linux/$HV/$name (no shell marker in ${timeout}s)"
     elif [ -n "$fails" ]; then
         echo "FAIL linux/$HV/$name (checks failed: $fails)"
     elif ! grep -qa 'reboot: Power down' "$log" ||
@@ -88,8 +101,28 @@ run_case() {
     return 1
 }
 
-declare -A SMP=( [smp1]=1 [smp2]=2 [smp4]=4 [smp2-smap]=2 )
-declare -A CPU=( [smp1]=max,-smap [smp2]=max,-smap [smp4]=max,-smap [smp2-smap]=max )
+# e2e_parts <log>: the e2e case's parts judged apart (PVH may fail alone).
+e2e_parts() {
+    local part f n
+    grep -a '^E2E-TIME' "$1" | sed 's/^/  /'
+    for part in dom0 pv pvh; do
+        n=$(grep -ac "^LINUX-CHECK [A-Z]* e2e-$part-" "$1")
+        f=$(grep -a "^LINUX-CHECK FAIL e2e-$part-" "$1" | sed 's/^LINUX-CHECK FAIL //' | paste -sd';' -)
+        if [ "$n" -eq 0 ]; then
+            echo "FAIL linux/$HV/e2e/$part (no check ran)"
+        elif [ -n "$f" ]; then
+            echo "FAIL linux/$HV/e2e/$part ($f)"
+        else
+            echo "PASS linux/$HV/e2e/$part ($n checks)"
+        fi
+    done
+}
+
+declare -A SMP=( [smp1]=1 [smp2]=2 [smp4]=4 [smp2-smap]=2 [e2e]=2 )
+declare -A CPU=( [smp1]=max,-smap [smp2]=max,-smap [smp4]=max,-smap [smp2-smap]=max [e2e]=max,-smap,-rdtscp )
+E2E_TIMEOUT=${E2E_TIMEOUT:-2400}
+# The toolstack e2e.sh drives: Debian's xl on Xen, Keel's kl on Keel.
+case $HV in xen) XL=${XL:-xl} ;; *) XL=${XL:-kl} ;; esac
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=(smp1 smp2 smp4 smp2-smap)
 passed=0 failed=0
@@ -99,7 +132,17 @@ for c in "${CASES[@]}"; do
         echo "SKIP linux/xen/$c (Xen 4.17's PV dom0 crashes with SMAP under TCG)"
         continue
     fi
+    if [ "$c" = e2e ]; then
+        # Its own image: the default one stays small for the four cases.
+        DOM0_E2E=1 bash "$TOP/tests/linux/mkinitrd.sh" "$TOP" "$BUILD/linux/initrd-e2e.gz" "$BUILD/tools/kl" ||
+            { echo "FAIL linux/$HV/e2e (mkinitrd.sh with DOM0_E2E=1 failed)"; failed=$((failed + 1)); continue; }
+        INITRD_DEFAULT=$INITRD INITRD=$BUILD/linux/initrd-e2e.gz
+    fi
     if run_case "$c" "${SMP[$c]}" "${CPU[$c]}"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    if [ "$c" = e2e ]; then
+        e2e_parts "$OUT/e2e.log"
+        INITRD=$INITRD_DEFAULT
+    fi
 done
 echo "linux on $HV: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
