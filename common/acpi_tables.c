@@ -9,8 +9,10 @@
  * Layout in the buffer (all little-endian, packed as the spec lays out):
  *   0x000 RSDP (36 bytes, revision 2: XSDT address, both checksums)
  *   0x040 XSDT (header + 2 entries: FADT, MADT)
- *   0x080 FADT (276 bytes, revision 6.0, HW_REDUCED_ACPI, X_DSDT)
- *   0x1c0 DSDT (a header only: no AML, no devices)
+ *   0x080 FADT (276 bytes, revision 6.0, HW_REDUCED_ACPI, X_DSDT, the
+ *         sleep control/status registers)
+ *   0x1c0 DSDT (a header and \_S5: the one object, so that the OS can
+ *         power the domain off; no devices)
  *   0x200 MADT (header, LAPIC address, then one type-0 entry per vCPU)
  */
 #include <keel/lib.h>
@@ -34,6 +36,8 @@
 #define FADT_FLAGS       112
 #define FADT_MINOR       131
 #define FADT_X_DSDT      140
+#define FADT_SLEEP_CTL   244              /* Generic Address Structures (5.0) */
+#define FADT_SLEEP_STS   256
 #define FADT_HYPERVISOR  268              /* "Hypervisor Vendor Identity" (6.0) */
 #define FADT_F_HW_REDUCED (1u << 20)
 
@@ -82,6 +86,27 @@ static void build_rsdp(uint8_t *r, uint64_t xsdt)
     r[32] = checksum(r, RSDP_LEN);        /* the whole structure */
 }
 
+/* A Generic Address Structure for a one-byte I/O port. */
+static void io_gas(uint8_t *g, uint16_t port)
+{
+    g[0] = 1;                             /* SystemIO */
+    g[1] = 8;                             /* register bit width */
+    g[2] = 0;                             /* bit offset */
+    g[3] = 1;                             /* byte access */
+    put64(g + 4, port);
+}
+
+/*
+ * The DSDT's AML: Name (\_S5, Package (4) { 5, 5, 0, 0 }) -- NameOp,
+ * the root-relative name, PackageOp with a one-byte PkgLength (8: itself,
+ * the count and six bytes of elements), two BytePrefix constants and two
+ * ZeroOps.  The SLP_TYP it gives is ACPI_S5_TYPE.
+ */
+static const uint8_t dsdt_s5[] = {
+    0x08, '\\', '_', 'S', '5', '_',
+    0x12, 0x08, 0x04, 0x0a, ACPI_S5_TYPE, 0x0a, ACPI_S5_TYPE, 0x00, 0x00,
+};
+
 static void build_fadt(uint8_t *f, uint64_t dsdt)
 {
     header(f, "FACP", FADT_LEN, 6);
@@ -93,6 +118,8 @@ static void build_fadt(uint8_t *f, uint64_t dsdt)
     put32(f + FADT_FLAGS, FADT_F_HW_REDUCED);
     f[FADT_MINOR] = 0;
     put64(f + FADT_X_DSDT, dsdt);
+    io_gas(f + FADT_SLEEP_CTL, ACPI_SLEEP_CONTROL_PORT);
+    io_gas(f + FADT_SLEEP_STS, ACPI_SLEEP_STATUS_PORT);
     memcpy(f + FADT_HYPERVISOR, "KeelHVM\0", 8);
     seal(f, FADT_LEN);
 }
@@ -132,8 +159,9 @@ size_t acpi_build_tables(uint8_t *buf, size_t len, uint64_t base, unsigned int n
     put64(xsdt + HDR_LEN + 8, base + MADT_OFF);
     seal(xsdt, HDR_LEN + 2 * 8);
     build_fadt(buf + FADT_OFF, base + DSDT_OFF);
-    header(buf + DSDT_OFF, "DSDT", HDR_LEN, 2);
-    seal(buf + DSDT_OFF, HDR_LEN);
+    header(buf + DSDT_OFF, "DSDT", HDR_LEN + sizeof(dsdt_s5), 2);
+    memcpy(buf + DSDT_OFF + HDR_LEN, dsdt_s5, sizeof(dsdt_s5));
+    seal(buf + DSDT_OFF, HDR_LEN + sizeof(dsdt_s5));
     build_madt(buf + MADT_OFF, nr_vcpus);
     return used;
 }

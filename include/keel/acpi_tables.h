@@ -1,13 +1,26 @@
 /*
  * Minimal ACPI tables for an HVM/PVH guest, built from the domain's
  * configuration (never the host's tables): RSDP 2.0, XSDT, FADT with
- * HW_REDUCED_ACPI, an empty DSDT, and a MADT with one enabled local APIC
- * per vCPU (APIC id = vCPU id, as Keel's vLAPIC reports it).
+ * HW_REDUCED_ACPI and the ACPI 5 sleep registers, a DSDT holding only
+ * \_S5, and a MADT with one enabled local APIC per vCPU (APIC id = vCPU
+ * id, as Keel's vLAPIC reports it).
  */
 #ifndef KEEL_ACPI_TABLES_H
 #define KEEL_ACPI_TABLES_H
 
 #include <keel/types.h>
+
+/*
+ * The FADT's SLEEP_CONTROL_REG and SLEEP_STATUS_REG: one-byte I/O ports
+ * that arch/x86/hvm/io.c emulates.  Writing SLP_EN with the \_S5 type
+ * (ACPI_S5_TYPE) to the control register powers the domain off.
+ */
+#define ACPI_SLEEP_CONTROL_PORT 0xb000
+#define ACPI_SLEEP_STATUS_PORT  0xb001
+#define ACPI_SLEEP_TYP_SHIFT    2
+#define ACPI_SLEEP_TYP_MASK     (7u << ACPI_SLEEP_TYP_SHIFT)
+#define ACPI_SLEEP_EN           (1u << 5)
+#define ACPI_S5_TYPE            5
 
 /* The most vCPUs whose tables fit the one page the builders reserve. */
 #define ACPI_TABLES_MAX_VCPUS 128

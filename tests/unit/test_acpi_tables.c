@@ -75,6 +75,16 @@ static void check_vcpus(unsigned int n)
     CHECK_UINT(get32(page + fadt + 40), get64(page + fadt + 140));
     dsdt = table(get64(page + fadt + 140), "DSDT", used);
     CHECK(dsdt >= 0);
+    /* The sleep registers: SystemIO byte ports, and \_S5 in the DSDT. */
+    CHECK_UINT(page[fadt + 244], 1);
+    CHECK_UINT(get64(page + fadt + 248), ACPI_SLEEP_CONTROL_PORT);
+    CHECK_UINT(page[fadt + 256], 1);
+    CHECK_UINT(get64(page + fadt + 260), ACPI_SLEEP_STATUS_PORT);
+    if ( dsdt >= 0 )
+    {
+        CHECK_UINT(get32(page + dsdt + 4), 36 + 15);
+        CHECK(memcmp(page + dsdt + 36, "\x08\\_S5_\x12", 7) == 0);
+    }
     madt_len = get32(page + madt + 4);
     CHECK_UINT(madt_len, 44 + 8 * n);
     CHECK_UINT(get32(page + madt + 36), 0xfee00000u);

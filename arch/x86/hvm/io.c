@@ -2,10 +2,13 @@
  * The emulated platform of HVM guests, port and MMIO side: port 0xE9 and a
  * 16550 at 0x3f8 whose output reaches Keel's console as "(dN) " lines, the
  * 8259 PIC pair and the PIT (enough to be probed), the CMOS/RTC (rtc.c),
- * and the IO-APIC and LAPIC MMIO pages.  Unclaimed ports read as all ones
+ * the ACPI 5 sleep control/status registers of the tables Keel builds
+ * (a write of SLP_EN with the S5 type powers the domain off), and the
+ * IO-APIC and LAPIC MMIO pages.  Unclaimed ports read as all ones
  * and ignore writes, as on a bus with nothing behind it.
  */
 #include <keel/lib.h>
+#include <keel/acpi_tables.h>
 #include <keel/domain.h>
 #include <keel/guest_console.h>
 #include <keel/printk.h>
@@ -13,6 +16,7 @@
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/rtc.h>
 #include <asm/hvm/vlapic.h>
+#include <public/sched.h>
 
 #define DEBUG_PORT     0xe9
 #define UART_BASE      0x3f8
@@ -46,6 +50,21 @@ static uint32_t uart_read(unsigned int reg)
         return 0xb0;                      /* MSR: DCD, DSR, CTS */
     }
     return 0;
+}
+
+/*
+ * SLEEP_CONTROL_REG: Linux's acpi_hw_extended_sleep writes SLP_TYP (from
+ * \_S5) << 2 | SLP_EN to enter S5.  Other sleep states are not offered
+ * (the DSDT has no \_S1-\_S4): such writes change nothing.
+ */
+static void sleep_control_write(struct domain *d, uint32_t val)
+{
+    if ( !(val & ACPI_SLEEP_EN) ||
+         ((val & ACPI_SLEEP_TYP_MASK) >> ACPI_SLEEP_TYP_SHIFT) != ACPI_S5_TYPE )
+        return;
+    printk(KLOG_INFO "d%u: ACPI S5 requested through the sleep control register\n",
+           d->domain_id);
+    domain_shutdown(d, SHUTDOWN_poweroff);
 }
 
 static uint32_t pit_read(unsigned int port)
@@ -89,6 +108,18 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
     }
     else if ( port == HVM_RTC_PORT_INDEX || port == HVM_RTC_PORT_DATA )
         hvm_rtc_io(d, port, bytes, in, val);
+    else if ( port == ACPI_SLEEP_CONTROL_PORT && bytes == 1 )
+    {
+        if ( in )
+            *val = 0;
+        else
+            sleep_control_write(d, *val);
+    }
+    else if ( port == ACPI_SLEEP_STATUS_PORT && bytes == 1 )
+    {
+        if ( in )
+            *val = 0;                     /* WAK_STS clear: nothing woke */
+    }
     else if ( in )
         *val = bytes == 4 ? 0xffffffff : (1u << (bytes * 8)) - 1;
     return true;
