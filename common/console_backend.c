@@ -109,6 +109,8 @@ static bool drain(struct backend *b, struct domain *d)
 
 static void poll_all(void *unused)
 {
+    bool any = false;
+
     (void)unused;
     for ( unsigned int i = 0; i < MAX_BACKENDS; i++ )
     {
@@ -126,8 +128,10 @@ static void poll_all(void *unused)
         }
         if ( d )
             domain_put(d);
+        any |= b->domid != 0;
     }
-    set_timer(&poll_timer, NOW() + MILLISECS(POLL_MS));
+    if ( any )                           /* no ring left: the timer rests until an attach */
+        set_timer(&poll_timer, NOW() + MILLISECS(POLL_MS));
 }
 
 int console_backend_attach(struct domain *d, uint64_t gfn, unsigned int port)
@@ -142,8 +146,9 @@ int console_backend_attach(struct domain *d, uint64_t gfn, unsigned int port)
         {
             init_timer(&poll_timer, poll_all, NULL, 0);
             timer_ready = true;
-            set_timer(&poll_timer, NOW() + MILLISECS(POLL_MS));
         }
+        if ( !timer_is_active(&poll_timer) )
+            set_timer(&poll_timer, NOW() + MILLISECS(POLL_MS));
         return 0;
     }
     return -ENOSPC;

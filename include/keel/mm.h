@@ -100,4 +100,9 @@ void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
 /* v == NULL is a no-op; v must come from alloc_xenheap_pages(order). */
 void free_xenheap_pages(void *v, unsigned int order);
 
+/* memory_op reservations, PV (pv/memory.c) and HVM (hvm/memory.c) alike. */
+#define MEMOP_WORK_BUDGET (1UL << 15)    /* frames per call before it is continued */
+#define HWDOM_MAX_ORDER   12             /* Xen's CONFIG_HWDOM_MAX_ORDER */
+#define DOMU_MAX_ORDER    9              /* Xen's CONFIG_DOMU_MAX_ORDER */
+
 #endif /* KEEL_MM_H */

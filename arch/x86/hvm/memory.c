@@ -10,7 +10,7 @@
  * and the call stops there with the count done.  Its p2m entry goes and
  * every CPU running one of the domain's vCPUs is flushed before the frame
  * returns to the heap.  Work is bounded per call (continued past
- * WORK_BUDGET frames, as on PV).
+ * MEMOP_WORK_BUDGET frames, as on PV).
  */
 #include <keel/lib.h>
 #include <keel/domain.h>
@@ -25,8 +25,6 @@
 #include <public/memory.h>
 #include <public/xen.h>
 
-#define WORK_BUDGET    (1UL << 15)       /* frames per call before preempting */
-#define DOMU_MAX_ORDER 9                 /* Xen's CONFIG_DOMU_MAX_ORDER */
 #define FLUSH_BATCH    64                /* frames freed per TLB flush */
 
 /* Frames taken out of the p2m, freed together after one flush. */
@@ -188,7 +186,7 @@ long hvm_memory_reservation_op(unsigned long cmd, uint64_t arg)
         if ( rc )
             break;
         work += 1UL << r.extent_order;
-        if ( work >= WORK_BUDGET && i + 1 < r.nr_extents &&
+        if ( work >= MEMOP_WORK_BUDGET && i + 1 < r.nr_extents &&
              (cont = continue_at(cmd, arg, i + 1)) != 0 )
             break;
         cont = 0;

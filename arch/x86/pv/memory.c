@@ -8,7 +8,7 @@
  * A frame leaves a domain only when nothing but the allocation holds it:
  * no mapping (every L1 mapping holds a reference) and no type, so no stale
  * access can reach it once another domain gets it.  Work is bounded per
- * call: past WORK_BUDGET frames the hypercall is continued (the guest
+ * call: past MEMOP_WORK_BUDGET frames the hypercall is continued (the guest
  * re-issues it with the progress in cmd, or nr_exchanged).
  */
 #include <keel/lib.h>
@@ -27,9 +27,6 @@
 #include <public/memory.h>
 #include <public/xen.h>
 
-#define WORK_BUDGET     (1UL << 15)      /* frames per call before preempting */
-#define HWDOM_MAX_ORDER 12               /* Xen's CONFIG_HWDOM_MAX_ORDER */
-#define DOMU_MAX_ORDER  9                /* Xen's CONFIG_DOMU_MAX_ORDER */
 #define INVALID_M2P     (~0UL)
 
 /* Every CPU that may cache a translation of d's, and this one. */
@@ -170,7 +167,7 @@ static long reservation_op(struct domain *cd, unsigned long cmd, uint64_t arg)
         if ( rc )
             break;
         work += 1UL << r.extent_order;
-        if ( work >= WORK_BUDGET && i + 1 < r.nr_extents &&
+        if ( work >= MEMOP_WORK_BUDGET && i + 1 < r.nr_extents &&
              (cont = continue_at(cmd, i + 1)) != 0 )
             break;
         cont = 0;
@@ -324,7 +321,7 @@ static long memory_exchange(struct domain *d, unsigned long cmd, uint64_t arg)
             break;
         x.nr_exchanged = (i + 1) << in_chunk;
         work += frames;
-        if ( work >= WORK_BUDGET && x.nr_exchanged < x.in.nr_extents &&
+        if ( work >= MEMOP_WORK_BUDGET && x.nr_exchanged < x.in.nr_extents &&
              !copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
                             &x.nr_exchanged, sizeof(x.nr_exchanged)) &&
              (cont = continue_at(cmd, 0)) != 0 )
