@@ -38,7 +38,10 @@ int arch_domain_create(struct domain *d)
     if ( d->arch.is_hvm && (!hvm_enabled || p2m_init(&d->arch.hvm.p2m, d->domain_id)) )
         return -EOPNOTSUPP;
     if ( d->arch.is_hvm )
+    {
         hvm_rtc_init(d);
+        vioapic_init(d);
+    }
     si = alloc_xenheap_pages(0, 0);
     if ( !si )
     {

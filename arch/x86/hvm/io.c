@@ -4,7 +4,7 @@
  * 8259 PIC pair and the PIT (enough to be probed), the CMOS/RTC (rtc.c),
  * the ACPI 5 sleep control/status registers of the tables Keel builds
  * (a write of SLP_EN with the S5 type powers the domain off), and the
- * IO-APIC and LAPIC MMIO pages.  Unclaimed ports read as all ones
+ * IO-APIC (vioapic.c) and LAPIC MMIO pages.  Unclaimed ports read as all ones
  * and ignore writes, as on a bus with nothing behind it.
  */
 #include <keel/lib.h>
@@ -14,14 +14,13 @@
 #include <keel/printk.h>
 #include <keel/time.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/irq.h>
 #include <asm/hvm/rtc.h>
 #include <asm/hvm/vlapic.h>
 #include <public/sched.h>
 
 #define DEBUG_PORT     0xe9
 #define UART_BASE      0x3f8
-#define IOAPIC_BASE    0xfec00000UL
-#define IOAPIC_PINS    24
 
 /* Collect output into lines so that each domain's text stays readable. */
 static void guest_putc(struct vcpu *v, char c)
@@ -125,58 +124,6 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
     return true;
 }
 
-static uint32_t ioapic_read(struct domain *d)
-{
-    uint32_t sel = d->arch.hvm.ioapic_regsel;
-
-    if ( sel == 0 )
-        return 0;                                 /* ID */
-    if ( sel == 1 )
-        return ((IOAPIC_PINS - 1) << 16) | 0x11;  /* version 0x11, 24 pins */
-    if ( sel >= 0x10 && sel < 0x10 + 2 * IOAPIC_PINS )
-    {
-        uint64_t e = d->arch.hvm.ioapic_redir[(sel - 0x10) / 2];
-
-        return sel & 1 ? e >> 32 : (uint32_t)e;
-    }
-    return 0;
-}
-
-static void ioapic_write(struct domain *d, uint32_t val)
-{
-    uint32_t sel = d->arch.hvm.ioapic_regsel;
-    uint64_t *e;
-
-    if ( sel < 0x10 || sel >= 0x10 + 2 * IOAPIC_PINS )
-        return;
-    e = &d->arch.hvm.ioapic_redir[(sel - 0x10) / 2];
-    if ( sel & 1 )
-        *e = (*e & 0xffffffffUL) | ((uint64_t)val << 32);
-    else
-        *e = (*e & ~0xffffffffUL) | val;
-}
-
-static bool ioapic_access(struct domain *d, unsigned int off, uint32_t *val, bool write)
-{
-    if ( off == 0x00 )
-    {
-        if ( write )
-            d->arch.hvm.ioapic_regsel = *val & 0xff;
-        else
-            *val = d->arch.hvm.ioapic_regsel;
-    }
-    else if ( off == 0x10 )
-    {
-        if ( write )
-            ioapic_write(d, *val);
-        else
-            *val = ioapic_read(d);
-    }
-    else if ( !write )
-        *val = 0;
-    return true;
-}
-
 /* Accesses are done as aligned 32-bit registers; other sizes take part of one. */
 bool hvm_mmio_access(struct vcpu *v, uint64_t gpa, void *buf, unsigned int bytes,
                      bool write)
@@ -195,8 +142,8 @@ bool hvm_mmio_access(struct vcpu *v, uint64_t gpa, void *buf, unsigned int bytes
         else
             val = vlapic_read(v, off & ~3u) >> ((off & 3) * 8);
     }
-    else if ( (gpa & ~0xfffUL) == IOAPIC_BASE )
-        ioapic_access(v->domain, off & ~3u, &val, write);
+    else if ( (gpa & ~0xfffUL) == VIOAPIC_BASE )
+        vioapic_mmio(v->domain, off & ~3u, &val, write);
     else
         return false;
     if ( !write )

@@ -18,6 +18,7 @@
 #include <keel/time.h>
 #include <keel/timer.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/irq.h>
 #include <asm/hvm/vlapic.h>
 
 #define REG(off)       regs[(off) >> 2]
@@ -287,7 +288,10 @@ void vlapic_write(struct vcpu *v, unsigned int offset, uint32_t val)
         break;
     case LAPIC_EOI:
         if ( (isr = highest(regs, LAPIC_ISR)) >= 0 )
+        {
             set_vec(regs, LAPIC_ISR, isr, false);
+            vioapic_eoi(v, isr);          /* a level-triggered source may fire again */
+        }
         break;
     case LAPIC_LDR:
         REG(LAPIC_LDR) = val & 0xff000000;

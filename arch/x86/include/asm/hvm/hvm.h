@@ -9,6 +9,7 @@
 #include <keel/types.h>
 #include <keel/timer_heap.h>
 #include <asm/p2m.h>
+#include <asm/hvm/irq.h>
 #include <asm/hvm/rtc.h>
 #include <asm/hvm/vlapic.h>
 
@@ -60,8 +61,7 @@ struct hvm_domain {
     uint64_t params[HVM_NR_PARAMS];
     uint8_t callback_vector;        /* from HVM_PARAM_CALLBACK_IRQ type 2 */
     uint64_t shared_info_gfn;       /* where XENMEM_add_to_physmap put it */
-    uint32_t ioapic_regsel;
-    uint64_t ioapic_redir[24];
+    struct hvm_vioapic vioapic;
     uint8_t pic_imr[2];
     struct hvm_rtc rtc;
 };
