@@ -42,8 +42,8 @@ chmod +x "$tmp/init"
 (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -9) > "$ramdisk"
 rm -rf "$tmp"
 
-PVH_ARGS="type=pvh mem=256M vcpus=2 console=hvc0 keel.cpus=2 keel.hyp=xen panic=-1 loglevel=4"
-HVM_ARGS="type=hvm mem=256M vcpus=2 nopv console=ttyS0 keel.cpus=2 keel.hyp=none panic=-1 loglevel=4"
+PVH_ARGS=${PVH_ARGS:-"type=pvh mem=256M vcpus=2 console=hvc0 keel.cpus=2 keel.hyp=xen panic=-1 loglevel=4"}
+HVM_ARGS=${HVM_ARGS:-"type=hvm mem=256M vcpus=2 nopv console=ttyS0 keel.cpus=2 keel.hyp=none panic=-1 loglevel=4"}
 BAD='Panic on CPU|Keel halted|domain_crash|Kernel panic|BUG: |Oops|general protection fault'
 
 # menu entries of one case: its modules
