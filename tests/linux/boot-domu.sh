@@ -13,7 +13,7 @@
 # SUCCESS" (the CPU count; /sys/hypervisor/type xen for PVH, none for HVM)
 # and then powers off through ACPI S5, with no crash line anywhere.
 # Keel only (Xen needs its toolstack for a domU).
-# Usage: tests/linux/boot-domu.sh <build-dir> [pvh|hvm|mixed ...] (default: pvh hvm)
+# Usage: tests/linux/boot-domu.sh <build-dir> [pvh|hvm|mixed ...] (default: all three)
 #   ISO_ONLY=1: only build <build>/linux-domu/<case>.iso and the ramdisk.
 # Output: PASS|FAIL linux-domu/keel/<case> (...); logs in <build>/linux-domu/.
 set -u
@@ -21,7 +21,7 @@ set -u
 mkdir -p "$1"
 BUILD=$(cd "$1" && pwd)
 shift
-CASES=${*:-pvh hvm}
+CASES=${*:-pvh hvm mixed}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 HV=keel
