@@ -35,6 +35,10 @@
 #               KEEL_DOMCTL_build; the domUs' verdicts are the TESTS
 #               regex's to require.  Skipped on Xen (a Keel-private domctl);
 #   smp=N       QEMU gets N CPUs instead of 2 (smp=1: both domains share CPU 0);
+#   keys=K      K (printf %b escapes: \x01 is CTRL-a; no spaces or commas) is
+#               typed on the serial line once domain 1 (or dom0) prints a
+#               line ending in "ready for keys" (QEMU's serial line is then
+#               stdio through a FIFO instead of a file);
 #   end=R       the test ends with shutdown reason R (poweroff, the default,
 #               reboot or crash): the runner waits for the hypervisor's own
 #               line for that end after the verdict (see end_line()).
@@ -147,7 +151,7 @@ run_one() {
     local id=$env-$name log=$RUNDIR/$env-$name.log iso=$RUNDIR/$env-$name.iso
     local elf=$GO/$env/$name.elf verdict=$RUNDIR/$env-$name.verdict
     local cpu=$QEMU_CPU margs=${GUEST_ARGS:-} vpat='Test result: ' crash="" f reason_end=poweroff
-    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2 initrd=""
+    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2 initrd="" keys="" kfd="" typed=""
     if is_hvm_env "$env"; then
         cpu=$QEMU_CPU_HVM
         margs="type=pvh mem=64 test=$name${GUEST_ARGS:+ $GUEST_ARGS}"
@@ -162,6 +166,7 @@ run_one() {
             peer=*)  peer=${f#peer=} ;;
             smp=*)   smp=${f#smp=} ;;
             initrd=*) initrd=${f#initrd=} ;;
+            keys=*)  keys=${f#keys=} ;;
         esac
     done
     if [ -n "$initrd" ]; then
@@ -206,11 +211,28 @@ run_one() {
     make_iso "$iso" "$HVGZ" "$CMDLINE" "$elf" "$HV" "$margs" "$peer_elf" "$peer_margs" ||
         { echo "FAIL (grub-mkrescue failed)" > "$verdict"; return; }
     rm -f "$log"
-    qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
-        -monitor none -serial "file:$log" -no-reboot -cdrom "$iso" -boot d \
-        >"$RUNDIR/$id.qemu" 2>&1 &
+    local serial=(-serial "file:$log") fifo=$RUNDIR/$id.in kre='(^|\] |\(d1\) )ready for keys'
+    if [ -n "$keys" ]; then
+        rm -f "$fifo"
+        mkfifo "$fifo"
+        serial=(-serial stdio)
+    fi
+    if [ -n "$keys" ]; then
+        qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
+            -monitor none "${serial[@]}" -no-reboot -cdrom "$iso" -boot d \
+            <"$fifo" >"$log" 2>"$RUNDIR/$id.qemu" &
+    else
+        qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
+            -monitor none "${serial[@]}" -no-reboot -cdrom "$iso" -boot d \
+            >"$RUNDIR/$id.qemu" 2>&1 &
+    fi
     local pid=$! start=$SECONDS seen="" ended="" reason=""
+    [ -n "$keys" ] && exec {kfd}>"$fifo"        # keeps QEMU's input open
     while kill -0 "$pid" 2>/dev/null; do
+        if [ -n "$keys" ] && [ -z "$typed" ] && grep -qaE "$kre" "$log" 2>/dev/null; then
+            printf '%b' "$keys" >&"$kfd"
+            typed=1
+        fi
         if [ -z "$seen" ] && grep -qaE "$vpat" "$log" 2>/dev/null; then seen=$SECONDS; fi
         # A crash test is done when its regex shows up (or a verdict does).
         if [ -z "$seen" ] && [ -n "$crash" ] && regex_ok "$log" "$regex"; then seen=$SECONDS; fi
@@ -231,6 +253,10 @@ run_one() {
     done
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
+    if [ -n "$keys" ]; then
+        exec {kfd}>&-
+        rm -f "$fifo"
+    fi
     sed -i 's/\r$//' "$log" 2>/dev/null
     local results res badline peer_res=""
     [ -n "$peer" ] && peer_res=$(grep -aE "\(d$peer_id\) Test result: " "$log" 2>/dev/null |
