@@ -36,9 +36,9 @@
 #               regex's to require.  Skipped on Xen (a Keel-private domctl);
 #   smp=N       QEMU gets N CPUs instead of 2 (smp=1: both domains share CPU 0);
 #   keys=K      K (printf %b escapes: \x01 is CTRL-a; no spaces or commas) is
-#               typed on the serial line once domain 1 (or dom0) prints a
-#               line ending in "ready for keys" (QEMU's serial line is then
-#               stdio through a FIFO instead of a file);
+#               typed on the serial line once domain 1 (or dom0) prints the
+#               line "ready for keys" (QEMU's serial line is then stdio
+#               through a FIFO instead of a file);
 #   end=R       the test ends with shutdown reason R (poweroff, the default,
 #               reboot or crash): the runner waits for the hypervisor's own
 #               line for that end after the verdict (see end_line()).
@@ -211,19 +211,17 @@ run_one() {
     make_iso "$iso" "$HVGZ" "$CMDLINE" "$elf" "$HV" "$margs" "$peer_elf" "$peer_margs" ||
         { echo "FAIL (grub-mkrescue failed)" > "$verdict"; return; }
     rm -f "$log"
-    local serial=(-serial "file:$log") fifo=$RUNDIR/$id.in kre='(^|\] |\(d1\) )ready for keys'
+    # keys=: the serial line is QEMU's stdio, fed through a FIFO.
+    local fifo=$RUNDIR/$id.in kre='(^|\] |\(d1\) )ready for keys'
     if [ -n "$keys" ]; then
         rm -f "$fifo"
         mkfifo "$fifo"
-        serial=(-serial stdio)
-    fi
-    if [ -n "$keys" ]; then
         qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
-            -monitor none "${serial[@]}" -no-reboot -cdrom "$iso" -boot d \
+            -monitor none -serial stdio -no-reboot -cdrom "$iso" -boot d \
             <"$fifo" >"$log" 2>"$RUNDIR/$id.qemu" &
     else
         qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
-            -monitor none "${serial[@]}" -no-reboot -cdrom "$iso" -boot d \
+            -monitor none -serial "file:$log" -no-reboot -cdrom "$iso" -boot d \
             >"$RUNDIR/$id.qemu" 2>&1 &
     fi
     local pid=$! start=$SECONDS seen="" ended="" reason=""
