@@ -96,20 +96,25 @@ void vuart_init(struct domain *d)
 }
 
 /* Collect output into lines so that each domain's text stays readable. */
+static void line_putc(struct domain *d, char *line, unsigned int *len, size_t size, char c)
+{
+    if ( c != '\n' && *len < size - 1 )
+    {
+        if ( c != '\r' )
+            line[(*len)++] = c;
+        return;
+    }
+    guest_console_line(d, line, *len);    /* budgeted */
+    *len = 0;
+    if ( c != '\n' )
+        line[(*len)++] = c;
+}
+
 void hvm_guest_putc(struct vcpu *v, char c)
 {
     struct hvm_vcpu *h = &v->arch.hvm;
 
-    if ( c != '\n' && h->line_len < sizeof(h->line) - 1 )
-    {
-        if ( c != '\r' )
-            h->line[h->line_len++] = c;
-        return;
-    }
-    guest_console_line(v->domain, h->line, h->line_len);  /* budgeted */
-    h->line_len = 0;
-    if ( c != '\n' )
-        h->line[h->line_len++] = c;
+    line_putc(v->domain, h->line, &h->line_len, sizeof(h->line), c);
 }
 
 static unsigned int rx_count(const struct hvm_vuart *u)
@@ -155,9 +160,9 @@ static void update_line(struct domain *d, struct hvm_vuart *u)
 {
     bool up = pending_iir(u) != IIR_NO_INT && (u->mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
 
-    if ( up == u->line )
+    if ( up == u->irq_up )
         return;
-    u->line = up;
+    u->irq_up = up;
     if ( up )
         hvm_isa_irq_assert(d, VUART_ISA_IRQ);
     else
@@ -246,25 +251,27 @@ static void fcr_write(struct hvm_vuart *u, uint8_t val)
     u->fcr = val & FCR_ENABLE ? val & FCR_KEPT : 0;
 }
 
-/* Returns true with *out set when a byte leaves for Keel's console. */
-static bool reg_write(struct hvm_vuart *u, unsigned int reg, uint8_t val, char *out)
+/*
+ * Called with the lock held.  THR bytes join the UART's own line (Linux
+ * transmits from whichever vCPU takes the interrupt); printing under the
+ * lock is fine: the console never calls back into the UART.
+ */
+static void reg_write(struct domain *d, struct hvm_vuart *u, unsigned int reg, uint8_t val)
 {
     switch ( reg )
     {
     case REG_DATA:
         if ( u->lcr & LCR_DLAB )
-        {
             u->dll = val;
-            return false;
-        }
-        u->thre_pending = true;            /* THR is empty again at once */
-        if ( u->mcr & MCR_LOOP )
+        else
         {
-            rx_put(u, val, fifos_on(u) ? VUART_FIFO : 1);
-            return false;
+            u->thre_pending = true;        /* THR is empty again at once */
+            if ( u->mcr & MCR_LOOP )
+                rx_put(u, val, fifos_on(u) ? VUART_FIFO : 1);
+            else
+                line_putc(d, u->line, &u->line_len, sizeof(u->line), val);
         }
-        *out = val;
-        return true;
+        break;
     case REG_IER:
         if ( u->lcr & LCR_DLAB )
             u->dlm = val;
@@ -290,7 +297,6 @@ static bool reg_write(struct hvm_vuart *u, unsigned int reg, uint8_t val, char *
     default:
         break;                             /* LSR, MSR: factory test, ignored */
     }
-    return false;
 }
 
 void vuart_io(struct vcpu *v, unsigned int reg, unsigned int bytes, bool in, uint32_t *val)
@@ -298,8 +304,6 @@ void vuart_io(struct vcpu *v, unsigned int reg, unsigned int bytes, bool in, uin
     struct domain *d = v->domain;
     struct hvm_vuart *u = vu(d);
     unsigned long flags;
-    char out[4];
-    unsigned int nout = 0;
     uint32_t result = 0;
 
     /* A wider access is the ISA bus's run of byte accesses; past 0x3ff nothing answers. */
@@ -313,15 +317,13 @@ void vuart_io(struct vcpu *v, unsigned int reg, unsigned int bytes, bool in, uin
         }
         if ( in )
             result |= (uint32_t)reg_read(u, reg + i) << (i * 8);
-        else if ( reg_write(u, reg + i, *val >> (i * 8), &out[nout]) )
-            nout++;
+        else
+            reg_write(d, u, reg + i, *val >> (i * 8));
     }
     update_line(d, u);
     spin_unlock_irqrestore(&u->lock, flags);
     if ( in )
         *val = result;
-    for ( unsigned int i = 0; i < nout; i++ )
-        hvm_guest_putc(v, out[i]);
 }
 
 bool vuart_receive(struct domain *d, uint8_t c)

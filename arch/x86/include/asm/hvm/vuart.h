@@ -22,10 +22,13 @@ struct hvm_vuart {
     uint8_t lsr_err;                   /* OE until LSR is read */
     uint8_t msr_delta;                 /* MSR bits 3:0 until MSR is read */
     bool thre_pending;                 /* THRE interrupt, until IIR read / THR written */
-    bool line;                         /* ISA IRQ 4 as driven now */
+    bool irq_up;                       /* ISA IRQ 4 as driven now */
     unsigned int rx_head, rx_tail;     /* free-running indices into rx */
     uint8_t rx[VUART_BACKLOG];
     unsigned long rx_dropped;          /* characters lost to a full buffer */
+    /* Output collected until '\n': one per UART, whichever vCPU writes THR. */
+    unsigned int line_len;
+    char line[128];
 };
 
 struct domain;
@@ -38,7 +41,7 @@ void vuart_io(struct vcpu *v, unsigned int reg, unsigned int bytes, bool in, uin
 bool vuart_receive(struct domain *d, uint8_t c);
 /* Has the guest enabled the receive interrupt (a driver listens)? */
 bool vuart_rx_enabled(struct domain *d);
-/* Debug output of v: collected into "(dN) " lines. */
+/* Port 0xE9 output of v: collected into "(dN) " lines per vCPU. */
 void hvm_guest_putc(struct vcpu *v, char c);
 
 #endif /* ASM_HVM_VUART_H */
