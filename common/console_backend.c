@@ -134,6 +134,37 @@ static void poll_all(void *unused)
         set_timer(&poll_timer, NOW() + MILLISECS(POLL_MS));
 }
 
+/*
+ * Slots change only at attach (boot) and when the poll drops a domain, so a
+ * copy of the slot taken here is at worst one character late.  The guest
+ * owns the indices: a ring that looks more than full takes nothing.
+ */
+int console_backend_input(struct domain *d, char c)
+{
+    struct backend b = { 0 };
+    uint32_t idx[2], prod;
+
+    for ( unsigned int i = 0; i < MAX_BACKENDS; i++ )
+        if ( backends[i].domid && backends[i].domid == d->domain_id )
+            b = backends[i];
+    if ( !b.domid )
+        return -ENOENT;
+    if ( hvm_copy_from_phys(d, idx, b.gpa + RING_IDX_OFF, sizeof(idx)) )
+        return -EFAULT;
+    prod = idx[1];
+    if ( prod - idx[0] >= RING_IN_SIZE )
+        return -ENOSPC;
+    if ( hvm_copy_to_phys(d, b.gpa + prod % RING_IN_SIZE, &c, 1) )
+        return -EFAULT;
+    barrier();                           /* the byte before the index (x86 keeps store order) */
+    prod++;
+    if ( hvm_copy_to_phys(d, b.gpa + RING_IDX_OFF + 4, &prod, sizeof(prod)) )
+        return -EFAULT;
+    if ( d->vcpu[0] )
+        evtchn_set_pending(d->vcpu[d->evtchn[b.port].notify_vcpu], b.port);
+    return 0;
+}
+
 int console_backend_attach(struct domain *d, uint64_t gfn, unsigned int port)
 {
     for ( unsigned int i = 0; i < MAX_BACKENDS; i++ )

@@ -41,6 +41,7 @@ int arch_domain_create(struct domain *d)
     {
         hvm_rtc_init(d);
         vioapic_init(d);
+        vuart_init(d);
     }
     si = alloc_xenheap_pages(0, 0);
     if ( !si )

@@ -396,6 +396,7 @@ static void start_pvh_domus(const struct boot_info *bi)
         }
         printk("Starting d%u (%s)\n", next_id, pvh ? "PVH" : "HVM");
         domain_unpause(d);
+        console_input_add_domain(d);
         next_id++;
     }
 }

@@ -13,4 +13,11 @@ struct domain;
 /* Serve d's ring at gfn whose guest-side port is port: 0, or -ENOSPC. */
 int console_backend_attach(struct domain *d, uint64_t gfn, unsigned int port);
 
+/*
+ * A character typed for d into the in side of its ring, and its port
+ * raised: 0, -ENOENT (no ring served for d), -ENOSPC (full: dropped),
+ * -EFAULT (the ring cannot be reached).
+ */
+int console_backend_input(struct domain *d, char c);
+
 #endif /* KEEL_CONSOLE_BACKEND_H */

@@ -39,6 +39,10 @@
 #               dom0_mem=64M), its verdict "(d0) Test result: ...", its end
 #               the hardware domain's.  Skipped on Xen (Debian's Xen 4.17
 #               can boot a PVH dom0, but the runner's Xen boots are PV);
+#   keys=K      K (printf %b escapes: \x01 is CTRL-a; no spaces or commas) is
+#               typed on the serial line once domain 1 (or dom0) prints the
+#               line "ready for keys" (QEMU's serial line is then stdio
+#               through a FIFO instead of a file);
 #   end=R       the test ends with shutdown reason R (poweroff, the default,
 #               reboot or crash): the runner waits for the hypervisor's own
 #               line for that end after the verdict (see end_line()).
@@ -151,8 +155,8 @@ run_one() {
     local id=$env-$name log=$RUNDIR/$env-$name.log iso=$RUNDIR/$env-$name.iso
     local elf=$GO/$env/$name.elf verdict=$RUNDIR/$env-$name.verdict
     local cpu=$QEMU_CPU margs=${GUEST_ARGS:-} vpat='Test result: ' crash="" f reason_end=poweroff
-    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2 initrd="" cmdline=$CMDLINE
-    local end_env=$env
+    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2 initrd="" keys="" kfd="" typed=""
+    local cmdline=$CMDLINE end_env=$env
     if is_hvm_env "$env"; then
         cpu=$QEMU_CPU_HVM
         margs="type=pvh mem=64 test=$name${GUEST_ARGS:+ $GUEST_ARGS}"
@@ -170,6 +174,7 @@ run_one() {
             dom0=pvh) margs="test=$name${GUEST_ARGS:+ $GUEST_ARGS}"
                       cmdline="$CMDLINE dom0=pvh dom0_mem=64M"
                       vpat='\(d0\) Test result: '; end_env=pv64 ;;
+            keys=*)  keys=${f#keys=} ;;
         esac
     done
     if [ -n "$initrd" ]; then
@@ -214,11 +219,26 @@ run_one() {
     make_iso "$iso" "$HVGZ" "$cmdline" "$elf" "$HV" "$margs" "$peer_elf" "$peer_margs" ||
         { echo "FAIL (grub-mkrescue failed)" > "$verdict"; return; }
     rm -f "$log"
-    qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
-        -monitor none -serial "file:$log" -no-reboot -cdrom "$iso" -boot d \
-        >"$RUNDIR/$id.qemu" 2>&1 &
+    # keys=: the serial line is QEMU's stdio, fed through a FIFO.
+    local fifo=$RUNDIR/$id.in kre='(^|\] |\(d1\) )ready for keys'
+    if [ -n "$keys" ]; then
+        rm -f "$fifo"
+        mkfifo "$fifo"
+        qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
+            -monitor none -serial stdio -no-reboot -cdrom "$iso" -boot d \
+            <"$fifo" >"$log" 2>"$RUNDIR/$id.qemu" &
+    else
+        qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \
+            -monitor none -serial "file:$log" -no-reboot -cdrom "$iso" -boot d \
+            >"$RUNDIR/$id.qemu" 2>&1 &
+    fi
     local pid=$! start=$SECONDS seen="" ended="" reason=""
+    [ -n "$keys" ] && exec {kfd}>"$fifo"        # keeps QEMU's input open
     while kill -0 "$pid" 2>/dev/null; do
+        if [ -n "$keys" ] && [ -z "$typed" ] && grep -qaE "$kre" "$log" 2>/dev/null; then
+            printf '%b' "$keys" >&"$kfd"
+            typed=1
+        fi
         if [ -z "$seen" ] && grep -qaE "$vpat" "$log" 2>/dev/null; then seen=$SECONDS; fi
         # A crash test is done when its regex shows up (or a verdict does).
         if [ -z "$seen" ] && [ -n "$crash" ] && regex_ok "$log" "$regex"; then seen=$SECONDS; fi
@@ -239,6 +259,10 @@ run_one() {
     done
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
+    if [ -n "$keys" ]; then
+        exec {kfd}>&-
+        rm -f "$fifo"
+    fi
     sed -i 's/\r$//' "$log" 2>/dev/null
     local results res badline peer_res=""
     [ -n "$peer" ] && peer_res=$(grep -aE "\(d$peer_id\) Test result: " "$log" 2>/dev/null |

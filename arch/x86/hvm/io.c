@@ -1,6 +1,6 @@
 /*
- * The emulated platform of HVM guests, port and MMIO side: port 0xE9 and a
- * 16550 at 0x3f8 whose output reaches Keel's console as "(dN) " lines, the
+ * The emulated platform of HVM guests, port and MMIO side: port 0xE9 and the
+ * 16550A at 0x3f8 (vuart.c) whose output reaches Keel's console as "(dN) " lines, the
  * 8259 PIC pair and the PIT (enough to be probed), the CMOS/RTC (rtc.c),
  * the ACPI 5 sleep control/status registers of the tables Keel builds
  * (a write of SLP_EN with the S5 type powers the domain off), and the
@@ -10,46 +10,16 @@
 #include <keel/lib.h>
 #include <keel/acpi_tables.h>
 #include <keel/domain.h>
-#include <keel/guest_console.h>
 #include <keel/printk.h>
 #include <keel/time.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/irq.h>
 #include <asm/hvm/rtc.h>
 #include <asm/hvm/vlapic.h>
+#include <asm/hvm/vuart.h>
 #include <public/sched.h>
 
 #define DEBUG_PORT     0xe9
-#define UART_BASE      0x3f8
-
-/* Collect output into lines so that each domain's text stays readable. */
-static void guest_putc(struct vcpu *v, char c)
-{
-    struct hvm_vcpu *h = &v->arch.hvm;
-
-    if ( c != '\n' && h->line_len < sizeof(h->line) - 1 )
-    {
-        if ( c != '\r' )
-            h->line[h->line_len++] = c;
-        return;
-    }
-    guest_console_line(v->domain, h->line, h->line_len);  /* budgeted */
-    h->line_len = 0;
-    if ( c != '\n' )
-        h->line[h->line_len++] = c;
-}
-
-static uint32_t uart_read(unsigned int reg)
-{
-    switch ( reg )
-    {
-    case 5:
-        return 0x60;                      /* LSR: transmitter empty, nothing received */
-    case 6:
-        return 0xb0;                      /* MSR: DCD, DSR, CTS */
-    }
-    return 0;
-}
 
 /*
  * SLEEP_CONTROL_REG: Linux's acpi_hw_extended_sleep writes SLP_TYP (from
@@ -80,14 +50,9 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
     struct domain *d = v->domain;
 
     if ( port == DEBUG_PORT && !in )
-        guest_putc(v, *val);
-    else if ( port >= UART_BASE && port < UART_BASE + 8 )
-    {
-        if ( in )
-            *val = uart_read(port - UART_BASE);
-        else if ( port == UART_BASE )
-            guest_putc(v, *val);
-    }
+        hvm_guest_putc(v, *val);
+    else if ( port >= VUART_BASE && port < VUART_BASE + VUART_PORTS )
+        vuart_io(v, port - VUART_BASE, bytes, in, val);
     else if ( port == 0x21 || port == 0xa1 )
     {
         if ( in )

@@ -12,6 +12,7 @@
 #include <asm/hvm/irq.h>
 #include <asm/hvm/rtc.h>
 #include <asm/hvm/vlapic.h>
+#include <asm/hvm/vuart.h>
 
 struct vcpu;
 struct domain;
@@ -64,6 +65,7 @@ struct hvm_domain {
     struct hvm_vioapic vioapic;
     uint8_t pic_imr[2];
     struct hvm_rtc rtc;
+    struct hvm_vuart vuart;         /* COM1 */
 };
 
 struct hvm_funcs {
