@@ -45,14 +45,18 @@ rm -rf "$tmp"
 
 PVH_ARGS=${PVH_ARGS:-"type=pvh mem=256M vcpus=2 console=hvc0 keel.cpus=2 keel.hyp=xen panic=-1 loglevel=4"}
 HVM_ARGS=${HVM_ARGS:-"type=hvm mem=256M vcpus=2 nopv console=ttyS0 keel.cpus=2 keel.hyp=none panic=-1 loglevel=4"}
+# Alone (no dom0), a domU has Keel's serial input from the start: it must
+# read the line typed after its marker (hvc0 through the ring's in side,
+# ttyS0 through the UART's receiver).
+INPUT_LINE=keel-typed-line-42
 BAD='Panic on CPU|Keel halted|domain_crash|Kernel panic|BUG: |Oops|general protection fault'
 
 # menu entries of one case: its modules
 modules() {
     case $1 in
-    pvh) printf '    module2 /boot/vmlinuz %s\n    module2 --nounzip /boot/domu-initrd.gz ramdisk\n' "$PVH_ARGS" ;;
-    hvm) printf '    module2 /boot/vmlinuz %s\n    module2 --nounzip /boot/domu-initrd.gz ramdisk\n' "$HVM_ARGS" ;;
-    mixed) printf '    module2 /boot/dom0.elf dom0\n'; modules pvh; modules hvm ;;
+    pvh) printf '    module2 /boot/vmlinuz %s%s\n    module2 --nounzip /boot/domu-initrd.gz ramdisk\n' "$PVH_ARGS" "${2:- keel.input=1}" ;;
+    hvm) printf '    module2 /boot/vmlinuz %s%s\n    module2 --nounzip /boot/domu-initrd.gz ramdisk\n' "$HVM_ARGS" "${2:- keel.input=1}" ;;
+    mixed) printf '    module2 /boot/dom0.elf dom0\n'; modules pvh " "; modules hvm " " ;;
     esac
 }
 
@@ -67,12 +71,14 @@ domus() {
 
 # One domU's verdict from the log: empty when it passed, else the reason.
 domu_problem() {
-    local log=$1 id=$2 end
+    local log=$1 id=$2 end   # $4: the case
     end="\] Domain $id shutdown: reason 0 \(poweroff\)|\(d$id\) \[ *[0-9.]+\] reboot: System halted"
     if ! grep -qa "(d$id) DOMU-SHELL-READY" "$log"; then
         echo "d$id: no shell marker in ${TIMEOUT}s"
     elif ! grep -qa "(d$id) Test result: SUCCESS" "$log"; then
         echo "d$id: $(grep -a -m1 "(d$id) Test result" "$log" | sed "s/.*(d$id) //")"
+    elif [ "$4" != mixed ] && ! grep -qa "(d$id) DOMU-INPUT $INPUT_LINE" "$log"; then
+        echo "d$id: the typed line did not arrive ($(grep -a -m1 "(d$id) DOMU-INPUT" "$log" | sed "s/.*(d$id) //" || true))"
     elif ! grep -qaE "$end" "$log"; then
         echo "d$id: did not power off$(grep -qa "(d$id).*System halted" "$log" && echo ': it halted')"
     fi
@@ -104,10 +110,17 @@ run_case() {
     rm -f "$log"
     want_end=$(domus "$name" | wc -w)
     start=$SECONDS
+    local fifo=$OUT/$name.in typed=""
+    rm -f "$fifo"; mkfifo "$fifo"
     qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 -display none -monitor none \
-        -serial "file:$log" -no-reboot -cdrom "$iso" -boot d > "$OUT/$name.qemu" 2>&1 &
+        -serial stdio -no-reboot -cdrom "$iso" -boot d < "$fifo" > "$log" 2> "$OUT/$name.qemu" &
     pid=$!
+    exec 9>"$fifo"                        # the serial line's input side
     while kill -0 "$pid" 2>/dev/null; do
+        if [ -z "$typed" ] && [ "$name" != mixed ] && grep -qa "(d1) DOMU-WAITING-FOR-INPUT" "$log"; then
+            printf '%s\r' "$INPUT_LINE" >&9
+            typed=1
+        fi
         n=$(grep -caE '\] Domain [0-9]+ shutdown: reason|\(d[0-9]+\) \[ *[0-9.]+\] reboot: System halted' "$log" 2>/dev/null)
         grep -qaE "$BAD" "$log" 2>/dev/null && { sleep 1; break; }
         if [ "${n:-0}" -ge "$want_end" ]; then
@@ -119,10 +132,12 @@ run_case() {
         sleep 0.5
     done
     kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    exec 9>&-
+    rm -f "$fifo"
     sed -i 's/\r$//' "$log"
     bad=$(grep -m1 -aE "$BAD" "$log")
     for d in $(domus "$name"); do
-        p=$(domu_problem "$log" "${d%%:*}")
+        p=$(domu_problem "$log" "${d%%:*}" "" "$name")
         [ -n "$p" ] && problems="$problems${problems:+; }$p (${d#*:})"
     done
     if [ "$name" = mixed ] && [ "$(dom0_verdict "$log")" != "Test result: SUCCESS" ]; then

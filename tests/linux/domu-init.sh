@@ -21,5 +21,11 @@ if [ "$cpus" = "$want" ] && [ "$have" = "${hyp:-xen}" ]; then
 else
     echo "Test result: FAILURE (cpus $cpus, expected $want; hypervisor $have, expected ${hyp:-xen})"
 fi
+# keel.input=1: the runner types a line on the serial line after the
+# marker (Keel's serial input focus is on this domain): read it back.
+if grep -q 'keel.input=1' /proc/cmdline; then
+    echo "DOMU-WAITING-FOR-INPUT"
+    if read -t 60 line; then echo "DOMU-INPUT $line"; else echo "DOMU-INPUT none"; fi
+fi
 sleep 1
 poweroff -f
