@@ -22,6 +22,23 @@
 #define ACPI_SLEEP_EN           (1u << 5)
 #define ACPI_S5_TYPE            5
 
+/*
+ * The FADT's PM1a event block (4 bytes: PM1_STS at +0, PM1_EN at +2),
+ * PM1a control block (2 bytes) and PM timer (4 bytes, 24-bit count at
+ * 3.579545 MHz), emulated by arch/x86/hvm/pmtimer.c.  Writing SLP_EN
+ * with SLP_TYP = ACPI_S5_TYPE to PM1_CNT powers the domain off too.
+ */
+#define ACPI_PM1A_EVT_PORT      0xb004
+#define ACPI_PM1A_EVT_LEN       4
+#define ACPI_PM1A_CNT_PORT      0xb008
+#define ACPI_PM1A_CNT_LEN       2
+#define ACPI_PM_TMR_PORT        0xb00c
+#define ACPI_PM_TMR_LEN         4
+#define ACPI_PM1_CNT_SCI_EN     (1u << 0)
+#define ACPI_PM1_CNT_SLP_TYP_SHIFT 10
+#define ACPI_PM1_CNT_SLP_TYP_MASK  (7u << ACPI_PM1_CNT_SLP_TYP_SHIFT)
+#define ACPI_PM1_CNT_SLP_EN     (1u << 13)
+
 /* The most vCPUs whose tables fit the one page the builders reserve. */
 #define ACPI_TABLES_MAX_VCPUS 128
 

@@ -75,7 +75,8 @@ static int populate_ram(struct domain *d, unsigned long nr_pages)
     }
     /* Device pages: every access traps into the emulated platform. */
     if ( p2m_set_entry(&d->arch.hvm.p2m, VLAPIC_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) ||
-         p2m_set_entry(&d->arch.hvm.p2m, IOAPIC_GFN, 0, p2m_mmio_emul) )
+         p2m_set_entry(&d->arch.hvm.p2m, IOAPIC_GFN, 0, p2m_mmio_emul) ||
+         p2m_set_entry(&d->arch.hvm.p2m, HPET_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) )
         return -ENOMEM;
     return 0;
 }
