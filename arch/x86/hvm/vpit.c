@@ -147,9 +147,11 @@ static uint16_t to_bcd(uint32_t v)
     return (v / 1000 % 10) << 12 | (v / 100 % 10) << 8 | (v / 10 % 10) << 4 | v % 10;
 }
 
+/* Digits above 9 make no decimal count: the result stays below 10000 anyway. */
 static uint32_t from_bcd(uint16_t v)
 {
-    return ((v >> 12) & 0xf) * 1000 + ((v >> 8) & 0xf) * 100 + ((v >> 4) & 0xf) * 10 + (v & 0xf);
+    return (((v >> 12) & 0xf) * 1000 + ((v >> 8) & 0xf) * 100 + ((v >> 4) & 0xf) * 10 +
+            (v & 0xf)) % 10000;
 }
 
 /*
