@@ -15,7 +15,8 @@
  *  - port 0x61 bit 5 (OUT2) rises at terminal count only while the gate
  *    (bit 0) is on; with the gate off the count holds; bit 4 toggles;
  *  - channel 0, mode 2, 10 ms: IRQ 0 arrives through IO-APIC pin 2 (8-12
- *    in 100 ms of PM timer); masked: none; mode 0: exactly one;
+ *    in 100 ms of PM timer); masked: none; modes 0 and 4: exactly one per
+ *    count written;
  *  - hostile: a 2-tick period is floored to 100 us (Keel says so once),
  *    illegal counts, odd-sized accesses: Keel and the guest run on.
  * Expected values are the 8254 data sheet's and the ACPI specification's
@@ -233,6 +234,17 @@ static void check_irq0(void)
     pit_load(0, 0x30, PIT_HZ / 200);           /* 5 ms */
     n = count_irqs_for_us(50000);
     check_eq("mode 0 interrupts", n, 1);
+
+    /* Mode 4 (Linux's pit_set_oneshot, 0x38): each count written is one strobe. */
+    outb(0x38, 0x43);
+    outb((PIT_HZ / 200) & 0xff, 0x40);
+    outb((PIT_HZ / 200) >> 8, 0x40);
+    n = count_irqs_for_us(30000);
+    check_eq("mode 4 interrupts", n, 1);
+    outb((PIT_HZ / 200) & 0xff, 0x40);         /* re-armed without a control word */
+    outb((PIT_HZ / 200) >> 8, 0x40);
+    n = count_irqs_for_us(30000);
+    check_eq("mode 4 interrupts after a second count", n, 1);
 
     /* Hostile: a 2-tick period (1.7 us) comes at most every 100 us. */
     pit_load(0, 0x34, 2);
