@@ -12,7 +12,9 @@
  *    level on pin 22 (its status bit set until written back, one interrupt);
  *  - hostile: 1- and 2-byte and misaligned accesses read all ones and
  *    write nothing, reserved registers read 0, writes to read-only ones
- *    change nothing: the HPET stays sane.
+ *    change nothing: the HPET stays sane;
+ *  - the domain powers off with PIT and HPET interrupts every 100 us:
+ *    Keel (which kills their timers first) stays up.
  * (Xen 4.17 gives PVH domUs no HPET: the expectations are the spec's.)
  */
 #include "hvm.h"
@@ -259,10 +261,37 @@ static void check_hostile(void)
     check_eq("capabilities after hostile accesses", hpet_read32(CAP) & 0xffff, 0x2201);
 }
 
+/*
+ * The domain powers off with the PIT and the HPET interrupting every
+ * 100 us: Keel kills their timers before the vCPUs go (a timer firing
+ * into the dying domain, or re-armed after the kill, would panic Keel).
+ */
+static void leave_timers_running(void)
+{
+    uint64_t now = read64(COUNTER) + 10000;
+
+    ioapic_route(2, VEC_T1, false);
+    ioapic_route(20, VEC_T0, false);
+    outb(0x34, 0x43);                          /* PIT channel 0, mode 2, 120 ticks */
+    outb(120, 0x40);
+    outb(0, 0x40);
+    hpet_write32(TCFG(0), TN_ENB | TN_PERIODIC | TN_VAL_SET | TN_ROUTE(20));
+    hpet_write32(TCMP(0) + 4, now >> 32);
+    hpet_write32(TCFG(0), TN_ENB | TN_PERIODIC | TN_VAL_SET | TN_ROUTE(20));
+    hpet_write32(TCMP(0), now);
+    hpet_write32(TCMP(0) + 4, 0);
+    hpet_write32(TCMP(0), 10000);
+    sti();
+    pm_wait_us(5000);
+    if ( n_t0 == 0 )
+        xtf_failure("Fail: no HPET interrupt at a 100 us period\n");
+}
+
 void test_main(void)
 {
     check_caps();
     check_counter();
     check_interrupts();
     check_hostile();
+    leave_timers_running();
 }
