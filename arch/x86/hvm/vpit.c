@@ -496,7 +496,7 @@ void vpit_io(struct domain *d, uint16_t port, unsigned int bytes, bool in, uint3
 
     spin_lock_irqsave(&p->lock, flags);
     for ( unsigned int i = 0; i < bytes && i < 4; i++ )
-        out |= (uint32_t)byte_io(d, port + i, in, *val >> (i * 8)) << (i * 8);
+        out |= (uint32_t)byte_io(d, port + i, in, in ? 0 : *val >> (i * 8)) << (i * 8);
     spin_unlock_irqrestore(&p->lock, flags);
     if ( in )
         *val = out;
