@@ -8,7 +8,7 @@
  *    while enabled; 64-bit and 32-bit reads agree;
  *  - LEG_RT_CNF, the capabilities and an unsupported route are not kept;
  *  - interrupts: timer 1 one-shot edge on pin 21 (exactly one), timer 0
- *    periodic 1 ms on pin 20 (40-60 in 50 ms, none once disabled), timer 2
+ *    periodic 2 ms on pin 20 (35-55 in 100 ms, none once disabled), timer 2
  *    level on pin 22 (its status bit set until written back, one interrupt);
  *  - hostile: 1- and 2-byte and misaligned accesses read all ones and
  *    write nothing, reserved registers read 0, writes to read-only ones
@@ -174,7 +174,7 @@ static void check_interrupts(void)
     check_eq("timer 1 one-shot interrupts", n_t1, 1);
 
     /*
-     * Timer 0, periodic, 1 ms: with VAL_SET a comparator write sets the
+     * Timer 0, periodic, 2 ms: with VAL_SET a comparator write sets the
      * comparator (one half per VAL_SET, as 32-bit writes go), without it
      * the period.
      */
@@ -185,15 +185,16 @@ static void check_interrupts(void)
     hpet_write32(TCMP(0), now);
     check_eq("VAL_SET clears itself", hpet_read32(TCFG(0)) & TN_VAL_SET, 0);
     hpet_write32(TCMP(0) + 4, 0);
-    hpet_write32(TCMP(0), 100000);
+    hpet_write32(TCMP(0), 200000);
     pm_wait_us(5000);
     n = n_t0;
-    pm_wait_us(50000);
+    pm_wait_us(100000);
     n = n_t0 - n;
-    printk("timer 0, 1 ms periodic: %u interrupts in 50 ms\n", n);
-    if ( n < 40 || n > 60 )
-        xtf_failure("Fail: %u periodic interrupts in 50 ms, expected 40-60\n", n);
-    if ( read64(TCMP(0)) <= read64(COUNTER) - 200000 )
+    printk("timer 0, 2 ms periodic: %u interrupts in 100 ms\n", n);
+    /* Ticks taken late are skipped, not replayed: a loaded host loses some. */
+    if ( n < 35 || n > 55 )
+        xtf_failure("Fail: %u periodic interrupts in 100 ms, expected 35-55\n", n);
+    if ( read64(TCMP(0)) + 1000000 <= read64(COUNTER) )  /* 10 ms of lateness allowed */
         xtf_failure("Fail: periodic comparator does not advance\n");
     hpet_write32(TCFG(0), TN_PERIODIC | TN_ROUTE(20));
     pm_wait_us(2000);
@@ -231,6 +232,7 @@ static void check_interrupts(void)
 
 static void check_hostile(void)
 {
+    uint32_t seed = 12345;
     volatile uint8_t *b = (volatile uint8_t *)HPET_MMIO;
     volatile uint16_t *w = (volatile uint16_t *)HPET_MMIO;
     uint64_t v;
@@ -254,6 +256,16 @@ static void check_hostile(void)
     check_eq("timer 1 config after all ones", hpet_read32(TCFG(1)) & 0xffff,
              TN_LEVEL | TN_ENB | (1U << 5) | (1U << 8) | TN_ROUTE(21));
     hpet_write32(TCFG(1), 0);
+
+    /* 3000 random dwords anywhere in the first 0x180 bytes (IO-APIC pins masked). */
+    for ( unsigned int i = 0; i < 3000; i++ )
+    {
+        seed = seed * 1103515245U + 12345U;
+        hpet_write32((seed >> 8) % 0x180 & ~3U, seed * 2654435761U);
+    }
+    for ( unsigned int n = 0; n < 3; n++ )
+        hpet_write32(TCFG(n), 0);
+    hpet_write32(CONFIG, 1);
     v = read64(COUNTER);
     pm_wait_us(1000);
     if ( read64(COUNTER) <= v )

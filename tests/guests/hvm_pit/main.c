@@ -265,7 +265,7 @@ static void check_irq0(void)
 
 static void check_hostile(void)
 {
-    uint32_t v;
+    uint32_t v, seed = 4321;
 
     outb(0xc0, 0x43);                          /* read-back of no channel */
     outb(0xff, 0x43);                          /* read-back of nothing */
@@ -282,6 +282,17 @@ static void check_hostile(void)
     v = inl(0x5e);                             /* 0x5e-0x61: 0x61 in the top byte */
     if ( (v & 0xffffff) != 0xffffff )
         xtf_failure("Fail: inl(0x5e) = %#x, expected all ones below port 0x61\n", v);
+    /* 5000 random bytes to the PIT's ports and port 0x61 (pin 2 is masked). */
+    for ( unsigned int i = 0; i < 5000; i++ )
+    {
+        static const uint16_t ports[] = { 0x40, 0x41, 0x42, 0x43, 0x61 };
+
+        seed = seed * 1103515245U + 12345U;
+        if ( seed & 0x8000 )
+            (void)inb(ports[(seed >> 16) % 5]);
+        else
+            outb(seed >> 24, ports[(seed >> 16) % 5]);
+    }
     /* The PIT still works afterwards. */
     gate2(true);
     pit_load(2, 0xb0, 0xffff);
