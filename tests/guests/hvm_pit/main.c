@@ -14,6 +14,8 @@
  *    and read-back counts are consistent;
  *  - port 0x61 bit 5 (OUT2) rises at terminal count only while the gate
  *    (bit 0) is on; with the gate off the count holds; bit 4 toggles;
+ *  - mode 3 on channel 2: OUT2 a 10 ms square wave, even counts <= N;
+ *    mode 2: counts stay in 1..N;
  *  - channel 0, mode 2, 10 ms: IRQ 0 arrives through IO-APIC pin 2 (8-12
  *    in 100 ms of PM timer); masked: none; modes 0 and 4: exactly one per
  *    count written;
@@ -122,21 +124,31 @@ static void check_rate(void)
 
 static void check_latches(void)
 {
+    uint32_t p0, p1, p2;
     uint16_t a, b, c, l1, l2;
     uint8_t st;
 
     gate2(true);
     pit_load(2, 0xb0, 0xffff);
     pm_wait_us(1000);
-    /* A latched count holds while the counter runs on; a second latch is ignored. */
+    /*
+     * A latched count holds while the counter runs on; a second latch is
+     * ignored: l1 - l2 spans the time from the first latch (after p0) to
+     * the last (between p1 and p2), measured by the PM timer.
+     */
+    p0 = pm_tmr();
     outb(0x80, 0x43);
     pm_wait_us(5000);
     outb(0x80, 0x43);
     l1 = read16(2);
+    p1 = pm_tmr();
     l2 = latch2();
-    if ( l1 <= l2 || !within_pct(l1 - l2, PIT_HZ / 200, 25) )
-        xtf_failure("Fail: latched %#x then %#x 5 ms later (expected ~%u apart)\n",
-                    l1, l2, PIT_HZ / 200);
+    p2 = pm_tmr();
+    if ( l1 <= l2 ||
+         (uint64_t)(l1 - l2) * PM_TMR_HZ * 10 < (uint64_t)pm_ticks(p0, p1) * PIT_HZ * 9 ||
+         (uint64_t)(l1 - l2) * PM_TMR_HZ * 10 > (uint64_t)pm_ticks(p0, p2) * PIT_HZ * 11 )
+        xtf_failure("Fail: latched %#x then %#x, %u-%u PM ticks apart\n",
+                    l1, l2, pm_ticks(p0, p1), pm_ticks(p0, p2));
 
     /* Read-back (count only), latch and live read, in that order: descending. */
     outb(0xd8, 0x43);                          /* read-back: count of channel 2 */
@@ -200,6 +212,45 @@ static void check_gate_out2(void)
     check_eq("port 0x61 bit 4 toggles", (r1 ^ r2) & 0x10, 0x10);
     outb(0xf0, 0x61);                          /* bits 7:4 are read-only */
     check_eq("port 0x61 bits 7:6 and 3:0", inb(0x61) & 0xcf, 0);
+}
+
+/* Modes 3 and 2 on channel 2, seen through OUT2 and the counts. */
+static void check_square_wave(void)
+{
+    unsigned int rises = 0, odd = 0, bad = 0;
+    uint32_t start;
+    bool last, out;
+    uint16_t c;
+
+    gate2(true);
+    pit_load(2, 0xb6, PIT_HZ / 100);           /* mode 3, 10 ms */
+    last = inb(0x61) & 0x20;
+    start = pm_tmr();
+    while ( pm_ticks(start, pm_tmr()) < PM_TMR_HZ / 20 )   /* 50 ms */
+    {
+        out = inb(0x61) & 0x20;
+        rises += out && !last;
+        last = out;
+        c = latch2();
+        odd += c & 1;
+        bad += c > PIT_HZ / 100;
+    }
+    printk("mode 3, 10 ms: %u OUT2 rising edges in 50 ms\n", rises);
+    if ( rises < 4 || rises > 6 )
+        xtf_failure("Fail: %u OUT2 rising edges in 50 ms of a 10 ms square wave\n", rises);
+    check_eq("odd mode 3 counts (even count, counts by 2)", odd, 0);
+    check_eq("mode 3 counts above the initial count", bad, 0);
+
+    pit_load(2, 0xb4, 1000);                   /* mode 2 */
+    start = pm_tmr();
+    bad = 0;
+    while ( pm_ticks(start, pm_tmr()) < PM_TMR_HZ / 100 )  /* 10 ms */
+    {
+        c = latch2();
+        bad += c == 0 || c > 1000;
+    }
+    check_eq("mode 2 counts outside 1..N", bad, 0);
+    gate2(false);
 }
 
 static unsigned int count_irqs_for_us(uint32_t us)
@@ -308,6 +359,7 @@ void test_main(void)
     check_rate();
     check_latches();
     check_gate_out2();
+    check_square_wave();
     check_irq0();
     check_hostile();
 }
