@@ -14,6 +14,15 @@
  *   0x1c0 DSDT (a header and \_S5: the one object, so that the OS can
  *         power the domain off; no devices)
  *   0x200 MADT (header, LAPIC address, then one type-0 entry per vCPU)
+ *
+ * The PC flavour (a plain HVM guest: acpi_build_tables_pc) instead:
+ *   0x000 RSDP, 0x040 XSDT (FADT, MADT, HPET)
+ *   0x080 FADT (276 bytes, not hardware-reduced: PM1a event/control
+ *         blocks, PM timer, SCI_INT 9, FACS, boot flags: legacy devices,
+ *         no 8042, no VGA, no MSI)
+ *   0x1c0 FACS (64 bytes, 64-byte aligned), 0x200 DSDT (\_S5)
+ *   0x240 HPET (56 bytes), 0x280 MADT (LAPICs, the IO-APIC, two
+ *         interrupt source overrides)
  */
 #include <keel/lib.h>
 #include <keel/acpi_tables.h>
@@ -29,10 +38,39 @@
 #define RSDP_V1_LEN    20
 #define FADT_LEN       276
 #define MADT_LAPIC_LEN 8
+#define MADT_IOAPIC_LEN 12
+#define MADT_ISO_LEN   10
+#define FACS_LEN       64
+#define HPET_LEN       56
+#define IOAPIC_ADDR    0xfec00000u
+
+#define PC_FACS_OFF    0x1c0
+#define PC_DSDT_OFF    0x200
+#define PC_HPET_OFF    0x240
+#define PC_MADT_OFF    0x280
+/* HPET general capabilities, low half: rev 1, 3 comparators, 64-bit, vendor. */
+#define HPET_BLOCK_ID  0x80862201u
 #define LAPIC_ADDR     0xfee00000u
 
 /* FADT fields (offsets from the table's start). */
+#define FADT_FACS        36
 #define FADT_DSDT        40
+#define FADT_SCI_INT     46
+#define FADT_PM1A_EVT    56
+#define FADT_PM1A_CNT    64
+#define FADT_PM_TMR      76
+#define FADT_PM1_EVT_LEN 88
+#define FADT_PM1_CNT_LEN 89
+#define FADT_PM_TMR_LEN  91
+#define FADT_BOOT_ARCH   109
+#define FADT_BOOT_LEGACY (1u << 0)        /* ISA devices: UART, PIT, RTC, PIC */
+#define FADT_BOOT_NO_VGA (1u << 2)
+#define FADT_BOOT_NO_MSI (1u << 3)        /* no PCI at all */
+#define FADT_F_WBINVD    (1u << 0)
+#define FADT_F_PROC_C1   (1u << 2)
+#define FADT_F_PWR_BTN   (1u << 4)        /* no fixed-feature power button */
+#define FADT_F_SLP_BTN   (1u << 5)        /* ... nor sleep button */
+#define FADT_F_FIX_RTC   (1u << 6)        /* no RTC wake status in PM1 */
 #define FADT_FLAGS       112
 #define FADT_MINOR       131
 #define FADT_X_DSDT      140
@@ -124,13 +162,11 @@ static void build_fadt(uint8_t *f, uint64_t dsdt)
     seal(f, FADT_LEN);
 }
 
-static uint32_t build_madt(uint8_t *m, unsigned int nr_vcpus)
+/* The MADT's header, LAPIC address, flags and one LAPIC per vCPU; its length so far. */
+static uint32_t madt_lapics(uint8_t *m, unsigned int nr_vcpus, uint32_t flags)
 {
-    uint32_t len = HDR_LEN + 8 + nr_vcpus * MADT_LAPIC_LEN;
-
-    header(m, "APIC", len, 4);
     put32(m + HDR_LEN, LAPIC_ADDR);
-    put32(m + HDR_LEN + 4, 0);            /* no PCAT_COMPAT: there is no 8259 pair to mask */
+    put32(m + HDR_LEN + 4, flags);
     for ( unsigned int i = 0; i < nr_vcpus; i++ )
     {
         uint8_t *e = m + HDR_LEN + 8 + i * MADT_LAPIC_LEN;
@@ -141,8 +177,106 @@ static uint32_t build_madt(uint8_t *m, unsigned int nr_vcpus)
         e[3] = i;                         /* APIC id = vCPU id (vlapic.c) */
         put32(e + 4, 1);                  /* enabled */
     }
+    return HDR_LEN + 8 + nr_vcpus * MADT_LAPIC_LEN;
+}
+
+static uint32_t build_madt(uint8_t *m, unsigned int nr_vcpus)
+{
+    uint32_t len = madt_lapics(m, nr_vcpus, 0);   /* no PCAT_COMPAT: no 8259 pair */
+
+    header(m, "APIC", len, 4);
     seal(m, len);
     return len;
+}
+
+/* An interrupt source override: ISA irq is GSI gsi with these MPS flags. */
+static void madt_iso(uint8_t *e, uint8_t irq, uint32_t gsi, uint16_t flags)
+{
+    e[0] = 2;
+    e[1] = MADT_ISO_LEN;
+    e[2] = 0;                             /* bus: ISA */
+    e[3] = irq;
+    put32(e + 4, gsi);
+    put16(e + 8, flags);
+}
+
+/* The PC's MADT: the LAPICs, the IO-APIC, IRQ 0 on pin 2, the SCI level high. */
+static uint32_t build_madt_pc(uint8_t *m, unsigned int nr_vcpus)
+{
+    uint32_t len = madt_lapics(m, nr_vcpus, 1);   /* PCAT_COMPAT: an 8259 pair */
+    uint8_t *e = m + len;
+
+    e[0] = 1;                             /* I/O APIC */
+    e[1] = MADT_IOAPIC_LEN;
+    e[2] = 0;                             /* its id (hvm/vioapic.c reads 0) */
+    put32(e + 4, IOAPIC_ADDR);
+    put32(e + 8, 0);                      /* GSI base */
+    madt_iso(e + MADT_IOAPIC_LEN, 0, 2, 0);
+    madt_iso(e + MADT_IOAPIC_LEN + MADT_ISO_LEN, ACPI_SCI_IRQ, ACPI_SCI_IRQ,
+             0x000d);                     /* active high (01), level (11) */
+    len += MADT_IOAPIC_LEN + 2 * MADT_ISO_LEN;
+    header(m, "APIC", len, 4);
+    seal(m, len);
+    return len;
+}
+
+static void build_fadt_pc(uint8_t *f, uint64_t dsdt, uint64_t facs)
+{
+    header(f, "FACP", FADT_LEN, 6);
+    put32(f + FADT_FACS, (uint32_t)facs);
+    put32(f + FADT_DSDT, (uint32_t)dsdt);
+    put16(f + FADT_SCI_INT, ACPI_SCI_IRQ);
+    /* SMI_CMD 0: the platform is in ACPI mode already (PM1a_CNT.SCI_EN reads 1). */
+    put32(f + FADT_PM1A_EVT, ACPI_PM1A_EVT_PORT);
+    put32(f + FADT_PM1A_CNT, ACPI_PM1A_CNT_PORT);
+    put32(f + FADT_PM_TMR, ACPI_PM_TMR_PORT);
+    f[FADT_PM1_EVT_LEN] = 4;
+    f[FADT_PM1_CNT_LEN] = 2;
+    f[FADT_PM_TMR_LEN] = 4;
+    put16(f + FADT_BOOT_ARCH, FADT_BOOT_LEGACY | FADT_BOOT_NO_VGA | FADT_BOOT_NO_MSI);
+    /* TMR_VAL_EXT clear: a 24-bit PM timer. */
+    put32(f + FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_PWR_BTN |
+                          FADT_F_SLP_BTN | FADT_F_FIX_RTC);
+    f[FADT_MINOR] = 0;
+    put64(f + FADT_X_DSDT, dsdt);
+    memcpy(f + FADT_HYPERVISOR, "KeelHVM\0", 8);
+    seal(f, FADT_LEN);
+}
+
+/* The FACS has no checksum; version 2, no global lock owner, no waking vector. */
+static void build_facs(uint8_t *f)
+{
+    memcpy(f, "FACS", 4);
+    put32(f + 4, FACS_LEN);
+    f[32] = 2;                            /* version */
+}
+
+static void build_hpet(uint8_t *h)
+{
+    header(h, "HPET", HPET_LEN, 1);
+    put32(h + 36, HPET_BLOCK_ID);
+    h[40] = 0;                            /* base address: SystemMemory */
+    h[41] = 64;                           /* register bit width */
+    put64(h + 44, ACPI_HPET_BASE);
+    h[52] = 0;                            /* HPET number */
+    put16(h + 53, 0x80);                  /* minimum clock ticks in periodic mode */
+    h[55] = 0;                            /* no page protection claimed */
+    seal(h, HPET_LEN);
+}
+
+static void build_dsdt(uint8_t *d)
+{
+    header(d, "DSDT", HDR_LEN + sizeof(dsdt_s5), 2);
+    memcpy(d + HDR_LEN, dsdt_s5, sizeof(dsdt_s5));
+    seal(d, HDR_LEN + sizeof(dsdt_s5));
+}
+
+static void build_xsdt(uint8_t *x, const uint64_t *entries, unsigned int n)
+{
+    header(x, "XSDT", HDR_LEN + n * 8, 1);
+    for ( unsigned int i = 0; i < n; i++ )
+        put64(x + HDR_LEN + i * 8, entries[i]);
+    seal(x, HDR_LEN + n * 8);
 }
 
 size_t acpi_build_tables(uint8_t *buf, size_t len, uint64_t base, unsigned int nr_vcpus)
@@ -154,14 +288,28 @@ size_t acpi_build_tables(uint8_t *buf, size_t len, uint64_t base, unsigned int n
         return 0;
     memset(buf, 0, used);
     build_rsdp(buf + RSDP_OFF, base + XSDT_OFF);
-    header(xsdt, "XSDT", HDR_LEN + 2 * 8, 1);
-    put64(xsdt + HDR_LEN, base + FADT_OFF);
-    put64(xsdt + HDR_LEN + 8, base + MADT_OFF);
-    seal(xsdt, HDR_LEN + 2 * 8);
+    build_xsdt(xsdt, (const uint64_t[]){ base + FADT_OFF, base + MADT_OFF }, 2);
     build_fadt(buf + FADT_OFF, base + DSDT_OFF);
-    header(buf + DSDT_OFF, "DSDT", HDR_LEN + sizeof(dsdt_s5), 2);
-    memcpy(buf + DSDT_OFF + HDR_LEN, dsdt_s5, sizeof(dsdt_s5));
-    seal(buf + DSDT_OFF, HDR_LEN + sizeof(dsdt_s5));
+    build_dsdt(buf + DSDT_OFF);
     build_madt(buf + MADT_OFF, nr_vcpus);
+    return used;
+}
+
+size_t acpi_build_tables_pc(uint8_t *buf, size_t len, uint64_t base, unsigned int nr_vcpus)
+{
+    size_t used = PC_MADT_OFF + HDR_LEN + 8 + (size_t)nr_vcpus * MADT_LAPIC_LEN +
+                  MADT_IOAPIC_LEN + 2 * MADT_ISO_LEN;
+
+    if ( !nr_vcpus || nr_vcpus > ACPI_TABLES_MAX_VCPUS || used > len )
+        return 0;
+    memset(buf, 0, used);
+    build_rsdp(buf + RSDP_OFF, base + XSDT_OFF);
+    build_xsdt(buf + XSDT_OFF, (const uint64_t[]){ base + FADT_OFF, base + PC_MADT_OFF,
+                                                   base + PC_HPET_OFF }, 3);
+    build_fadt_pc(buf + FADT_OFF, base + PC_DSDT_OFF, base + PC_FACS_OFF);
+    build_facs(buf + PC_FACS_OFF);
+    build_dsdt(buf + PC_DSDT_OFF);
+    build_hpet(buf + PC_HPET_OFF);
+    build_madt_pc(buf + PC_MADT_OFF, nr_vcpus);
     return used;
 }

@@ -45,7 +45,7 @@ run_suite docs check_docs
 run_suite boot bash "$TOP/tests/boot/run-tests.sh" "$O"
 run_suite guests bash "$TOP/tests/guests/run.sh" "$O" keel
 run_suite linux bash "$TOP/tests/linux/run.sh" "$O" keel ${LINUX_CASES:-}
-run_suite linux-pvh bash "$TOP/tests/linux/pvh-domu.sh" "$O"
+run_suite linux-domu bash "$TOP/tests/linux/boot-domu.sh" "$O"
 # kl create/list/console/destroy of a PV and a PVH Linux domU with a disk,
 # beside Debian's xenstored/xenconsoled and xen-blkback (about 4 minutes).
 run_suite linux-e2e env E2E_TIMEOUT="${E2E_TIMEOUT:-900}" bash "$TOP/tests/linux/run.sh" "$O" keel e2e

@@ -336,6 +336,15 @@ static int build_boot_pvh(struct domain *d, const struct boot_module *m,
     return console_backend_attach(d, console_gfn, port);
 }
 
+/* A bzImage boots through the Linux boot protocol, an ELF at its 64-bit entry. */
+static int build_boot_hvm(struct domain *d, const struct boot_module *m,
+                          const struct boot_info *bi, unsigned int i)
+{
+    int rc = hvm_build_linux(d, m, module_ramdisk(bi, i), module_mem(m), m->cmdline);
+
+    return rc == -ENOEXEC ? hvm_build_plain(d, m, module_mem(m), m->cmdline) : rc;
+}
+
 static void start_pvh_domus(const struct boot_info *bi)
 {
     domid_t next_id = 1;
@@ -357,8 +366,7 @@ static void start_pvh_domus(const struct boot_info *bi)
         }
         d = domain_create(next_id, DOMCRF_hvm | (pvh ? DOMCRF_pvh : 0), module_vcpus(m));
         if ( !d || !create_vcpus(d, module_vcpus(m), next_id - 1) ||
-             (pvh ? build_boot_pvh(d, m, module_ramdisk(bi, i))
-                  : hvm_build_plain(d, m, module_mem(m), m->cmdline)) )
+             (pvh ? build_boot_pvh(d, m, module_ramdisk(bi, i)) : build_boot_hvm(d, m, bi, i)) )
         {
             printk(KLOG_ERR "d%u: could not be built from module %u: not started\n",
                    next_id, i);

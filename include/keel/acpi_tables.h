@@ -3,7 +3,8 @@
  * configuration (never the host's tables): RSDP 2.0, XSDT, FADT with
  * HW_REDUCED_ACPI and the ACPI 5 sleep registers, a DSDT holding only
  * \_S5, and a MADT with one enabled local APIC per vCPU (APIC id = vCPU
- * id, as Keel's vLAPIC reports it).
+ * id, as Keel's vLAPIC reports it).  A plain HVM guest gets the PC
+ * flavour instead (acpi_build_tables_pc).
  */
 #ifndef KEEL_ACPI_TABLES_H
 #define KEEL_ACPI_TABLES_H
@@ -23,10 +24,11 @@
 #define ACPI_S5_TYPE            5
 
 /*
- * The FADT's PM1a event block (4 bytes: PM1_STS at +0, PM1_EN at +2),
- * PM1a control block (2 bytes) and PM timer (4 bytes, 24-bit count at
- * 3.579545 MHz), emulated by arch/x86/hvm/pmtimer.c.  Writing SLP_EN
- * with SLP_TYP = ACPI_S5_TYPE to PM1_CNT powers the domain off too.
+ * The PC flavour's fixed-hardware blocks (acpi_build_tables_pc), emulated
+ * by arch/x86/hvm/pmtimer.c: PM1a event (4 bytes: status +0, enable +2),
+ * PM1a control (2 bytes: SCI_EN reads 1; SLP_TYP 10-12 with SLP_EN 13
+ * sleeps: only S5), and the 24-bit PM timer at 3.579545 MHz (4 bytes).
+ * SCI is ISA IRQ 9 (nothing raises it yet).
  */
 #define ACPI_PM1A_EVT_PORT      0xb004
 #define ACPI_PM1A_EVT_LEN       4
@@ -38,6 +40,8 @@
 #define ACPI_PM1_CNT_SLP_TYP_SHIFT 10
 #define ACPI_PM1_CNT_SLP_TYP_MASK  (7u << ACPI_PM1_CNT_SLP_TYP_SHIFT)
 #define ACPI_PM1_CNT_SLP_EN     (1u << 13)
+#define ACPI_SCI_IRQ            9
+#define ACPI_HPET_BASE          0xfed00000UL
 
 /* The most vCPUs whose tables fit the one page the builders reserve. */
 #define ACPI_TABLES_MAX_VCPUS 128
@@ -48,5 +52,15 @@
  * not fit or nr_vcpus is 0 or above ACPI_TABLES_MAX_VCPUS.
  */
 size_t acpi_build_tables(uint8_t *buf, size_t len, uint64_t base, unsigned int nr_vcpus);
+
+/*
+ * The same for a plain HVM guest, which sees a PC (acpi_build_tables_pc):
+ * a full FADT (PM1a event/control blocks, PM timer, SCI on IRQ 9, a FACS,
+ * legacy devices, no 8042, no VGA), the MADT with the IO-APIC at
+ * 0xfec00000 (GSI base 0), ISA IRQ 0 overridden to GSI 2 and IRQ 9 level
+ * high, PCAT_COMPAT (an 8259 pair exists), and an HPET table for the
+ * block at ACPI_HPET_BASE.  Same return convention.
+ */
+size_t acpi_build_tables_pc(uint8_t *buf, size_t len, uint64_t base, unsigned int nr_vcpus);
 
 #endif /* KEEL_ACPI_TABLES_H */

@@ -155,6 +155,25 @@ static long set_param(struct domain *d, const struct xen_hvm_param *p)
     return 0;
 }
 
+/*
+ * HVMOP_pagetable_dying is a hint for shadow paging; with nested paging
+ * there is nothing to drop, and Xen 4.17 answers as here: -EFAULT,
+ * -ESRCH for no such domain, -EOPNOTSUPP for another domain, else -EINVAL
+ * (what Linux's probe takes as "not supported").
+ */
+static long pagetable_dying(struct domain *cur, uint64_t arg)
+{
+    struct { uint16_t domid; uint16_t pad[3]; uint64_t gpa; } a;
+    struct domain *d;
+
+    if ( copy_from_guest(&a, arg, sizeof(a)) )
+        return -EFAULT;
+    d = a.domid == DOMID_SELF ? cur : get_domain_by_id(a.domid);
+    if ( !d )
+        return -ESRCH;
+    return d != cur ? -EOPNOTSUPP : -EINVAL;
+}
+
 static long do_hvm_op(unsigned long op, uint64_t arg)
 {
     struct domain *cur = current->domain, *d;
@@ -178,7 +197,7 @@ static long do_hvm_op(unsigned long op, uint64_t arg)
         p.value = d->arch.hvm.params[p.index];
         return copy_to_guest(arg, &p, sizeof(p));
     case HVMOP_pagetable_dying:
-        return -ENOSYS;
+        return pagetable_dying(cur, arg);
     }
     return -ENOSYS;
 }

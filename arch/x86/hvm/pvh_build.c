@@ -45,7 +45,7 @@ struct __packed hvm_modlist_entry {
 };
 
 /* The guest's frames [0, nr_pages); max_pages is the caller's. */
-static int populate_ram(struct domain *d, unsigned long nr_pages)
+int hvm_populate_ram(struct domain *d, unsigned long nr_pages)
 {
     p2m_size_pool(&d->arch.hvm.p2m, nr_pages);
     for ( unsigned long gfn = 0; gfn < nr_pages; )
@@ -152,8 +152,8 @@ static int write_start_info(struct domain *d, uint64_t at, unsigned long nr_page
  * PML4, one PDPT, and one PD per GiB, identity-mapping at least 4 GiB with
  * 2 MiB pages: RAM and the LAPIC/IO-APIC pages below 4 GiB alike.
  */
-static int build_identity_tables(struct domain *d, uint64_t at, unsigned long nr_pages,
-                                 uint64_t *cr3)
+int hvm_build_identity_tables(struct domain *d, uint64_t at, unsigned long nr_pages,
+                              uint64_t *cr3)
 {
     uint64_t ram = (uint64_t)nr_pages << PAGE_SHIFT;
     unsigned int nr_pd = max(4UL, (unsigned long)((ram + (1UL << 30) - 1) >> 30));
@@ -195,7 +195,7 @@ static int load_kernel(struct domain *d, const struct elf_image *img, unsigned l
                        unsigned int nr_special, const struct boot_module *initrd,
                        const char *cmdline, uint64_t rsdp, uint64_t *start_info)
 {
-    int rc = populate_ram(d, nr_pages);
+    int rc = hvm_populate_ram(d, nr_pages);
 
     if ( !rc )
         rc = elf_load(img, 0, copy_cb, zero_cb, d);
@@ -236,7 +236,7 @@ int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
     d->max_pages = nr_pages;
     rc = load_kernel(d, &img, nr_pages, 0, NULL, cmdline, 0, &start_info);
     if ( !rc )
-        rc = build_identity_tables(d, start_info + PAGE_SIZE * 2, nr_pages, &cr3);
+        rc = hvm_build_identity_tables(d, start_info + PAGE_SIZE * 2, nr_pages, &cr3);
     if ( rc )
     {
         printk(KLOG_ERR "d%u: HVM build failed (%d)\n", d->domain_id, rc);

@@ -11,7 +11,11 @@
  *    as domain 1 alone), so domain 0 is -ESRCH like domain 77; our own
  *    domain by number works like DOMID_SELF;
  *  - an argument at an unpopulated GPA is -EFAULT; an unknown hvm_op is
- *    -ENOSYS.
+ *    -ENOSYS;
+ *  - HVMOP_pagetable_dying (a shadow-paging hint, what Linux probes at
+ *    boot): with nested paging Xen 4.17 answers -EINVAL for ourselves,
+ *    -EOPNOTSUPP for another existing domain (none here), -ESRCH for a
+ *    domain that does not exist, -EFAULT for a bad argument.
  */
 #include "hvm.h"
 #include "console.h"
@@ -71,4 +75,16 @@ void test_main(void)
     check_rc("get_param with the argument at an unpopulated GPA", rc, -EFAULT);
     rc = hypercall_hvm_op(999, &p);
     check_rc("hvm_op 999", rc, -ENOSYS);
+
+    {
+        struct { uint16_t domid, pad[3]; uint64_t gpa; } dying = { DOMID_SELF, { 0 }, 0 };
+
+        rc = hypercall_hvm_op(9, &dying);
+        check_rc("pagetable_dying of ourselves (nested paging: nothing to do)", rc, -EINVAL);
+        dying.domid = 77;
+        rc = hypercall_hvm_op(9, &dying);
+        check_rc("pagetable_dying of domain 77", rc, -ESRCH);
+        rc = hypercall_hvm_op(9, phys_ptr(0x10000000));
+        check_rc("pagetable_dying with the argument at an unpopulated GPA", rc, -EFAULT);
+    }
 }

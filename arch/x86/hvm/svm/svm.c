@@ -220,6 +220,24 @@ static void svm_set_long_mode_entry_state(struct vcpu *v, uint64_t rip,
     v->arch.hvm.gprs.rsi = rsi;
 }
 
+/*
+ * The Linux boot protocol's 64-bit entry: long mode as above, but with the
+ * protocol's selectors (__BOOT_CS 0x10, __BOOT_DS 0x18) and the GDT that
+ * holds them, interrupts off.
+ */
+static void svm_set_linux64_entry_state(struct vcpu *v, uint64_t rip, uint64_t rsi,
+                                        uint64_t cr3, uint64_t gdt, uint16_t gdt_limit)
+{
+    struct vmcb *vmcb = v->arch.hvm.vmcb;
+
+    svm_set_long_mode_entry_state(v, rip, rsi, cr3);
+    vmcb->cs.sel = 0x10;
+    vmcb->ds.sel = 0x18;
+    vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs = vmcb->ds;
+    vmcb->tr.sel = 0x20;
+    set_seg(&vmcb->gdtr, 0, 0, gdt_limit, gdt);
+}
+
 static void svm_set_efer(struct vcpu *v, uint64_t guest_efer)
 {
     struct vmcb *vmcb = v->arch.hvm.vmcb;
@@ -370,6 +388,7 @@ static const struct hvm_funcs svm_funcs = {
     .vcpu_destroy = svm_vcpu_destroy,
     .set_pvh_entry_state = svm_set_pvh_entry_state,
     .set_long_mode_entry_state = svm_set_long_mode_entry_state,
+    .set_linux64_entry_state = svm_set_linux64_entry_state,
     .set_sipi_entry_state = svm_set_sipi_entry_state,
     .set_efer = svm_set_efer,
     .get_efer = svm_get_efer,

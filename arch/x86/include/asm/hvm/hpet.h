@@ -8,10 +8,11 @@
 #define ASM_HVM_HPET_H
 
 #include <keel/types.h>
+#include <keel/acpi_tables.h>
 #include <keel/spinlock.h>
 #include <keel/timer_heap.h>
 
-#define HPET_BASE       0xfed00000UL
+#define HPET_BASE       ACPI_HPET_BASE      /* where the HPET table says */
 #define HPET_TIMERS     3
 #define HPET_PERIOD_FS  10000000ULL         /* 10 ns: 100 MHz */
 

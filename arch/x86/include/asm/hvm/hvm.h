@@ -80,6 +80,9 @@ struct hvm_funcs {
     void (*set_pvh_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rbx);
     void (*set_long_mode_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rsi,
                                       uint64_t cr3);
+    /* Linux's 64-bit boot entry: long mode, cs 0x10, ds/ss 0x18 in the GDT at gdt. */
+    void (*set_linux64_entry_state)(struct vcpu *v, uint64_t rip, uint64_t rsi,
+                                    uint64_t cr3, uint64_t gdt, uint16_t gdt_limit);
     /* INIT then SIPI: real mode at cs = vector << 8, ip 0 (SDM 8.4.4.1). */
     void (*set_sipi_entry_state)(struct vcpu *v, uint8_t vector);
     void (*set_efer)(struct vcpu *v, uint64_t guest_efer);
@@ -105,6 +108,14 @@ int pvh_domu_build(struct domain *d, const struct boot_module *kernel,
                    const char *cmdline, uint64_t *store_gfn, uint64_t *console_gfn);
 int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
                     uint64_t mem_bytes, const char *cmdline);
+/* A Linux bzImage as an unmodified HVM guest (hvm/linux_boot.c): -ENOEXEC if not one. */
+int hvm_build_linux(struct domain *d, const struct boot_module *kernel,
+                    const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline);
+/* Shared by the builders (pvh_build.c): RAM [0, nr_pages) and the device pages. */
+int hvm_populate_ram(struct domain *d, unsigned long nr_pages);
+/* Identity-mapping 4-level tables (2 MiB pages, at least 4 GiB) at gpa at: cr3 out. */
+int hvm_build_identity_tables(struct domain *d, uint64_t at, unsigned long nr_pages,
+                              uint64_t *cr3);
 void hvm_cpu_up(void);
 bool is_hvm_domain(const struct domain *d);
 bool is_hvm_vcpu(const struct vcpu *v);
