@@ -33,7 +33,7 @@
 #define HPET_NS_PER_TICK   10
 #define HPET_MIN_PERIOD    MICROSECS(100)
 #define HPET_EARLY         MICROSECS(50)     /* Keel's timers may run this early */
-#define HPET_VENDOR_ID     0x4b45ULL         /* "KE" */
+#define HPET_VENDOR_ID     0x8086ULL         /* as the HPET table's block ID says */
 
 #define REG_CAP            0x000
 #define REG_CONFIG         0x010

@@ -80,6 +80,7 @@ static void check_caps(void)
     uint32_t lo = hpet_read32(CAP), hi = hpet_read32(CAP + 4);
 
     printk("capabilities %#x %#x\n", hi, lo);
+    check_eq("low half (the HPET table's event timer block ID)", lo, 0x80862201);
     check_eq("REV_ID", lo & 0xff, 1);
     check_eq("NUM_TIM_CAP", (lo >> 8) & 0x1f, 2);
     check_eq("COUNT_SIZE_CAP", (lo >> 13) & 1, 1);
