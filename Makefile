@@ -130,6 +130,7 @@ bench: $(O)/keel.gz
 	sh tests/boot/deps.sh
 	bash bench/run.sh $(O)
 	bash bench/linux-boot.sh $(O)
+	bash bench/domu-boot.sh $(O)
 
 # Host fuzzing (clang), then the guest part: both must pass.
 fuzz: $(O)/keel.gz

@@ -118,6 +118,26 @@ static int parse_dom0_max_vcpus(const char *s)
     return 0;
 }
 custom_param("dom0_max_vcpus", parse_dom0_max_vcpus);
+/* dom0=pvh (Xen's option): dom0 is a PVH domain; "pv" (the default) a PV one. */
+static bool opt_dom0_pvh;
+static int parse_dom0(const char *s)
+{
+    for ( const char *p = s; *p; )
+    {
+        const char *e = strchr(p, ',') ?: p + strlen(p);
+
+        if ( e - p == 3 && !strncmp(p, "pvh", 3) )
+            opt_dom0_pvh = true;
+        else if ( e - p == 2 && !strncmp(p, "pv", 2) )
+            opt_dom0_pvh = false;
+        else
+            return -EINVAL;
+        p = *e ? e + 1 : e;
+    }
+    return 0;
+}
+custom_param("dom0", parse_dom0);
+
 static unsigned int opt_maxcpus = NR_CPUS;
 integer_param("maxcpus", opt_maxcpus);
 
@@ -390,6 +410,29 @@ static unsigned int dom0_vcpus(void)
     return min(n, (unsigned int)MAX_VIRT_CPUS);
 }
 
+/* dom0=pvh: a bzImage (Debian's vmlinuz) is unpacked as for a PVH domU. */
+static int build_pvh_dom0(struct domain *d, const struct boot_info *bi,
+                          const struct boot_module *initrd, uint64_t mem)
+{
+    const struct boot_module *m = &bi->modules[0];
+    struct boot_module elf = *m;
+    struct kernel_image k;
+    char err[96];
+    int rc;
+
+    rc = kernel_image_unpack(maddr_to_virt(m->start), m->size, &k, err, sizeof(err));
+    if ( rc )
+    {
+        printk(KLOG_ERR "d0: kernel image: %s\n", err);
+        return rc;
+    }
+    elf.start = virt_to_maddr(k.elf);
+    elf.size = k.elf_size;
+    rc = pvh_dom0_build(d, &elf, initrd, mem, m->cmdline, bi);
+    kernel_image_release(&k);
+    return rc;
+}
+
 static void start_dom0(const struct boot_info *bi)
 {
     const struct boot_module *initrd = bi->nr_modules > 1 &&
@@ -403,13 +446,17 @@ static void start_dom0(const struct boot_info *bi)
         printk("no dom0 kernel given\n");
         return;
     }
-    d = domain_create(0, DOMCRF_privileged, dom0_vcpus());
+    if ( opt_dom0_pvh && !hvm_enabled )
+        panic("dom0=pvh: this machine cannot run HVM guests (no SVM with nested paging)");
+    d = domain_create(0, DOMCRF_privileged | (opt_dom0_pvh ? DOMCRF_hvm | DOMCRF_pvh : 0),
+                      dom0_vcpus());
     if ( !d || !create_vcpus(d, d->max_vcpus, 0) )
         panic("cannot create dom0");
-    if ( mem == 0 || pv_dom0_build(d, &bi->modules[0], initrd, mem,
-                                   bi->modules[0].cmdline) )
+    if ( mem == 0 || (opt_dom0_pvh ? build_pvh_dom0(d, bi, initrd, mem)
+                                   : pv_dom0_build(d, &bi->modules[0], initrd, mem,
+                                                   bi->modules[0].cmdline)) )
         panic("could not build dom0 from module 0 ('%s')", bi->modules[0].cmdline);
-    printk("Starting dom0\n");
+    printk("Starting dom0 (%s)\n", opt_dom0_pvh ? "PVH" : "PV");
     domain_unpause(d);
     console_input_to_hardware_domain(d);
 }

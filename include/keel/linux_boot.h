@@ -16,8 +16,8 @@
 #define LINUX_BOOT_DS          0x18
 #define LINUX_E820_MAX         128       /* e820_table entries in the zero page */
 
-#define E820_RAM      1
-#define E820_RESERVED 2
+#define LINUX_E820_RAM      1          /* e820 types of the zero page */
+#define LINUX_E820_RESERVED 2
 
 /* What the image's setup header says (linux_image_parse). */
 struct linux_image {

@@ -35,6 +35,10 @@
 #               KEEL_DOMCTL_build; the domUs' verdicts are the TESTS
 #               regex's to require.  Skipped on Xen (a Keel-private domctl);
 #   smp=N       QEMU gets N CPUs instead of 2 (smp=1: both domains share CPU 0);
+#   dom0=pvh    pvh/hvm64: the test boots as a PVH dom0 (Keel's dom0=pvh,
+#               dom0_mem=64M), its verdict "(d0) Test result: ...", its end
+#               the hardware domain's.  Skipped on Xen (Debian's Xen 4.17
+#               can boot a PVH dom0, but the runner's Xen boots are PV);
 #   end=R       the test ends with shutdown reason R (poweroff, the default,
 #               reboot or crash): the runner waits for the hypervisor's own
 #               line for that end after the verdict (see end_line()).
@@ -147,7 +151,8 @@ run_one() {
     local id=$env-$name log=$RUNDIR/$env-$name.log iso=$RUNDIR/$env-$name.iso
     local elf=$GO/$env/$name.elf verdict=$RUNDIR/$env-$name.verdict
     local cpu=$QEMU_CPU margs=${GUEST_ARGS:-} vpat='Test result: ' crash="" f reason_end=poweroff
-    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2 initrd=""
+    local peer="" peer_elf="" peer_margs="" peer_id=1 smp=2 initrd="" cmdline=$CMDLINE
+    local end_env=$env
     if is_hvm_env "$env"; then
         cpu=$QEMU_CPU_HVM
         margs="type=pvh mem=64 test=$name${GUEST_ARGS:+ $GUEST_ARGS}"
@@ -162,6 +167,9 @@ run_one() {
             peer=*)  peer=${f#peer=} ;;
             smp=*)   smp=${f#smp=} ;;
             initrd=*) initrd=${f#initrd=} ;;
+            dom0=pvh) margs="test=$name${GUEST_ARGS:+ $GUEST_ARGS}"
+                      cmdline="$CMDLINE dom0=pvh dom0_mem=64M"
+                      vpat='\(d0\) Test result: '; end_env=pv64 ;;
         esac
     done
     if [ -n "$initrd" ]; then
@@ -191,7 +199,7 @@ run_one() {
     }
     # What must follow the verdict, and what must appear nowhere.
     local endre bad=$BAD_ALWAYS
-    endre=$(end_line "$env" "$reason_end")
+    endre=$(end_line "$end_env" "$reason_end")
     [ -n "$crash" ] && endre=${regex%% && *}
     [ -z "$crash" ] && [ "$reason_end" != crash ] && bad="$bad|$BAD_CRASH"
     # The test is finished when its end line follows the verdict.
@@ -203,7 +211,7 @@ run_one() {
         vl=$(first_line "$log" "$vpat")
         [ -n "$vl" ] && [ "$el" -gt "$vl" ]
     }
-    make_iso "$iso" "$HVGZ" "$CMDLINE" "$elf" "$HV" "$margs" "$peer_elf" "$peer_margs" ||
+    make_iso "$iso" "$HVGZ" "$cmdline" "$elf" "$HV" "$margs" "$peer_elf" "$peer_margs" ||
         { echo "FAIL (grub-mkrescue failed)" > "$verdict"; return; }
     rm -f "$log"
     qemu-system-x86_64 -accel tcg -cpu "$cpu" -m 512 -smp "$smp" -display none \

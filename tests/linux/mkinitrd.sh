@@ -79,5 +79,6 @@ if [ "${DOM0_E2E:-0}" = 1 ]; then
     cp "$top/ext/linux/vmlinuz" "$tmp/e2e/vmlinuz"
     bash "$here/mkguest.sh" "$top" "$tmp/e2e/guest.cpio.gz"
 fi
+mkdir -p "$(dirname "$out")"
 (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -9) > "$out.tmp"
 mv "$out.tmp" "$out"

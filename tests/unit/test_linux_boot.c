@@ -61,7 +61,7 @@ static void test_accepts(void)
 static void test_zero_page(void)
 {
     const struct linux_e820_entry map[] = {
-        { 0, 0x9fc00, E820_RAM }, { 0x100000, 0xfeff000, E820_RAM }, { 0xffff000, 0x1000, 2 },
+        { 0, 0x9fc00, LINUX_E820_RAM }, { 0x100000, 0xfeff000, LINUX_E820_RAM }, { 0xffff000, 0x1000, 2 },
     };
     struct linux_boot_args a = { .cmdline = 0x8000, .initrd = 0xff00000, .initrd_size = 0x1234,
                                  .rsdp = 0xffff000, .map = map, .nr_map = 3 };
@@ -84,7 +84,7 @@ static void test_zero_page(void)
     CHECK_UINT(zp[0x1e8], 3);
     CHECK_UINT(get64(zp + 0x2d0 + 20), 0x100000);          /* entry 1: addr, size, type */
     CHECK_UINT(get64(zp + 0x2d0 + 28), 0xfeff000);
-    CHECK_UINT(get32(zp + 0x2d0 + 36), E820_RAM);
+    CHECK_UINT(get32(zp + 0x2d0 + 36), LINUX_E820_RAM);
     CHECK_UINT(get32(zp + 0x2d0 + 56), 2);
     /* No initrd: both fields 0. */
     a.initrd_size = 0;

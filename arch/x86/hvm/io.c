@@ -111,6 +111,8 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
     }
     else if ( pmtimer_claims(port, bytes) )
         pmtimer_io(d, port, bytes, in, val);
+    else if ( hvm_hwdom_io(d, port, bytes, in, val) )
+        ;                                 /* a PVH dom0's port: the machine's */
     else if ( in )
         *val = bytes == 4 ? 0xffffffff : (1u << (bytes * 8)) - 1;
     return true;

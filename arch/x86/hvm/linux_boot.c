@@ -67,10 +67,10 @@ static int load_pieces(struct domain *d, const struct linux_image *li, const uin
                        const char *cmdline, uint64_t *cr3)
 {
     const struct linux_e820_entry map[] = {
-        { 0, LOW_RAM_END, E820_RAM },
-        { LOW_RAM_END, HIGH_RAM_START - LOW_RAM_END, E820_RESERVED },
-        { HIGH_RAM_START, ram_end - HIGH_RAM_START, E820_RAM },
-        { ram_end, PAGE_SIZE, E820_RESERVED },
+        { 0, LOW_RAM_END, LINUX_E820_RAM },
+        { LOW_RAM_END, HIGH_RAM_START - LOW_RAM_END, LINUX_E820_RESERVED },
+        { HIGH_RAM_START, ram_end - HIGH_RAM_START, LINUX_E820_RAM },
+        { ram_end, PAGE_SIZE, LINUX_E820_RESERVED },
     };
     struct linux_boot_args a = {
         .cmdline = CMDLINE_GPA, .rsdp = ram_end, .map = map, .nr_map = ARRAY_SIZE(map),

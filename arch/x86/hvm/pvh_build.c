@@ -21,10 +21,12 @@
 #include <keel/domain.h>
 #include <keel/libelf.h>
 #include <keel/printk.h>
+#include <keel/xmalloc.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/vlapic.h>
 #include <asm/page.h>
 #include <public/errno.h>
+#include <public/xen.h>
 
 #define HVM_START_MAGIC   0x336ec578
 #define IOAPIC_GFN        (0xfec00000UL >> PAGE_SHIFT)
@@ -44,16 +46,31 @@ struct __packed hvm_modlist_entry {
     uint64_t paddr, size, cmdline_paddr, reserved;
 };
 
-/* The guest's frames [0, nr_pages); max_pages is the caller's. */
-int hvm_populate_ram(struct domain *d, unsigned long nr_pages)
+/* Device pages: every access traps into the emulated platform. */
+static int map_device_pages(struct domain *d)
 {
-    p2m_size_pool(&d->arch.hvm.p2m, nr_pages);
-    for ( unsigned long gfn = 0; gfn < nr_pages; )
+    if ( p2m_set_entry(&d->arch.hvm.p2m, VLAPIC_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) ||
+         p2m_set_entry(&d->arch.hvm.p2m, IOAPIC_GFN, 0, p2m_mmio_emul) ||
+         p2m_set_entry(&d->arch.hvm.p2m, HPET_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) )
+        return -ENOMEM;
+    return 0;
+}
+
+static bool is_device_gfn(uint64_t gfn)
+{
+    return gfn == VLAPIC_BASE >> PAGE_SHIFT || gfn == IOAPIC_GFN ||
+           gfn == HPET_BASE >> PAGE_SHIFT;
+}
+
+/* Fresh zeroed frames at [gfn, end), 2 MiB leaves where aligned. */
+static int populate_range(struct domain *d, unsigned long gfn, unsigned long end)
+{
+    while ( gfn < end )
     {
         unsigned int order = 9;
         struct page_info *pg;
 
-        while ( order && ((gfn & ((1UL << order) - 1)) || (1UL << order) > nr_pages - gfn) )
+        while ( order && ((gfn & ((1UL << order) - 1)) || (1UL << order) > end - gfn) )
             order--;
         while ( !(pg = alloc_domheap_pages(d, order)) && order )
             order--;
@@ -73,12 +90,17 @@ int hvm_populate_ram(struct domain *d, unsigned long nr_pages)
             if ( p2m_set_entry(&d->arch.hvm.p2m, gfn, page_to_mfn(pg) + i, p2m_ram_rw) )
                 return -ENOMEM;
     }
-    /* Device pages: every access traps into the emulated platform. */
-    if ( p2m_set_entry(&d->arch.hvm.p2m, VLAPIC_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) ||
-         p2m_set_entry(&d->arch.hvm.p2m, IOAPIC_GFN, 0, p2m_mmio_emul) ||
-         p2m_set_entry(&d->arch.hvm.p2m, HPET_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) )
-        return -ENOMEM;
     return 0;
+}
+
+/* The guest's frames [0, nr_pages); max_pages is the caller's. */
+int hvm_populate_ram(struct domain *d, unsigned long nr_pages)
+{
+    int rc;
+
+    p2m_size_pool(&d->arch.hvm.p2m, nr_pages);
+    rc = populate_range(d, 0, nr_pages);
+    return rc ? rc : map_device_pages(d);
 }
 
 static int copy_cb(void *ctx, uint64_t gpa, const void *src, size_t len)
@@ -104,31 +126,32 @@ static int zero_cb(void *ctx, uint64_t gpa, size_t len)
     return 0;
 }
 
-/*
- * Place start info, memory map, modules and command line above the kernel,
- * all below nr_pages - nr_special (the special pages, if any, are reserved
- * in the map).
- */
-static int write_start_info(struct domain *d, uint64_t at, unsigned long nr_pages,
-                            unsigned int nr_special, const struct boot_module *initrd,
-                            const char *cmdline, uint64_t rsdp, uint64_t *start_info_gpa)
+/* What the start info describes besides modules and command line. */
+struct start_layout {
+    const struct hvm_memmap_entry *map;
+    unsigned int nr_map;
+    uint64_t limit;                 /* everything placed must end below this */
+    uint64_t rsdp;
+    uint32_t flags;                 /* SIF_* (dom0: privileged, initial domain) */
+};
+
+/* Place start info, memory map, modules and command line from at on. */
+static int write_start_info(struct domain *d, uint64_t at, const struct start_layout *l,
+                            const struct boot_module *initrd, const char *cmdline,
+                            uint64_t *start_info_gpa)
 {
-    struct hvm_start_info si = { .magic = HVM_START_MAGIC, .version = 1, .rsdp_paddr = rsdp };
-    uint64_t ram_end = (uint64_t)(nr_pages - nr_special) << PAGE_SHIFT;
-    struct hvm_memmap_entry map[2] = {
-        { 0, ram_end, 1, 0 },
-        { ram_end, (uint64_t)nr_special << PAGE_SHIFT, 2, 0 },
-    };
+    struct hvm_start_info si = { .magic = HVM_START_MAGIC, .version = 1,
+                                 .rsdp_paddr = l->rsdp, .flags = l->flags };
     struct hvm_modlist_entry mod = { 0, 0, 0, 0 };
     uint64_t p = ROUNDUP(at, PAGE_SIZE);
     size_t cmdlen = strlen(cmdline) + 1;
-    size_t maplen = (nr_special ? 2 : 1) * sizeof(map[0]);
+    size_t maplen = l->nr_map * sizeof(l->map[0]);
     int rc = 0;
 
     si.memmap_paddr = p + sizeof(si);
-    si.memmap_entries = nr_special ? 2 : 1;
+    si.memmap_entries = l->nr_map;
     si.cmdline_paddr = si.memmap_paddr + maplen;
-    if ( si.cmdline_paddr + cmdlen > ram_end )
+    if ( si.cmdline_paddr + cmdlen > l->limit )
         return -ENOMEM;
     if ( initrd )
     {
@@ -136,13 +159,13 @@ static int write_start_info(struct domain *d, uint64_t at, unsigned long nr_page
         mod.size = initrd->size;
         si.modlist_paddr = ROUNDUP(mod.paddr + mod.size, 64);
         si.nr_modules = 1;
-        if ( si.modlist_paddr + sizeof(mod) > ram_end || mod.paddr + mod.size < mod.paddr )
+        if ( si.modlist_paddr + sizeof(mod) > l->limit || mod.paddr + mod.size < mod.paddr )
             return -ENOMEM;
         rc |= hvm_copy_to_phys(d, mod.paddr, maddr_to_virt(initrd->start), initrd->size) != 0;
         rc |= hvm_copy_to_phys(d, si.modlist_paddr, &mod, sizeof(mod)) != 0;
     }
     rc |= hvm_copy_to_phys(d, p, &si, sizeof(si)) != 0;
-    rc |= hvm_copy_to_phys(d, si.memmap_paddr, map, maplen) != 0;
+    rc |= hvm_copy_to_phys(d, si.memmap_paddr, l->map, maplen) != 0;
     rc |= hvm_copy_to_phys(d, si.cmdline_paddr, cmdline, cmdlen) != 0;
     *start_info_gpa = p;
     return rc ? -ENOMEM : 0;
@@ -190,18 +213,26 @@ static int check_fits(const struct elf_image *img, unsigned long nr_pages, char 
     return 0;
 }
 
-/* What both builders do: RAM, the kernel's segments, the start info. */
+/*
+ * What both builders do: RAM, the kernel's segments, the start info with a
+ * map of RAM below nr_pages - nr_special and those special pages reserved.
+ */
 static int load_kernel(struct domain *d, const struct elf_image *img, unsigned long nr_pages,
                        unsigned int nr_special, const struct boot_module *initrd,
                        const char *cmdline, uint64_t rsdp, uint64_t *start_info)
 {
+    uint64_t ram_end = (uint64_t)(nr_pages - nr_special) << PAGE_SHIFT;
+    const struct hvm_memmap_entry map[2] = {
+        { 0, ram_end, E820_RAM, 0 },
+        { ram_end, (uint64_t)nr_special << PAGE_SHIFT, E820_RESERVED, 0 },
+    };
+    const struct start_layout l = { map, nr_special ? 2 : 1, ram_end, rsdp, 0 };
     int rc = hvm_populate_ram(d, nr_pages);
 
     if ( !rc )
         rc = elf_load(img, 0, copy_cb, zero_cb, d);
     if ( !rc )
-        rc = write_start_info(d, img->pend, nr_pages, nr_special, initrd, cmdline,
-                              rsdp, start_info);
+        rc = write_start_info(d, img->pend, &l, initrd, cmdline, start_info);
     return rc;
 }
 
@@ -298,6 +329,171 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
 {
     d->max_pages = mem_bytes >> PAGE_SHIFT;
     return build_pvh(d, kernel, initrd, mem_bytes >> PAGE_SHIFT, 1, cmdline);
+}
+
+/*
+ * PVH dom0 (dom0=pvh): the host's memory map.  Host RAM ranges get fresh
+ * frames at the same addresses, in order, until the budget (mem_bytes less
+ * the ACPI page) is used; the page after the last RAM taken holds Keel's
+ * ACPI tables (reserved).  Every other host range below 4 GiB, and every
+ * non-RAM page of the first MiB (VGA, option ROMs, BIOS), is mapped to
+ * the host's own frames at the same address (p2m_mmio_direct, uncached)
+ * and listed with its host type; the emulated LAPIC and IO-APIC pages
+ * stay emulated.
+ */
+#define DOM0_MAP_MAX (BOOT_MAX_MEMMAP + 4)
+#define LOW_MEG_GFNS 256
+#define FOUR_GB      (1ULL << 32)
+
+struct dom0_map {
+    struct hvm_memmap_entry e[DOM0_MAP_MAX];
+    unsigned int n;
+};
+
+static void map_add(struct dom0_map *m, uint64_t addr, uint64_t size, uint32_t type)
+{
+    if ( size && m->n < DOM0_MAP_MAX )
+        m->e[m->n++] = (struct hvm_memmap_entry){ addr, size, type, 0 };
+}
+
+static bool in_host_ram(const struct boot_info *bi, uint64_t gfn)
+{
+    uint64_t a = gfn << PAGE_SHIFT;
+
+    for ( unsigned int i = 0; i < bi->nr_memmap; i++ )
+        if ( bi->memmap[i].type == E820_RAM && a >= bi->memmap[i].addr &&
+             a - bi->memmap[i].addr < bi->memmap[i].size )
+            return true;
+    return false;
+}
+
+static int identity_map(struct domain *d, uint64_t first, uint64_t end)
+{
+    for ( uint64_t gfn = first; gfn < end; gfn++ )
+        if ( !is_device_gfn(gfn) &&
+             p2m_set_entry(&d->arch.hvm.p2m, gfn, gfn, p2m_mmio_direct) )
+            return -ENOMEM;
+    return 0;
+}
+
+/* RAM where the host has RAM, the rest identity-mapped; the ACPI gfn out. */
+static int dom0_memory(struct domain *d, const struct boot_info *bi, unsigned long budget,
+                       struct dom0_map *m, uint64_t *acpi_gfn)
+{
+    int rc = 0;
+
+    *acpi_gfn = 0;
+    for ( unsigned int i = 0; i < bi->nr_memmap && !rc; i++ )
+    {
+        const struct boot_memrange *r = &bi->memmap[i];
+        uint64_t first = ROUNDUP(r->addr, PAGE_SIZE) >> PAGE_SHIFT;
+        uint64_t end = (r->addr + r->size) >> PAGE_SHIFT, take;
+
+        if ( r->type != E820_RAM )
+        {
+            if ( r->addr >= FOUR_GB )
+                continue;
+            first = r->addr >> PAGE_SHIFT;
+            end = min((uint64_t)ROUNDUP(r->addr + r->size, PAGE_SIZE), (uint64_t)FOUR_GB) >> PAGE_SHIFT;
+            map_add(m, first << PAGE_SHIFT, (end - first) << PAGE_SHIFT, r->type);
+            rc = identity_map(d, first, end);
+            continue;
+        }
+        if ( end <= first )
+            continue;
+        take = min(end - first, (uint64_t)budget);
+        if ( take )
+        {
+            map_add(m, first << PAGE_SHIFT, take << PAGE_SHIFT, E820_RAM);
+            rc = populate_range(d, first, first + take);
+            budget -= take;
+        }
+        if ( !rc && !budget && !*acpi_gfn && first + take < end )
+        {
+            *acpi_gfn = first + take;
+            map_add(m, *acpi_gfn << PAGE_SHIFT, PAGE_SIZE, E820_RESERVED);
+            rc = populate_range(d, *acpi_gfn, *acpi_gfn + 1);
+        }
+    }
+    for ( uint64_t gfn = 0; gfn < LOW_MEG_GFNS && !rc; gfn++ )
+    {
+        p2m_type_t t;
+
+        p2m_lookup(&d->arch.hvm.p2m, gfn, &t);
+        if ( t == p2m_invalid && !in_host_ram(bi, gfn) )
+            rc = identity_map(d, gfn, gfn + 1);
+    }
+    if ( !rc && !*acpi_gfn )
+        rc = -ENOMEM;                     /* the host has no RAM left for the tables */
+    return rc ? rc : map_device_pages(d);
+}
+
+/* The end of the dom0 RAM entry holding gpa (where the start info may go). */
+static uint64_t ram_limit(const struct dom0_map *m, uint64_t gpa)
+{
+    for ( unsigned int i = 0; i < m->n; i++ )
+        if ( m->e[i].type == E820_RAM && gpa >= m->e[i].addr &&
+             gpa - m->e[i].addr < m->e[i].size )
+            return m->e[i].addr + m->e[i].size;
+    return 0;
+}
+
+int pvh_dom0_build(struct domain *d, const struct boot_module *kernel,
+                   const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline,
+                   const struct boot_info *bi)
+{
+    unsigned long nr_pages = mem_bytes >> PAGE_SHIFT;
+    struct dom0_map *m = xzalloc(struct dom0_map);
+    struct xen_elf_notes notes;
+    struct start_layout l;
+    struct elf_image img;
+    uint64_t acpi_gfn, start_info;
+    char err[160];
+    int rc;
+
+    if ( !m )
+        return -ENOMEM;
+    rc = elf_init(&img, maddr_to_virt(kernel->start), kernel->size, err, sizeof(err));
+    if ( !rc )
+        rc = elf_xen_parse_notes(&img, &notes, err, sizeof(err));
+    if ( !rc && !notes.has_phys32_entry )
+        rc = errf(err, sizeof(err), -ENOEXEC, "no PHYS32_ENTRY note: not a PVH kernel");
+    if ( rc )
+    {
+        printk(KLOG_ERR "d0: PVH dom0 kernel refused: %s\n", err);
+        goto out;
+    }
+    d->max_pages = nr_pages;
+    /* Room for RAM and for identity-mapping everything below 4 GiB. */
+    p2m_size_pool(&d->arch.hvm.p2m, nr_pages + (FOUR_GB >> PAGE_SHIFT));
+    rc = dom0_memory(d, bi, nr_pages - 1, m, &acpi_gfn);
+    if ( !rc && ram_limit(m, img.pstart) < img.pend )
+        rc = errf(err, sizeof(err), -EINVAL, "kernel at %#lx-%#lx is not in dom0's RAM",
+                  (unsigned long)img.pstart, (unsigned long)img.pend);
+    if ( !rc )
+        rc = elf_load(&img, 0, copy_cb, zero_cb, d);
+    l = (struct start_layout){ m->e, m->n, ram_limit(m, img.pend), acpi_gfn << PAGE_SHIFT,
+                               SIF_PRIVILEGED | SIF_INITDOMAIN };
+    if ( !rc )
+        rc = write_start_info(d, img.pend, &l, initrd, cmdline, &start_info);
+    if ( !rc )
+        rc = write_acpi_tables(d, acpi_gfn);
+    if ( rc )
+    {
+        printk(KLOG_ERR "d0: PVH dom0 build failed (%d)%s%s\n", rc, err[0] ? ": " : "", err);
+        goto out;
+    }
+    hvm_funcs->set_pvh_entry_state(d->vcpu[0], notes.phys32_entry, start_info);
+    d->vcpu[0]->context_set = true;
+    printk("d0: PVH dom0, %lu MiB in the host's RAM ranges, %u memory map entries "
+           "(non-RAM below 4 GiB identity-mapped), kernel %#lx-%#lx, entry %#lx, "
+           "ACPI tables at %#lx (%u vCPUs)\n", nr_pages >> 8, m->n,
+           (unsigned long)img.pstart, (unsigned long)img.pend,
+           (unsigned long)notes.phys32_entry, (unsigned long)(acpi_gfn << PAGE_SHIFT),
+           d->max_vcpus);
+ out:
+    xfree(m);
+    return rc;
 }
 
 int pvh_domu_build(struct domain *d, const struct boot_module *kernel,

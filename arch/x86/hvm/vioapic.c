@@ -3,7 +3,7 @@
  * pins, at 0xfec00000): redirection entries as the guest writes them, and
  * delivery of the ISA lines of the emulated devices to the vLAPICs they
  * name.  Fixed and lowest-priority delivery, physical (APIC id = vCPU id,
- * 0xff: all) and flat logical destinations (LDR bits 31:24); lowest
+ * 0xff: all) and logical destinations, flat or cluster (vlapic.c); lowest
  * priority goes to the first vCPU that matches.  Other delivery modes
  * (SMI, NMI, INIT, ExtINT) are not offered: such an entry delivers nothing.
  */
@@ -23,7 +23,6 @@
 #define RTE_MASKED       (1UL << 16)
 #define RTE_DEST_SHIFT   56
 #define RTE_RO_BITS      ((1UL << 12) | RTE_REMOTE_IRR)    /* delivery status, remote IRR */
-#define LAPIC_LDR        0x0d0
 
 static struct hvm_vioapic *vio(struct domain *d)
 {
@@ -42,11 +41,7 @@ void vioapic_init(struct domain *d)
 
 static bool dest_matches(struct vcpu *v, uint64_t rte)
 {
-    uint8_t dest = rte >> RTE_DEST_SHIFT;
-
-    if ( !(rte & RTE_LOGICAL) )
-        return dest == 0xff || dest == v->vcpu_id;
-    return (vlapic_read(v, LAPIC_LDR) >> 24) & dest;
+    return vlapic_match_dest(v, rte >> RTE_DEST_SHIFT, rte & RTE_LOGICAL);
 }
 
 /* Called with the lock held; true if some vLAPIC took the vector. */

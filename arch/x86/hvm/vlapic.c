@@ -38,6 +38,7 @@
 #define LAPIC_ICR_HI   0x310
 #define LAPIC_LVT_TMR  0x320
 #define LAPIC_LVT_ERR  0x370
+#define ICR_DEST_LOGICAL (1u << 11)
 #define LAPIC_TMICT    0x380
 #define LAPIC_TMCCT    0x390
 #define LAPIC_TDCR     0x3e0
@@ -230,11 +231,33 @@ static void init_sipi(struct vcpu *v, struct vcpu *t, unsigned int mode, uint32_
     vcpu_wake(t);
 }
 
+/*
+ * Does v's LAPIC accept an interrupt for dest?  Physical: its APIC id, or
+ * 0xff for all.  Logical (SDM 10.6.2.2): the flat model (DFR 0xf...) takes
+ * it when dest and LDR[31:24] share a bit; the cluster model (DFR 0x0...)
+ * when the cluster (high nibble) is the same and the low nibbles share a
+ * bit; 0xff is everyone in both.
+ */
+bool vlapic_match_dest(struct vcpu *v, uint8_t dest, bool logical)
+{
+    uint32_t *regs = vl(v)->regs;
+    uint8_t ldr = REG(LAPIC_LDR) >> 24;
+
+    if ( !logical )
+        return dest == 0xff || dest == (REG(LAPIC_ID) >> 24);
+    if ( dest == 0xff )
+        return true;
+    if ( (REG(LAPIC_DFR) >> 28) == 0xf )
+        return ldr & dest;
+    return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf);
+}
+
 static void send_ipi(struct vcpu *v, uint32_t icr_lo, uint32_t dest)
 {
     struct domain *d = v->domain;
     unsigned int shorthand = (icr_lo >> 18) & 3;
     unsigned int mode = (icr_lo >> 8) & 7;
+    bool logical = icr_lo & ICR_DEST_LOGICAL;
     struct vcpu *t;
 
     if ( mode != 0 && mode != 1 && mode != ICR_MODE_INIT && mode != ICR_MODE_STARTUP )
@@ -242,7 +265,7 @@ static void send_ipi(struct vcpu *v, uint32_t icr_lo, uint32_t dest)
     for_each_vcpu(d, t)
     {
         bool hit = shorthand == 1 ? t == v : shorthand == 2 ? true :
-                   shorthand == 3 ? t != v : t->vcpu_id == dest;
+                   shorthand == 3 ? t != v : vlapic_match_dest(t, dest, logical);
 
         if ( !hit )
             continue;
@@ -250,6 +273,8 @@ static void send_ipi(struct vcpu *v, uint32_t icr_lo, uint32_t dest)
             init_sipi(v, t, mode, icr_lo);
         else
             vlapic_set_irq(t, icr_lo & 0xff);
+        if ( mode == 1 && !shorthand )
+            break;                        /* lowest priority: one of them */
     }
 }
 

@@ -172,6 +172,9 @@ int p2m_set_entry(struct p2m *p2m, uint64_t gfn, mfn_t mfn, p2m_type_t t)
               t == p2m_grant_table )
         *e = ((uint64_t)mfn << PAGE_SHIFT) | NPT_LEAF_FLAGS |
              ((uint64_t)t << P2M_TYPE_SHIFT);
+    else if ( t == p2m_mmio_direct )
+        *e = ((uint64_t)mfn << PAGE_SHIFT) | NPT_LEAF_FLAGS | _PAGE_PCD | _PAGE_PWT |
+             ((uint64_t)t << P2M_TYPE_SHIFT);
     else if ( t == p2m_grant_map_ro )
         *e = ((uint64_t)mfn << PAGE_SHIFT) | (NPT_LEAF_FLAGS & ~_PAGE_RW) |
              ((uint64_t)t << P2M_TYPE_SHIFT);

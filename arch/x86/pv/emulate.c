@@ -84,7 +84,7 @@ static bool emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
 }
 
 /* Ports Keel keeps for itself: its console UART, the PICs and the PIT. */
-static bool port_is_keels(unsigned int port, unsigned int bytes)
+bool ioport_is_keels(unsigned int port, unsigned int bytes)
 {
     for ( unsigned int p = port; p < port + bytes; p++ )
         if ( (p >= 0x3f8 && p <= 0x3ff) || (p >= 0x20 && p <= 0x21) ||
@@ -135,7 +135,7 @@ static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
      * domU: Xen's guest_io_read/write without ioports permission; Linux as
      * a domU pokes 0xcf8/0xcfc early on AMD): nothing reaches the machine.
      */
-    if ( port_is_keels(port, bytes) || xsm_privileged_op(v->domain, XSM_physical_io) )
+    if ( ioport_is_keels(port, bytes) || xsm_privileged_op(v->domain, XSM_physical_io) )
     {
         io_absent(regs, bytes, in);
         return true;

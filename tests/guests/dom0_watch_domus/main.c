@@ -90,7 +90,10 @@ void test_main(void)
 {
     uint64_t free0 = host_free_pages(), free1 = 0, end;
     struct xen_domctl op = { 0 };
+    long port = timer_events_setup();     /* sleep_ns blocks on VIRQ_TIMER */
 
+    if ( port < 0 )
+        return xtf_error("Error: timer_events_setup: %ld\n", port);
     for ( domid_t_abi dom = 1; dom <= NR_DOMUS; dom++ )
         if ( !check_shape(dom) )
             return;

@@ -6,7 +6,14 @@
  *  - vCPU 1 runs, enables its LAPIC and has its own APIC ID; CPUID
  *    0x40000004 names vCPU 1 there;
  *  - 50 fixed IPIs from vCPU 0 to vCPU 1's APIC ID each wake it from HLT
- *    and are handled there only; 50 IPIs back arrive on vCPU 0.
+ *    and are handled there only; 50 IPIs back arrive on vCPU 0;
+ *  - logical destinations (how Linux sends its IPIs with up to 8 CPUs):
+ *    in the flat model (DFR 0xffffffff) with LDR bits 0x01 (vCPU 0) and
+ *    0x02 (vCPU 1), destination 0x02 reaches vCPU 1 only, 0x03 both, 0x04
+ *    nobody; in the cluster model (DFR 0x0fffffff) with LDR 0x11 and 0x12,
+ *    0x12 reaches vCPU 1 only, 0x13 both, 0x22 (another cluster) nobody.
+ *    Keel once matched the destination against the APIC id in every mode,
+ *    and an SMP Linux HVM guest lost its IPIs.
  * xfail-keel: multi-vCPU HVM domains are being added to Keel; at de7ae38
  * everything works except VCPUOP_is_up(1), 0 right after VCPUOP_up (Xen: 1).
  */
@@ -21,6 +28,10 @@ const char test_title[] = "IPIs between two vCPUs";
 #define ROUNDS 50
 static volatile unsigned int hits[2], ap_ready, ap_leaf4_id = ~0U, pongs_wanted;
 static volatile uint32_t bsp_id, ap_id;
+static volatile uint32_t ap_ldr_dfr[2];          /* for vCPU 1 to load: LDR, DFR */
+static volatile unsigned int ap_ldr_seq, ap_ldr_done;
+
+#define ICR_LOGICAL (1u << 11)
 
 static void irq(struct cpu_regs *regs)
 {
@@ -49,7 +60,57 @@ static void ap_main(unsigned int id)
             pongs_wanted--;
             apic_send_ipi(bsp_id, VEC);
         }
+        if ( ap_ldr_seq != ap_ldr_done )
+        {
+            apic_write(APIC_DFR, ap_ldr_dfr[1]);
+            apic_write(APIC_LDR, ap_ldr_dfr[0]);
+            ap_ldr_done = ap_ldr_seq;
+        }
     }
+}
+
+/* Both vCPUs load this logical id and model (vCPU 1 when woken by an IPI). */
+static bool set_logical(uint32_t dfr, uint8_t ldr0, uint8_t ldr1)
+{
+    unsigned int h1 = hits[1];
+
+    apic_write(APIC_DFR, dfr);
+    apic_write(APIC_LDR, (uint32_t)ldr0 << 24);
+    ap_ldr_dfr[0] = (uint32_t)ldr1 << 24;
+    ap_ldr_dfr[1] = dfr;
+    ap_ldr_seq++;
+    apic_send_ipi(ap_id, VEC);                    /* physical: wakes it to load them */
+    return wait_until(ap_ldr_done == ap_ldr_seq && hits[1] == h1 + 1, 2000);
+}
+
+/* One logical IPI to dest: which vCPUs handle it must be want0, want1. */
+static void logical_ipi(const char *model, uint8_t dest, bool want0, bool want1)
+{
+    unsigned int h0 = hits[0], h1 = hits[1];
+
+    apic_send_ipi(dest, VEC | ICR_LOGICAL);
+    wait_until(hits[0] == h0 + want0 && hits[1] == h1 + want1, 1000);
+    wait_until(false, 20);                        /* anything extra arrives by now */
+    if ( hits[0] != h0 + want0 || hits[1] != h1 + want1 )
+        xtf_failure("Fail: %s logical IPI to %#x: vCPU 0 took %u, vCPU 1 %u "
+                    "(expected %u, %u)\n", model, dest, hits[0] - h0, hits[1] - h1,
+                    want0, want1);
+}
+
+static void logical_ipis(void)
+{
+    sti();
+    if ( !set_logical(0xffffffff, 0x01, 0x02) )
+        return xtf_failure("Fail: vCPU 1 did not load its flat logical id\n");
+    logical_ipi("flat", 0x02, false, true);
+    logical_ipi("flat", 0x03, true, true);
+    logical_ipi("flat", 0x04, false, false);
+    if ( !set_logical(0x0fffffff, 0x11, 0x12) )
+        return xtf_failure("Fail: vCPU 1 did not load its cluster logical id\n");
+    logical_ipi("cluster", 0x12, false, true);
+    logical_ipi("cluster", 0x13, true, true);
+    logical_ipi("cluster", 0x22, false, false);
+    cli();
 }
 
 void test_main(void)
@@ -99,4 +160,5 @@ void test_main(void)
     }
     cli();
     check_eq("IPIs handled on vCPU 1", hits[1], 2 * ROUNDS);
+    logical_ipis();
 }

@@ -63,4 +63,7 @@ static inline void writeq(uint64_t v, volatile void *addr)
     *(volatile uint64_t *)addr = v;
 }
 
+/* Ports Keel keeps for itself (its UART, the PICs, the PIT): never a guest's. */
+bool ioport_is_keels(unsigned int port, unsigned int bytes);
+
 #endif /* ASM_IO_H */

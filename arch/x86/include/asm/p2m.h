@@ -18,6 +18,7 @@ typedef enum {
     p2m_grant_map_rw = 4,   /* another domain's frame, mapped through a grant */
     p2m_grant_map_ro = 5,   /* ... read-only: a write is a nested page fault */
     p2m_grant_table = 6,    /* one of its grant-table frames (XENMAPSPACE_grant_table) */
+    p2m_mmio_direct = 7,    /* the host's MMIO at the same address (PVH dom0 only), uncached */
 } p2m_type_t;
 
 struct p2m {

@@ -106,6 +106,11 @@ int pvh_build(struct domain *d, const struct boot_module *kernel,
 int pvh_domu_build(struct domain *d, const struct boot_module *kernel,
                    const struct boot_module *initrd, uint64_t mem_bytes,
                    const char *cmdline, uint64_t *store_gfn, uint64_t *console_gfn);
+/* dom0=pvh: the host's memory map, SIF_INITDOMAIN (see pvh_build.c). */
+struct boot_info;
+int pvh_dom0_build(struct domain *d, const struct boot_module *kernel,
+                   const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline,
+                   const struct boot_info *bi);
 int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
                     uint64_t mem_bytes, const char *cmdline);
 /* A Linux bzImage as an unmodified HVM guest (hvm/linux_boot.c): -ENOEXEC if not one. */
@@ -170,6 +175,9 @@ bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[
 uint64_t hvm_cr4_guest_valid_bits(struct vcpu *v);
 bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
                    uint32_t *val);
+/* A PVH dom0's port that no emulated device claims: to the machine (hwdom_io.c). */
+bool hvm_hwdom_io(struct domain *d, uint16_t port, unsigned int bytes, bool in,
+                  uint32_t *val);
 int hvm_handle_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 int hvm_handle_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
 /* True when the call was continued: re-issue it (rip back on the VMMCALL, rax = nr). */

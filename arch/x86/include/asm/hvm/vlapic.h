@@ -26,6 +26,8 @@ uint32_t vlapic_read(struct vcpu *v, unsigned int offset);
 void vlapic_write(struct vcpu *v, unsigned int offset, uint32_t val);
 /* Raise a vector in this vCPU's IRR (from a timer, an IPI or a device). */
 void vlapic_set_irq(struct vcpu *v, uint8_t vector);
+/* Would v's LAPIC take an interrupt for dest (physical or logical mode)? */
+bool vlapic_match_dest(struct vcpu *v, uint8_t dest, bool logical);
 /* Highest deliverable vector or -1; moving it IRR -> ISR. */
 int vlapic_pending(struct vcpu *v);
 void vlapic_accept(struct vcpu *v, int vector);
