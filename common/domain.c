@@ -501,6 +501,7 @@ void domain_destroy(struct domain *d)
     if ( d->state == DOMAIN_dying )
         return;
     __atomic_store_n(&d->state, DOMAIN_dying, __ATOMIC_SEQ_CST);
+    arch_domain_dying(d);               /* no device timer fires into it from now */
     /* Far ends go unbound before anything they point at goes. */
     evtchn_close_all(d);
     /* The grants it maps go, and its own table joins its frames. */

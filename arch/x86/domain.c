@@ -42,6 +42,9 @@ int arch_domain_create(struct domain *d)
         hvm_rtc_init(d);
         vioapic_init(d);
         vuart_init(d);
+        vpit_init(d);
+        pmtimer_init(d);
+        hpet_init(d);
     }
     si = alloc_xenheap_pages(0, 0);
     if ( !si )
@@ -69,6 +72,18 @@ int arch_domain_create(struct domain *d)
         si->vcpu_info[i].evtchn_upcall_mask = 1;   /* events off until the guest is ready */
     update_domain_wallclock_time(d);
     return 0;
+}
+
+/*
+ * The domain is being destroyed: its emulated devices' timers stop for
+ * good before any vCPU goes, so none fires into a dying domain.
+ */
+void arch_domain_dying(struct domain *d)
+{
+    if ( !d->arch.is_hvm )
+        return;
+    vpit_dying(d);
+    hpet_dying(d);
 }
 
 /*

@@ -25,14 +25,20 @@
 
 /*
  * The PC flavour's fixed-hardware blocks (acpi_build_tables_pc), emulated
- * by arch/x86/hvm/pmtimer.c: PM1a event (status +0, enable +2), PM1a
- * control (SCI_EN reads 1; SLP_TYP 10-12 with SLP_EN 13 sleeps: only S5),
- * and the 24-bit PM timer at 3.579545 MHz.  SCI is ISA IRQ 9.
+ * by arch/x86/hvm/pmtimer.c: PM1a event (4 bytes: status +0, enable +2),
+ * PM1a control (2 bytes: SCI_EN reads 1; SLP_TYP 10-12 with SLP_EN 13
+ * sleeps: only S5), and the 24-bit PM timer at 3.579545 MHz (4 bytes).
+ * SCI is ISA IRQ 9 (nothing raises it yet).
  */
 #define ACPI_PM1A_EVT_PORT      0xb004
+#define ACPI_PM1A_EVT_LEN       4
 #define ACPI_PM1A_CNT_PORT      0xb008
+#define ACPI_PM1A_CNT_LEN       2
 #define ACPI_PM_TMR_PORT        0xb00c
+#define ACPI_PM_TMR_LEN         4
+#define ACPI_PM1_CNT_SCI_EN     (1u << 0)
 #define ACPI_PM1_CNT_SLP_TYP_SHIFT 10
+#define ACPI_PM1_CNT_SLP_TYP_MASK  (7u << ACPI_PM1_CNT_SLP_TYP_SHIFT)
 #define ACPI_PM1_CNT_SLP_EN     (1u << 13)
 #define ACPI_SCI_IRQ            9
 #define ACPI_HPET_BASE          0xfed00000UL

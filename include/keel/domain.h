@@ -128,6 +128,8 @@ void domain_selftest(void);
 /* Arch hooks. */
 int arch_domain_create(struct domain *d);
 void arch_domain_destroy(struct domain *d);
+/* First thing of domain_destroy(): device timers of the domain stop for good. */
+void arch_domain_dying(struct domain *d);
 int arch_vcpu_create(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
 /* VCPUOP_initialise: the starting state of a vCPU that is not running. */

@@ -1,11 +1,13 @@
 /*
  * The emulated platform of HVM guests, port and MMIO side: port 0xE9 and the
- * 16550A at 0x3f8 (vuart.c) whose output reaches Keel's console as "(dN) " lines, the
- * 8259 PIC pair and the PIT (enough to be probed), the CMOS/RTC (rtc.c),
- * the ACPI 5 sleep control/status registers of the tables Keel builds
- * (a write of SLP_EN with the S5 type powers the domain off), and the
- * IO-APIC (vioapic.c) and LAPIC MMIO pages.  Unclaimed ports read as all ones
- * and ignore writes, as on a bus with nothing behind it.
+ * 16550A at 0x3f8 (vuart.c) whose output reaches Keel's console as "(dN) "
+ * lines, the 8259 PIC pair (enough to be probed), the PIT and port 0x61
+ * (vpit.c), the CMOS/RTC (rtc.c), the ACPI 5 sleep control/status
+ * registers of the tables Keel builds (a write of SLP_EN with the S5 type
+ * powers the domain off), the PM1a blocks and PM timer (pmtimer.c), and
+ * the IO-APIC (vioapic.c), HPET (hpet.c) and LAPIC MMIO pages.  Unclaimed
+ * ports read as all ones and ignore writes, as on a bus with nothing
+ * behind it.
  */
 #include <keel/lib.h>
 #include <keel/acpi_tables.h>
@@ -36,14 +38,6 @@ static void sleep_control_write(struct domain *d, uint32_t val)
     domain_shutdown(d, SHUTDOWN_poweroff);
 }
 
-static uint32_t pit_read(unsigned int port)
-{
-    /* A free-running channel at 1.193182 MHz is all a probe needs. */
-    uint64_t ticks = (uint64_t)NOW() * 1193182 / NSEC_PER_SEC;
-
-    return port == 0x43 ? 0 : (uint8_t)~ticks;
-}
-
 bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
                    uint32_t *val)
 {
@@ -65,11 +59,8 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
         if ( in )
             *val = 0;                     /* nothing pending or in service */
     }
-    else if ( port >= 0x40 && port <= 0x43 )
-    {
-        if ( in )
-            *val = pit_read(port);
-    }
+    else if ( vpit_claims(port, bytes) )
+        vpit_io(d, port, bytes, in, val);
     else if ( port == HVM_RTC_PORT_INDEX || port == HVM_RTC_PORT_DATA )
         hvm_rtc_io(d, port, bytes, in, val);
     else if ( port == ACPI_SLEEP_CONTROL_PORT && bytes == 1 )
@@ -84,6 +75,8 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
         if ( in )
             *val = 0;                     /* WAK_STS clear: nothing woke */
     }
+    else if ( pmtimer_claims(port, bytes) )
+        pmtimer_io(d, port, bytes, in, val);
     else if ( hvm_hwdom_io(d, port, bytes, in, val) )
         ;                                 /* a PVH dom0's port: the machine's */
     else if ( in )
@@ -98,6 +91,11 @@ bool hvm_mmio_access(struct vcpu *v, uint64_t gpa, void *buf, unsigned int bytes
     unsigned int off = gpa & 0xfff;
     uint32_t val = 0;
 
+    if ( (gpa & ~0xfffUL) == HPET_BASE )
+    {
+        hpet_mmio(v->domain, off, buf, bytes, write);   /* takes 8-byte accesses too */
+        return true;
+    }
     if ( bytes > 4 || (off & 3) + bytes > 4 )
         return false;                     /* straddles registers: not emulated */
     if ( write )

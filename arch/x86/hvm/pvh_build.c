@@ -50,14 +50,16 @@ struct __packed hvm_modlist_entry {
 static int map_device_pages(struct domain *d)
 {
     if ( p2m_set_entry(&d->arch.hvm.p2m, VLAPIC_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) ||
-         p2m_set_entry(&d->arch.hvm.p2m, IOAPIC_GFN, 0, p2m_mmio_emul) )
+         p2m_set_entry(&d->arch.hvm.p2m, IOAPIC_GFN, 0, p2m_mmio_emul) ||
+         p2m_set_entry(&d->arch.hvm.p2m, HPET_BASE >> PAGE_SHIFT, 0, p2m_mmio_emul) )
         return -ENOMEM;
     return 0;
 }
 
 static bool is_device_gfn(uint64_t gfn)
 {
-    return gfn == VLAPIC_BASE >> PAGE_SHIFT || gfn == IOAPIC_GFN;
+    return gfn == VLAPIC_BASE >> PAGE_SHIFT || gfn == IOAPIC_GFN ||
+           gfn == HPET_BASE >> PAGE_SHIFT;
 }
 
 /* Fresh zeroed frames at [gfn, end), 2 MiB leaves where aligned. */

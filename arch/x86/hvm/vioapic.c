@@ -84,15 +84,12 @@ static unsigned int isa_pin(unsigned int isa_irq)
     return isa_irq == 0 ? 2 : isa_irq;
 }
 
-void hvm_isa_irq_assert(struct domain *d, unsigned int isa_irq)
+static void pin_assert(struct domain *d, unsigned int pin)
 {
     struct hvm_vioapic *io = vio(d);
-    unsigned int pin = isa_pin(isa_irq);
     unsigned long flags;
     bool rising;
 
-    if ( isa_irq >= HVM_ISA_IRQS )
-        return;
     spin_lock_irqsave(&io->lock, flags);
     rising = !(io->level & (1u << pin));
     io->level |= 1u << pin;
@@ -103,16 +100,38 @@ void hvm_isa_irq_assert(struct domain *d, unsigned int isa_irq)
     spin_unlock_irqrestore(&io->lock, flags);
 }
 
-void hvm_isa_irq_deassert(struct domain *d, unsigned int isa_irq)
+static void pin_deassert(struct domain *d, unsigned int pin)
 {
     struct hvm_vioapic *io = vio(d);
     unsigned long flags;
 
-    if ( isa_irq >= HVM_ISA_IRQS )
-        return;
     spin_lock_irqsave(&io->lock, flags);
-    io->level &= ~(1u << isa_pin(isa_irq));
+    io->level &= ~(1u << pin);
     spin_unlock_irqrestore(&io->lock, flags);
+}
+
+void hvm_isa_irq_assert(struct domain *d, unsigned int isa_irq)
+{
+    if ( isa_irq < HVM_ISA_IRQS )
+        pin_assert(d, isa_pin(isa_irq));
+}
+
+void hvm_isa_irq_deassert(struct domain *d, unsigned int isa_irq)
+{
+    if ( isa_irq < HVM_ISA_IRQS )
+        pin_deassert(d, isa_pin(isa_irq));
+}
+
+void hvm_gsi_assert(struct domain *d, unsigned int gsi)
+{
+    if ( gsi < VIOAPIC_PINS )
+        pin_assert(d, gsi);
+}
+
+void hvm_gsi_deassert(struct domain *d, unsigned int gsi)
+{
+    if ( gsi < VIOAPIC_PINS )
+        pin_deassert(d, gsi);
 }
 
 void hvm_isa_irq_pulse(struct domain *d, unsigned int isa_irq)

@@ -9,10 +9,13 @@
 #include <keel/types.h>
 #include <keel/timer_heap.h>
 #include <asm/p2m.h>
+#include <asm/hvm/hpet.h>
 #include <asm/hvm/irq.h>
+#include <asm/hvm/pmtimer.h>
 #include <asm/hvm/rtc.h>
 #include <asm/hvm/vlapic.h>
 #include <asm/hvm/vuart.h>
+#include <asm/hvm/vpit.h>
 
 struct vcpu;
 struct domain;
@@ -66,6 +69,9 @@ struct hvm_domain {
     uint8_t pic_imr[2];
     struct hvm_rtc rtc;
     struct hvm_vuart vuart;         /* COM1 */
+    struct hvm_pit pit;
+    struct hvm_pmtimer pmtimer;
+    struct hvm_hpet hpet;
 };
 
 struct hvm_funcs {

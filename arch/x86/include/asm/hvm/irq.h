@@ -42,4 +42,11 @@ void hvm_isa_irq_deassert(struct domain *d, unsigned int isa_irq);
 /* assert then deassert: one edge (a timer tick). */
 void hvm_isa_irq_pulse(struct domain *d, unsigned int isa_irq);
 
+/*
+ * A device wired to an IO-APIC pin directly (the HPET's comparators on
+ * pins 20-23): the same edge and level rules; pins >= 24 are ignored.
+ */
+void hvm_gsi_assert(struct domain *d, unsigned int gsi);
+void hvm_gsi_deassert(struct domain *d, unsigned int gsi);
+
 #endif /* ASM_HVM_IRQ_H */
