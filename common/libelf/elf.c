@@ -1,5 +1,7 @@
 /*
- * ELF64 image validation and PT_LOAD segment loading (keel/libelf.h).
+ * ELF64 and ELF32 image validation and PT_LOAD segment loading
+ * (keel/libelf.h).  An ELF32 image's headers are widened to the ELF64
+ * layout as they are read, so that everything after elf_init sees one.
  *
  * Headers are copied out of the image before use: the image may be at any
  * alignment, and a copy cannot change between its check and its use.
@@ -11,14 +13,18 @@
 #define EI_CLASS        4
 #define EI_DATA         5
 #define EI_VERSION      6
+#define ELFCLASS32      1
 #define ELFCLASS64      2
 #define ELFDATA2LSB     1
 #define EV_CURRENT      1
 #define ET_EXEC         2
+#define EM_386          3
 #define EM_X86_64       62
 
 BUILD_BUG_ON(sizeof(struct elf64_ehdr) != 64);
 BUILD_BUG_ON(sizeof(struct elf64_phdr) != 56);
+BUILD_BUG_ON(sizeof(struct elf32_ehdr) != 52);
+BUILD_BUG_ON(sizeof(struct elf32_phdr) != 32);
 
 /* Whether [off, off + len) lies inside size bytes, without wrapping. */
 static bool in_image(uint64_t off, uint64_t len, size_t size)
@@ -32,8 +38,8 @@ static int check_ident(const struct elf64_ehdr *eh, char *err, size_t errlen)
 
     if ( memcmp(eh->e_ident, magic, sizeof(magic)) )
         return errf(err, errlen, -ENOEXEC, "bad magic: not an ELF image");
-    if ( eh->e_ident[EI_CLASS] != ELFCLASS64 )
-        return errf(err, errlen, -ENOEXEC, "class %u: not ELF64",
+    if ( eh->e_ident[EI_CLASS] != ELFCLASS64 && eh->e_ident[EI_CLASS] != ELFCLASS32 )
+        return errf(err, errlen, -ENOEXEC, "class %u: neither ELF64 nor ELF32",
                         eh->e_ident[EI_CLASS]);
     if ( eh->e_ident[EI_DATA] != ELFDATA2LSB )
         return errf(err, errlen, -ENOEXEC,
@@ -46,23 +52,41 @@ static int check_ident(const struct elf64_ehdr *eh, char *err, size_t errlen)
     return 0;
 }
 
+/* The header in the ELF64 layout, its fields widened if it is ELF32. */
+static void widen_ehdr(const struct elf32_ehdr *e32, struct elf64_ehdr *eh)
+{
+    memcpy(eh->e_ident, e32->e_ident, sizeof(eh->e_ident));
+    eh->e_type = e32->e_type;
+    eh->e_machine = e32->e_machine;
+    eh->e_version = e32->e_version;
+    eh->e_entry = e32->e_entry;
+    eh->e_phoff = e32->e_phoff;
+    eh->e_shoff = e32->e_shoff;
+    eh->e_flags = e32->e_flags;
+    eh->e_ehsize = e32->e_ehsize;
+    eh->e_phentsize = e32->e_phentsize;
+    eh->e_phnum = e32->e_phnum;
+    eh->e_shentsize = e32->e_shentsize;
+    eh->e_shnum = e32->e_shnum;
+    eh->e_shstrndx = e32->e_shstrndx;
+}
+
 static int check_ehdr(const struct elf64_ehdr *eh, size_t size,
                       char *err, size_t errlen)
 {
-    int rc = check_ident(eh, err, errlen);
+    bool is32 = eh->e_ident[EI_CLASS] == ELFCLASS32;
+    size_t phsize = is32 ? sizeof(struct elf32_phdr) : sizeof(struct elf64_phdr);
 
-    if ( rc )
-        return rc;
-    if ( eh->e_machine != EM_X86_64 )
-        return errf(err, errlen, -ENOEXEC,
-                        "machine %u is not x86-64 (62)", eh->e_machine);
+    if ( eh->e_machine != (is32 ? EM_386 : EM_X86_64) )
+        return errf(err, errlen, -ENOEXEC, "machine %u is not %s", eh->e_machine,
+                    is32 ? "i386 (3) in an ELF32 image" : "x86-64 (62)");
     if ( eh->e_type != ET_EXEC )
         return errf(err, errlen, -ENOEXEC,
                         "type %u is not an executable (ET_EXEC 2)", eh->e_type);
-    if ( eh->e_phentsize != sizeof(struct elf64_phdr) )
+    if ( eh->e_phentsize != phsize )
         return errf(err, errlen, -EINVAL,
                         "program header size %u is not %zu",
-                        eh->e_phentsize, sizeof(struct elf64_phdr));
+                        eh->e_phentsize, phsize);
     if ( !eh->e_phnum )
         return errf(err, errlen, -EINVAL, "no program headers");
     /* Also refuses PN_XNUM (0xffff), which defers the count to a section. */
@@ -71,12 +95,10 @@ static int check_ehdr(const struct elf64_ehdr *eh, size_t size,
                         "%u program headers: more than %u", eh->e_phnum,
                         ELF_MAX_PHDRS);
     /* e_phnum <= 64, so the table size cannot overflow. */
-    if ( !in_image(eh->e_phoff, eh->e_phnum * sizeof(struct elf64_phdr),
-                   size) )
+    if ( !in_image(eh->e_phoff, eh->e_phnum * phsize, size) )
         return errf(err, errlen, -EINVAL,
                         "program headers 0x%lx+0x%zx beyond image size 0x%zx",
-                        eh->e_phoff, eh->e_phnum * sizeof(struct elf64_phdr),
-                        size);
+                        eh->e_phoff, eh->e_phnum * phsize, size);
 
     return 0;
 }
@@ -84,8 +106,20 @@ static int check_ehdr(const struct elf64_ehdr *eh, size_t size,
 void elf_phdr(const struct elf_image *img, unsigned int i,
               struct elf64_phdr *ph)
 {
+    struct elf32_phdr p32;
+
     ASSERT(i < img->nr_phdrs);
-    memcpy(ph, (const uint8_t *)img->phdrs + i * sizeof(*ph), sizeof(*ph));
+    if ( !img->elf32 )
+    {
+        memcpy(ph, (const uint8_t *)img->phdrs + i * sizeof(*ph), sizeof(*ph));
+        return;
+    }
+    memcpy(&p32, (const uint8_t *)img->phdrs + i * sizeof(p32), sizeof(p32));
+    *ph = (struct elf64_phdr){
+        .p_type = p32.p_type, .p_flags = p32.p_flags, .p_offset = p32.p_offset,
+        .p_vaddr = p32.p_vaddr, .p_paddr = p32.p_paddr, .p_filesz = p32.p_filesz,
+        .p_memsz = p32.p_memsz, .p_align = p32.p_align,
+    };
 }
 
 /* Check PT_LOAD ranges and widen the image's address bounds to cover it. */
@@ -154,11 +188,28 @@ int elf_init(struct elf_image *img, const void *data, size_t size,
     /* img stays zeroed unless the whole image is good. */
     memset(img, 0, sizeof(*img));
 
-    if ( size < sizeof(eh) )
+    if ( size < sizeof(struct elf32_ehdr) )
+        return errf(err, errlen, -ENOEXEC,
+                        "image size 0x%zx is smaller than an ELF header (0x%zx)",
+                        size, sizeof(struct elf32_ehdr));
+    memcpy(&eh, data, sizeof(struct elf32_ehdr));   /* e_ident: the class */
+    rc = check_ident(&eh, err, errlen);
+    if ( rc )
+        return rc;
+    new.elf32 = eh.e_ident[EI_CLASS] == ELFCLASS32;
+    if ( new.elf32 )
+    {
+        struct elf32_ehdr e32;
+
+        memcpy(&e32, data, sizeof(e32));
+        widen_ehdr(&e32, &eh);
+    }
+    else if ( size < sizeof(eh) )
         return errf(err, errlen, -ENOEXEC,
                         "image size 0x%zx is smaller than an ELF64 header (0x%zx)",
                         size, sizeof(eh));
-    memcpy(&eh, data, sizeof(eh));
+    else
+        memcpy(&eh, data, sizeof(eh));
 
     rc = check_ehdr(&eh, size, err, errlen);
     if ( rc )

@@ -46,6 +46,35 @@ struct elf64_phdr {
     uint64_t p_align;
 };
 
+/* ELF32 (i386) headers: a PVH kernel may be one (Xen loads both classes). */
+struct elf32_ehdr {
+    uint8_t  e_ident[16];
+    uint16_t e_type;
+    uint16_t e_machine;
+    uint32_t e_version;
+    uint32_t e_entry;
+    uint32_t e_phoff;
+    uint32_t e_shoff;
+    uint32_t e_flags;
+    uint16_t e_ehsize;
+    uint16_t e_phentsize;
+    uint16_t e_phnum;
+    uint16_t e_shentsize;
+    uint16_t e_shnum;
+    uint16_t e_shstrndx;
+};
+
+struct elf32_phdr {
+    uint32_t p_type;
+    uint32_t p_offset;
+    uint32_t p_vaddr;
+    uint32_t p_paddr;
+    uint32_t p_filesz;
+    uint32_t p_memsz;
+    uint32_t p_flags;
+    uint32_t p_align;
+};
+
 struct elf64_nhdr {
     uint32_t n_namesz;
     uint32_t n_descsz;
@@ -58,7 +87,10 @@ struct elf64_nhdr {
 /* More program headers than this is refused; vmlinux has about six. */
 #define ELF_MAX_PHDRS   64
 
-/* A validated ELF64 x86-64 executable in memory. */
+/*
+ * A validated x86 executable in memory: ELF64 x86-64, or ELF32 i386 (whose
+ * headers elf_phdr() widens to the ELF64 layout; notes have one layout).
+ */
 struct elf_image {
     const uint8_t *data;
     size_t size;
@@ -66,6 +98,7 @@ struct elf_image {
     const void *phdrs;              /* inside data; read with elf_phdr() */
     unsigned int nr_phdrs;
     uint64_t entry;                 /* e_entry */
+    bool elf32;                     /* ELFCLASS32: 32-bit program headers */
     /* Of the PT_LOAD segments: lowest p_paddr, highest p_paddr + p_memsz */
     uint64_t pstart, pend;
     uint64_t vstart, vend;          /* the same for p_vaddr */
@@ -74,7 +107,7 @@ struct elf_image {
 /*
  * Check the ELF header and every program header of [data, data + size),
  * and fill img.  Returns 0; -ENOEXEC when the image is not an ELF64
- * little-endian x86-64 ET_EXEC; -EINVAL when it is one but a header is
+ * x86-64 or ELF32 i386 little-endian ET_EXEC; -EINVAL when it is one but a header is
  * inconsistent (a table or segment beyond the image, p_filesz > p_memsz,
  * an address range that wraps, no PT_LOAD, more than ELF_MAX_PHDRS).
  * On failure img is zeroed.
@@ -82,7 +115,7 @@ struct elf_image {
 int elf_init(struct elf_image *img, const void *data, size_t size,
              char *err, size_t errlen);
 
-/* Copy out program header i (i < img->nr_phdrs). */
+/* Copy out program header i (i < img->nr_phdrs), in the ELF64 layout. */
 void elf_phdr(const struct elf_image *img, unsigned int i,
               struct elf64_phdr *ph);
 

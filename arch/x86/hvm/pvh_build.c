@@ -316,9 +316,10 @@ static int build_pvh(struct domain *d, const struct boot_module *kernel,
     }
     hvm_funcs->set_pvh_entry_state(d->vcpu[0], notes.phys32_entry, start_info);
     d->vcpu[0]->context_set = true;
-    printk("d%u: PVH, %lu MiB (%lu 2 MiB nested pages), kernel %#lx-%#lx, entry %#lx, "
+    printk("d%u: PVH, %lu MiB (%lu 2 MiB nested pages), %s kernel %#lx-%#lx, entry %#lx, "
            "start info at %#lx, ACPI tables at %#lx (%u vCPUs)\n", d->domain_id,
-           nr_pages >> 8, d->arch.hvm.p2m.nr_superpages, (unsigned long)img.pstart,
+           nr_pages >> 8, d->arch.hvm.p2m.nr_superpages, img.elf32 ? "ELF32" : "ELF64",
+           (unsigned long)img.pstart,
            (unsigned long)img.pend, (unsigned long)notes.phys32_entry,
            (unsigned long)start_info, (unsigned long)(acpi_gfn << PAGE_SHIFT), d->max_vcpus);
     return 0;

@@ -10,7 +10,6 @@ GUEST_LIB  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KEEL_TOP   := $(abspath $(GUEST_LIB)/../../..)
 GUEST_CC   ?= gcc
 GUEST_LD   ?= ld
-GUEST_OBJCOPY ?= objcopy
 GUEST_ENVS := pv64 pvh hvm64
 
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
@@ -37,12 +36,10 @@ guest_lib_srcs = $(foreach d,$(GUEST_LIB_DIRS_$(1)),\
     $(wildcard $(GUEST_LIB)/$(d)/*.c) $(wildcard $(GUEST_LIB)/$(d)/*.S))
 guest_lib_objs = $(patsubst $(GUEST_LIB)/%,$(GO)/$(1)/lib/%.o,$(call guest_lib_srcs,$(1)))
 
-# guest_link <env>,<elf>,<objects>: link one test kernel.  pvh links as
-# ELF32 and converts the result (program headers and notes survive objcopy).
-guest_link = $(if $(filter pvh,$(1)),\
-    $(GUEST_LD) $(GUEST_LDFLAGS) $(GUEST_LDFLAGS_pvh) -T $(GUEST_LIB)/pvh/link.lds -o $(2).32 $(3) && \
-    $(GUEST_OBJCOPY) -I elf32-i386 -O elf64-x86-64 $(2).32 $(2) && rm -f $(2).32,\
-    $(GUEST_LD) $(GUEST_LDFLAGS) $(GUEST_LDFLAGS_$(1)) -T $(GUEST_LIB)/$(1)/link.lds -o $(2) $(3))
+# guest_link <env>,<elf>,<objects>: link one test kernel.  pvh kernels
+# stay ELF32 (i386), as 32-bit PVH kernels are: Keel loads both classes.
+guest_link = $(GUEST_LD) $(GUEST_LDFLAGS) $(GUEST_LDFLAGS_$(1)) \
+    -T $(GUEST_LIB)/$(1)/link.lds -o $(2) $(3)
 
 define guest_env_rules
 GUEST_LIB_OBJS_$(1) := $$(call guest_lib_objs,$(1))

@@ -153,8 +153,13 @@ static void test_ident(void)
     CHECK_FAIL(init(), -ENOEXEC, "bad magic: not an ELF image");
 
     linux_image();
+    t.buf[4] = 3;
+    CHECK_FAIL(init(), -ENOEXEC, "class 3: neither ELF64 nor ELF32");
+
+    /* An ELF64 image relabelled ELF32 is read as ELF32: machine 62 is wrong there. */
+    linux_image();
     t.buf[4] = 1;
-    CHECK_FAIL(init(), -ENOEXEC, "class 1: not ELF64");
+    CHECK_FAIL(init(), -ENOEXEC, "machine 62 is not i386 (3) in an ELF32 image");
 
     linux_image();
     t.buf[5] = 2;
@@ -299,8 +304,67 @@ static void test_unaligned(void)
     free(p);
 }
 
+/*
+ * A PVH kernel in ELF32 form (Xen loads both classes): i386 header, one
+ * PT_LOAD at 1 MiB and a PT_NOTE holding XEN_ELFNOTE_PHYS32_ENTRY.
+ */
+static size_t elf32_pvh(uint8_t *b)
+{
+    struct elf32_ehdr eh = { .e_type = 2, .e_machine = 3, .e_version = 1,
+                             .e_entry = 0x100000, .e_phoff = 52, .e_ehsize = 52,
+                             .e_phentsize = 32, .e_phnum = 2 };
+    struct elf32_phdr load = { .p_type = PT_LOAD, .p_offset = 0x100, .p_vaddr = 0x100000,
+                               .p_paddr = 0x100000, .p_filesz = 0x40, .p_memsz = 0x1000,
+                               .p_flags = 5, .p_align = 0x1000 };
+    struct elf32_phdr note = { .p_type = PT_NOTE, .p_offset = 0xc0, .p_filesz = 20 };
+    const uint32_t nh[3] = { 4, 4, 18 };
+    const uint32_t entry = 0x100010;
+
+    memset(b, 0, 0x140);
+    memcpy(eh.e_ident, "\x7f" "ELF\x01\x01\x01", 7);
+    memcpy(b, &eh, sizeof(eh));
+    memcpy(b + 52, &load, sizeof(load));
+    memcpy(b + 84, &note, sizeof(note));
+    memcpy(b + 0xc0, nh, sizeof(nh));
+    memcpy(b + 0xcc, "Xen", 4);
+    memcpy(b + 0xd0, &entry, 4);
+    return 0x140;
+}
+
+static void test_elf32(void)
+{
+    struct elf64_phdr ph;
+
+    t.size = elf32_pvh(t.buf);
+    CHECK(init() == 0);
+    if ( err[0] )
+        fprintf(stderr, "  elf_init: %s\n", err);
+    CHECK(img.elf32);
+    CHECK_U64(img.entry, 0x100000);
+    CHECK_U64(img.nr_phdrs, 2);
+    CHECK_U64(img.pstart, 0x100000);
+    CHECK_U64(img.pend, 0x101000);
+    elf_phdr(&img, 0, &ph);
+    CHECK_U64(ph.p_offset, 0x100);
+    CHECK_U64(ph.p_filesz, 0x40);
+    CHECK_U64(ph.p_align, 0x1000);
+    CHECK(elf_xen_parse_notes(&img, &notes, err, ERRLEN) == 0);
+    CHECK(notes.has_phys32_entry);
+    CHECK_U64(notes.phys32_entry, 0x100010);
+    /* Hostile: ELF64's program header size in an ELF32 image; a table past the end. */
+    t.size = elf32_pvh(t.buf);
+    t.buf[42] = 56;
+    CHECK_FAIL(init(), -EINVAL, "program header size 56 is not 32");
+    t.size = elf32_pvh(t.buf);
+    t.buf[44] = 60;
+    CHECK_FAIL(init(), -EINVAL, "program headers 0x34+0x780 beyond image size");
+    t.size = 51;
+    CHECK_FAIL(init(), -ENOEXEC, "smaller than an ELF header (0x34)");
+}
+
 static void group_header(void)
 {
+    test_elf32();
     test_good_image();
     test_truncated_header();
     test_ident();
