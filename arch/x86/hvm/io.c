@@ -38,6 +38,38 @@ static void sleep_control_write(struct domain *d, uint32_t val)
     domain_shutdown(d, SHUTDOWN_poweroff);
 }
 
+/*
+ * An access nothing claims (a port, or MMIO where the p2m has neither RAM
+ * nor a device): said once per range (16 ports, 1 MiB of MMIO), for the
+ * first UNCLAIMED_RANGES ranges of a domain, then once that the rest is
+ * not said.  A guest probing everything cannot flood the console.
+ */
+#define UNCLAIMED_PORT_TAG (1UL << 63)
+
+void hvm_note_unclaimed(struct domain *d, bool mmio, uint64_t addr, bool write)
+{
+    struct hvm_domain *h = &d->arch.hvm;
+    uint64_t key = mmio ? addr >> 20 : UNCLAIMED_PORT_TAG | (addr >> 4);
+    unsigned int n = __atomic_load_n(&h->nr_unclaimed, __ATOMIC_RELAXED);
+
+    for ( unsigned int i = 0; i < n && i < HVM_UNCLAIMED_RANGES; i++ )
+        if ( h->unclaimed[i] == key )
+            return;
+    n = __atomic_fetch_add(&h->nr_unclaimed, 1, __ATOMIC_RELAXED);
+    if ( n < HVM_UNCLAIMED_RANGES )
+    {
+        h->unclaimed[n] = key;
+        printk(KLOG_INFO "d%u: %s %s %#lx: nothing there (reads all ones, writes "
+               "dropped; said once per %s)\n", d->domain_id, write ? "write to" : "read of",
+               mmio ? "MMIO" : "port", (unsigned long)addr, mmio ? "MiB" : "16 ports");
+    }
+    else if ( n == HVM_UNCLAIMED_RANGES )
+        printk(KLOG_INFO "d%u: further unclaimed port and MMIO ranges are not reported\n",
+               d->domain_id);
+    else
+        __atomic_store_n(&h->nr_unclaimed, HVM_UNCLAIMED_RANGES + 1, __ATOMIC_RELAXED);
+}
+
 bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
                    uint32_t *val)
 {
@@ -79,8 +111,12 @@ bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
         pmtimer_io(d, port, bytes, in, val);
     else if ( hvm_hwdom_io(d, port, bytes, in, val) )
         ;                                 /* a PVH dom0's port: the machine's */
-    else if ( in )
-        *val = bytes == 4 ? 0xffffffff : (1u << (bytes * 8)) - 1;
+    else
+    {
+        hvm_note_unclaimed(d, false, port, !in);
+        if ( in )
+            *val = bytes == 4 ? 0xffffffff : (1u << (bytes * 8)) - 1;
+    }
     return true;
 }
 

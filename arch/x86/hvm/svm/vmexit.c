@@ -307,6 +307,7 @@ static int mmio_access(struct x86_emulate_ctxt *c, uint64_t linear, void *buf,
     p2m_lookup(&m->v->domain->arch.hvm.p2m, gpa >> PAGE_SHIFT, &t);
     if ( t == p2m_invalid )
     {
+        hvm_note_unclaimed(m->v->domain, true, gpa, write);
         if ( !write )
             memset(buf, 0xff, bytes);
         return X86EMUL_OKAY;

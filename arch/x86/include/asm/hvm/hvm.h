@@ -69,6 +69,9 @@ struct hvm_domain {
     uint8_t pic_imr[2];
     struct hvm_rtc rtc;
     struct hvm_vuart vuart;         /* COM1 */
+#define HVM_UNCLAIMED_RANGES 16
+    uint64_t unclaimed[HVM_UNCLAIMED_RANGES];   /* ranges reported (io.c) */
+    unsigned int nr_unclaimed;
     struct hvm_pit pit;
     struct hvm_pmtimer pmtimer;
     struct hvm_hpet hpet;
@@ -177,6 +180,8 @@ bool hvm_handle_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[
 uint64_t hvm_cr4_guest_valid_bits(struct vcpu *v);
 bool hvm_handle_io(struct vcpu *v, uint16_t port, unsigned int bytes, bool in,
                    uint32_t *val);
+/* An access nothing claims: a console line once per range (io.c). */
+void hvm_note_unclaimed(struct domain *d, bool mmio, uint64_t addr, bool write);
 /* A PVH dom0's port that no emulated device claims: to the machine (hwdom_io.c). */
 bool hvm_hwdom_io(struct domain *d, uint16_t port, unsigned int bytes, bool in,
                   uint32_t *val);
