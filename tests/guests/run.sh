@@ -163,6 +163,12 @@ run_one() {
         vpat='\(d1\) Test result: '
         peer_id=2
     fi
+    # AS_PVH_DOM0=1 (make test-pvh-dom0): every pvh/hvm64 test without a
+    # peer or an initrd boots as a PVH dom0, as the dom0=pvh flag does.
+    if [ -n "${AS_PVH_DOM0:-}" ] && is_hvm_env "$env" && [[ ",$flags," != *",peer="* ]] &&
+       [[ ",$flags," != *",dom0=pvh,"* ]]; then
+        flags="$flags,dom0=pvh"
+    fi
     for f in ${flags//,/ }; do
         case $f in
             vcpus=*) margs="$margs $f" ;;
