@@ -168,6 +168,8 @@ run_one() {
     if [ -n "${AS_PVH_DOM0:-}" ] && is_hvm_env "$env" && [[ ",$flags," != *",peer="* ]] &&
        [[ ",$flags," != *",dom0=pvh,"* ]]; then
         flags="$flags,dom0=pvh"
+        # What Keel says of domain 1 it now says of domain 0.
+        regex=$(printf '%s' "$regex" | sed -e 's/\\(d1\\)/\\(d0\\)/g' -e 's/d1v/d0v/g' -e 's/d1:/d0:/g')
     fi
     for f in ${flags//,/ }; do
         case $f in
