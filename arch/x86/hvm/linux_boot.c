@@ -15,7 +15,6 @@
  *   the ACPI page, that page reserved.
  */
 #include <keel/lib.h>
-#include <keel/acpi_tables.h>
 #include <keel/bootinfo.h>
 #include <keel/domain.h>
 #include <keel/linux_boot.h>
@@ -40,14 +39,6 @@ static const uint64_t boot_gdt[] = {
 static int copy_in(struct domain *d, uint64_t gpa, const void *src, size_t len)
 {
     return hvm_copy_to_phys(d, gpa, src, len) ? -ENOMEM : 0;
-}
-
-static int write_acpi_pc(struct domain *d, uint64_t gfn)
-{
-    uint8_t page[PAGE_SIZE];
-    size_t len = acpi_build_tables_pc(page, sizeof(page), gfn << PAGE_SHIFT, d->max_vcpus);
-
-    return len ? copy_in(d, gfn << PAGE_SHIFT, page, len) : -EINVAL;
 }
 
 /* Where the initrd goes: as high as RAM and the header allow, above the kernel. */
@@ -126,7 +117,7 @@ int hvm_build_linux(struct domain *d, const struct boot_module *kernel,
     if ( !rc )
         rc = load_pieces(d, &li, image, initrd, ram_end, cmdline, &cr3);
     if ( !rc )
-        rc = write_acpi_pc(d, ram_end >> PAGE_SHIFT);
+        rc = hvm_write_acpi_tables(d, ram_end >> PAGE_SHIFT, true);
     if ( rc )
     {
         printk(KLOG_ERR "d%u: HVM Linux build failed (%d)\n", d->domain_id, rc);

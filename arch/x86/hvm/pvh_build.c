@@ -236,11 +236,13 @@ static int load_kernel(struct domain *d, const struct elf_image *img, unsigned l
     return rc;
 }
 
-/* The ACPI tables in the reserved page at gfn, for d's vCPUs. */
-static int write_acpi_tables(struct domain *d, uint64_t gfn)
+/* The ACPI tables in the reserved page at gfn, for d's vCPUs: a PC's or PVH's. */
+int hvm_write_acpi_tables(struct domain *d, uint64_t gfn, bool pc)
 {
     uint8_t page[PAGE_SIZE];
-    size_t len = acpi_build_tables(page, sizeof(page), gfn << PAGE_SHIFT, d->max_vcpus);
+    size_t len = (pc ? acpi_build_tables_pc : acpi_build_tables)(page, sizeof(page),
+                                                                 gfn << PAGE_SHIFT,
+                                                                 d->max_vcpus);
 
     if ( !len )
         return -EINVAL;
@@ -308,7 +310,7 @@ static int build_pvh(struct domain *d, const struct boot_module *kernel,
     rc = load_kernel(d, &img, nr_pages, nr_special, initrd, cmdline,
                      acpi_gfn << PAGE_SHIFT, &start_info);
     if ( !rc )
-        rc = write_acpi_tables(d, acpi_gfn);
+        rc = hvm_write_acpi_tables(d, acpi_gfn, false);
     if ( rc )
     {
         printk(KLOG_ERR "d%u: PVH build failed (%d)\n", d->domain_id, rc);
@@ -478,7 +480,7 @@ int pvh_dom0_build(struct domain *d, const struct boot_module *kernel,
     if ( !rc )
         rc = write_start_info(d, img.pend, &l, initrd, cmdline, &start_info);
     if ( !rc )
-        rc = write_acpi_tables(d, acpi_gfn);
+        rc = hvm_write_acpi_tables(d, acpi_gfn, false);
     if ( rc )
     {
         printk(KLOG_ERR "d0: PVH dom0 build failed (%d)%s%s\n", rc, err[0] ? ": " : "", err);

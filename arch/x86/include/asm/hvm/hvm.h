@@ -121,6 +121,8 @@ int hvm_build_plain(struct domain *d, const struct boot_module *kernel,
 /* A Linux bzImage as an unmodified HVM guest (hvm/linux_boot.c): -ENOEXEC if not one. */
 int hvm_build_linux(struct domain *d, const struct boot_module *kernel,
                     const struct boot_module *initrd, uint64_t mem_bytes, const char *cmdline);
+/* Shared by the builders (pvh_build.c): ACPI tables (PC or PVH flavour) at gfn. */
+int hvm_write_acpi_tables(struct domain *d, uint64_t gfn, bool pc);
 /* Shared by the builders (pvh_build.c): RAM [0, nr_pages) and the device pages. */
 int hvm_populate_ram(struct domain *d, unsigned long nr_pages);
 /* Identity-mapping 4-level tables (2 MiB pages, at least 4 GiB) at gpa at: cr3 out. */
